@@ -1,0 +1,108 @@
+import path from 'node:path'
+
+/** The demo secret: accepted only outside production (DESIGN.md §10). */
+export const DEMO_JWT_SECRET = 'consent-sync-demo-secret-do-not-use-in-production'
+
+export interface Config {
+  port: number
+  host: string
+  production: boolean
+  /** Seed demo accounts and customers at start. */
+  demo: boolean
+  databasePath: string
+  /** SQLite `synchronous` pragma: FULL fsyncs every commit; NORMAL survives a process crash but not power loss. */
+  sqliteSynchronous: 'FULL' | 'NORMAL'
+  jwtSecret: string
+  /** Lifetime of issued tokens, in seconds. */
+  tokenTtlSeconds: number
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  limits: {
+    /** Bytes of one WebSocket message (close 4413). */
+    maxMessageBytes: number
+    /** Encoded bytes a document may reach; further growth is rejected. */
+    maxDocumentBytes: number
+    /** Messages one connection may send per second, bursting to twice that (close 4529). */
+    messagesPerSecond: number
+    /** Messages one user may send per second across all their connections. */
+    userMessagesPerSecond: number
+    /** Open sync connections per user. */
+    maxConnectionsPerUser: number
+  }
+  /** Updates in a document's log after which it is folded into a snapshot. */
+  snapshotEvery: number
+  /** Milliseconds a document nobody has open stays in memory. */
+  idleUnloadMs: number
+  /** Directory of built web pages served at /customer/, /csr/, /demo/ (absent pages are skipped). */
+  webRoot: string
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`)
+  }
+  return n
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!values.includes(raw as T)) throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`)
+  return raw as T
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (['1', 'true', 'yes'].includes(raw)) return true
+  if (['0', 'false', 'no'].includes(raw)) return false
+  throw new ConfigError(name, `must be true or false, got "${raw}"`)
+}
+
+/** Reads and validates the whole configuration once, at start (README: Configuration). */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const production = env.NODE_ENV === 'production'
+  const demo = bool(env, 'DEMO', !production)
+  const jwtSecret = env.JWT_SECRET || (production ? '' : DEMO_JWT_SECRET)
+  if (production) {
+    if (!jwtSecret) throw new ConfigError('JWT_SECRET', 'is required in production (at least 32 characters)')
+    if (jwtSecret === DEMO_JWT_SECRET) throw new ConfigError('JWT_SECRET', 'is the demo secret; production refuses it')
+    if (demo) throw new ConfigError('DEMO', 'demo accounts are refused in production; unset DEMO')
+  }
+  if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters')
+  return {
+    port: int(env, 'PORT', 3001, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    production,
+    demo,
+    databasePath: path.resolve(cwd, env.DATABASE_PATH || 'data/consent-sync.db'),
+    sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
+    jwtSecret,
+    tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 10, 7 * 24 * 3600),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    limits: {
+      maxMessageBytes: int(env, 'MAX_MESSAGE_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+      maxDocumentBytes: int(env, 'MAX_DOCUMENT_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
+      messagesPerSecond: int(env, 'RATE_MESSAGES_PER_SECOND', 50, 1, 100_000),
+      userMessagesPerSecond: int(env, 'RATE_USER_MESSAGES_PER_SECOND', 200, 1, 1_000_000),
+      maxConnectionsPerUser: int(env, 'MAX_CONNECTIONS_PER_USER', 20, 1, 100_000),
+    },
+    snapshotEvery: int(env, 'SNAPSHOT_EVERY', 200, 2, 1_000_000),
+    idleUnloadMs: int(env, 'IDLE_UNLOAD_MS', 60_000, 0, 24 * 3600 * 1000),
+    webRoot: path.resolve(cwd, env.WEB_ROOT || path.join(import.meta.dirname, '../../')),
+  }
+}

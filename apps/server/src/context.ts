@@ -1,0 +1,40 @@
+import type { AuditEntry, PurposeCatalog } from '@consent-sync/consent-core'
+import type { Config } from './config'
+import type { Metrics } from './metrics/metrics'
+import type { Store } from './store/types'
+import type { Rooms } from './sync/rooms'
+
+/** Emitted after an update's decisions are durable; the live feed listens (DESIGN.md §7). */
+export interface DecisionsAccepted {
+  customerId: string
+  entries: AuditEntry[]
+  user: { id: string; role: string; name: string }
+}
+
+export interface AcceptedEvents {
+  on(listener: (event: DecisionsAccepted) => void): () => void
+  emit(event: DecisionsAccepted): void
+}
+
+export function createAcceptedEvents(): AcceptedEvents {
+  const listeners = new Set<(event: DecisionsAccepted) => void>()
+  return {
+    on(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    emit(event) {
+      for (const l of listeners) l(event)
+    },
+  }
+}
+
+/** What every part of the server shares, built once at start (app.ts) and decorated on Fastify. */
+export interface ServerContext {
+  config: Config
+  store: Store
+  catalog: PurposeCatalog
+  rooms: Rooms
+  events: AcceptedEvents
+  metrics: Metrics
+}

@@ -1,0 +1,127 @@
+import type { AuditEntry, AuditRecord, ChainHead, UserRole } from '@consent-sync/consent-core'
+
+/** Who sent an accepted update, and when the server received it. Stored with the update. */
+export interface UpdateMeta {
+  receivedAt: string
+  connectionId: string
+  userId: string
+  userRole: UserRole
+  /** SHA-256 hex of the raw update bytes. */
+  hash: string
+}
+
+export interface StoredUpdate extends UpdateMeta {
+  customerId: string
+  /** 1, 2, 3… per customer, no gaps. */
+  seq: number
+  update: Uint8Array
+}
+
+/** One accepted update with its (unchained) audit records, to be made durable. */
+export interface AppendRequest {
+  customerId: string
+  update: Uint8Array
+  meta: UpdateMeta
+  audit: AuditRecord[]
+}
+
+/** What an append made durable: the update's seq and the audit entries chained onto the customer's chain. */
+export interface AppendResult {
+  customerId: string
+  seq: number
+  entries: AuditEntry[]
+}
+
+/** A document as stored: the latest snapshot (if any) and the updates after it. */
+export interface StoredDocument {
+  customerId: string
+  snapshot: Uint8Array | null
+  /** Seq of the last update folded into the snapshot; 0 without one. */
+  snapshotSeq: number
+  /** Updates with seq > snapshotSeq, in seq order. */
+  tail: StoredUpdate[]
+}
+
+export interface AuditFilter {
+  customerId?: string
+  purposeId?: string
+  actorId?: string
+  /** ISO 8601; entries received at or after. */
+  from?: string
+  /** ISO 8601; entries received before. */
+  to?: string
+  /** Opaque cursor from a previous page. */
+  cursor?: string
+  /** Page size. */
+  limit: number
+}
+
+export interface AuditPage {
+  /** Newest first. */
+  entries: AuditEntry[]
+  nextCursor: string | null
+}
+
+export interface CustomerRecord {
+  id: string
+  name: string
+  phone: string
+}
+
+export interface UserRecord {
+  username: string
+  /** The token's `sub`: the customer id for customers, the username for staff. */
+  id: string
+  role: UserRole
+  name: string
+  customerId?: string
+  passwordHash: string
+  /** Seeded by demo mode; production refuses to start while any exist. */
+  demo: boolean
+}
+
+/**
+ * Durable storage behind the sync server (DESIGN.md §8). Every adapter passes
+ * `runStoreTests` (store/conformance.ts) unchanged.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres'
+  /** Creates tables (idempotent). */
+  migrate(): Promise<void>
+  /** Throws when the store cannot be reached (readiness). */
+  ping(): Promise<void>
+  close(): Promise<void>
+
+  /**
+   * Makes every request durable in ONE transaction (group commit): each update appended to its
+   * customer's log with the next seq, and its audit records chained onto that customer's chain.
+   * All or nothing. Results are in request order.
+   */
+  append(requests: readonly AppendRequest[]): Promise<AppendResult[]>
+  loadDocument(customerId: string): Promise<StoredDocument>
+  /** Every stored update of the customer with seq > afterSeq, including those folded into a snapshot. */
+  updatesSince(customerId: string, afterSeq: number): Promise<StoredUpdate[]>
+  /** Last update seq of the customer (0 when none). */
+  updateSeq(customerId: string): Promise<number>
+  /** Stores a snapshot covering updates up to `uptoSeq`. Raw updates are kept for audit re-derivation. */
+  saveSnapshot(customerId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
+  /** Customer ids that have at least one stored update, sorted. */
+  documentIds(): Promise<string[]>
+
+  chainHead(customerId: string): Promise<ChainHead>
+  /** The customer's whole chain in seq order. */
+  auditChain(customerId: string): Promise<AuditEntry[]>
+  queryAudit(filter: AuditFilter): Promise<AuditPage>
+  /** Every matching entry, newest first, read in pages so memory stays flat. */
+  streamAudit(filter: Omit<AuditFilter, 'cursor' | 'limit'>): AsyncIterable<AuditEntry>
+
+  upsertCustomer(customer: CustomerRecord): Promise<void>
+  getCustomer(id: string): Promise<CustomerRecord | undefined>
+  /** Case-insensitive match on id, name or phone (digits compared without spaces or +). */
+  searchCustomers(q: string, limit: number): Promise<CustomerRecord[]>
+
+  upsertUser(user: UserRecord): Promise<void>
+  findUser(username: string): Promise<UserRecord | undefined>
+  /** Whether any demo account exists (production refuses to start then). */
+  hasDemoUsers(): Promise<boolean>
+}

@@ -1,0 +1,35 @@
+export type { AuditContext, AuditEntry, AuditRecord, ChainHead, ChainProblem, ChainVerdict } from './audit'
+export { GENESIS, GENESIS_HASH, auditEntriesFor, chain, chainAll, entryHash, verifyChain } from './audit'
+export type { Purpose, PurposeCatalog } from './catalog'
+export { DEFAULT_CATALOG, findPurpose } from './catalog'
+export type { DecideInput } from './document'
+export { decide, decisionsOf, profileOf, readDecisions, readProfile, setProfile } from './document'
+export type { PurposeState } from './fold'
+export { compareHeads, foldAll, foldOne, foldPurpose, groupByPurpose, headsOf } from './fold'
+export { canonicalJson, sha256Hex } from './hash'
+export type { Limits } from './limits'
+export { DEFAULT_LIMITS } from './limits'
+export type {
+  Actor,
+  ActorRole,
+  Channel,
+  ConnectionUser,
+  Decision,
+  DecisionState,
+  Language,
+  Profile,
+  ProfileKey,
+  Result,
+  UserRole,
+} from './types'
+export {
+  CHANNELS,
+  CHANNELS_BY_ROLE,
+  DECISION_STATES,
+  LANGUAGES,
+  PROFILE_FIELDS,
+  ROOT_DECISIONS,
+  ROOT_PROFILE,
+} from './types'
+export type { Accepted, Rejected, RejectReason, ValidationResult } from './validate'
+export { validateUpdate, writerRole } from './validate'

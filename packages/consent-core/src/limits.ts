@@ -1,0 +1,24 @@
+/** Size limits enforced by validation (SPEC §2.12). */
+export interface Limits {
+  /** Bytes of one incoming update. */
+  maxUpdateBytes: number
+  /** Encoded bytes the document may grow to; further growth is refused. */
+  maxDocumentBytes: number
+  /** New decisions in one update. */
+  maxDecisionsPerUpdate: number
+  /** Characters of a CSR's evidence note. */
+  maxEvidenceChars: number
+  /** Characters of ids, purpose ids, actor ids and notice versions. */
+  maxIdChars: number
+  /** Entries of one decision's `supersedes`. */
+  maxSupersedes: number
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxUpdateBytes: 64 * 1024,
+  maxDocumentBytes: 1024 * 1024,
+  maxDecisionsPerUpdate: 200,
+  maxEvidenceChars: 500,
+  maxIdChars: 64,
+  maxSupersedes: 64,
+}

@@ -1,0 +1,277 @@
+import * as Y from 'yjs'
+import { type PurposeCatalog, findPurpose } from './catalog'
+import { asDecision, checkDecisionShape } from './decision-shape'
+import { DEFAULT_LIMITS, type Limits } from './limits'
+import {
+  type ActorRole,
+  CHANNELS_BY_ROLE,
+  type ConnectionUser,
+  type Decision,
+  PROFILE_FIELDS,
+  ROOT_DECISIONS,
+  ROOT_PROFILE,
+} from './types'
+
+// biome-ignore lint/suspicious/noExplicitAny: Yjs types its event parameter as any; roots are only compared.
+type RootType = Y.AbstractType<any>
+
+/** Why an update was rejected (SPEC §2). The server closes with 4422 and this reason. */
+export type RejectReason =
+  | 'malformed'
+  | 'pending'
+  | 'unknown-root'
+  | 'bad-shape'
+  | 'unknown-field'
+  | 'invalid-field'
+  | 'delete-forbidden'
+  | 'read-only'
+  | 'actor-mismatch'
+  | 'bad-channel'
+  | 'unknown-purpose'
+  | 'bad-supersedes'
+  | 'duplicate-id'
+  | 'evidence-not-allowed'
+  | 'too-large'
+  | 'document-full'
+
+export interface Accepted {
+  ok: true
+  /** New decisions, in document order. */
+  added: Decision[]
+  /** Profile keys this update set, with their new values. */
+  profile: Record<string, string>
+  /** False when the update holds nothing the document lacks (a re-send): nothing to persist. */
+  changed: boolean
+  /** Encoded size of the document before the update, plus the update: an upper bound after. */
+  documentBytes: number
+}
+
+export interface Rejected {
+  ok: false
+  reason: RejectReason
+  detail: string
+}
+
+export type ValidationResult = Accepted | Rejected
+
+function reject(reason: RejectReason, detail: string): Rejected {
+  return { ok: false, reason, detail }
+}
+
+/** The decision role a connected user writes as; null when the user may only read (SPEC 2.6). */
+export function writerRole(user: ConnectionUser): ActorRole | null {
+  return user.role === 'customer' || user.role === 'csr' ? user.role : null
+}
+
+/**
+ * Judges an incoming update against the rules of SPEC §2 on a shadow copy of `doc`; `doc` itself
+ * is never touched. Never throws: any bytes in, a result out.
+ */
+export function validateUpdate(
+  doc: Y.Doc,
+  update: Uint8Array,
+  user: ConnectionUser,
+  catalog: PurposeCatalog,
+  limits: Limits = DEFAULT_LIMITS,
+): ValidationResult {
+  if (!(update instanceof Uint8Array)) return reject('malformed', 'an update must be bytes')
+  if (update.byteLength > limits.maxUpdateBytes) {
+    return reject('too-large', `update of ${update.byteLength} bytes exceeds ${limits.maxUpdateBytes}`)
+  }
+  const base = Y.encodeStateAsUpdate(doc)
+  // gc off: deleted items keep their parent and key, so what a delete touched can be judged.
+  const shadow = new Y.Doc({ gc: false })
+  Y.applyUpdate(shadow, base)
+  const before = Y.decodeStateVector(Y.encodeStateVector(shadow))
+  let deleteSet: Y.Transaction['deleteSet'] | null = null
+  let transaction: Y.Transaction | null = null
+  shadow.on('afterTransaction', (tr: Y.Transaction) => {
+    transaction = tr
+    deleteSet = tr.deleteSet
+  })
+  try {
+    Y.applyUpdate(shadow, update)
+  } catch (err) {
+    return reject('malformed', `not a Yjs update: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  // SPEC 2.2: an update that cannot be integrated fully cannot be judged.
+  if (shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null) {
+    return reject('pending', 'the update depends on changes the server does not have')
+  }
+  const decisionsType = shadow.share.get(ROOT_DECISIONS)
+  const profileType = shadow.share.get(ROOT_PROFILE)
+
+  const newValues: unknown[] = []
+  const profile: Record<string, string> = {}
+  let newStructs = 0
+  for (const [client, structs] of shadow.store.clients) {
+    const from = before.get(client) ?? 0
+    for (let i = structs.length - 1; i >= 0; i--) {
+      const struct = structs[i]!
+      if (struct.id.clock < from) break
+      newStructs++
+      const problem = judgeNewStruct(struct, decisionsType, profileType, newValues, profile)
+      if (problem) return problem
+    }
+  }
+  let deletes = 0
+  if (transaction !== null && deleteSet !== null) {
+    let problem: Rejected | null = null
+    Y.iterateDeletedStructs(transaction, deleteSet, (struct) => {
+      deletes++
+      if (problem === null) problem = judgeDeletion(struct, decisionsType, profileType)
+    })
+    if (problem) return problem
+  }
+  const changed = newStructs > 0 || deletes > 0
+  if (!changed) return { ok: true, added: [], profile, changed, documentBytes: base.byteLength }
+
+  const role = writerRole(user)
+  if (role === null) return reject('read-only', `a ${user.role} may read this document but not change it`)
+
+  const documentBytes = base.byteLength + update.byteLength
+  if (documentBytes > limits.maxDocumentBytes) {
+    return reject('document-full', `the document would exceed ${limits.maxDocumentBytes} bytes`)
+  }
+  if (newValues.length > limits.maxDecisionsPerUpdate) {
+    return reject('too-large', `more than ${limits.maxDecisionsPerUpdate} decisions in one update`)
+  }
+  const added: Decision[] = []
+  for (const value of newValues) {
+    const shape = checkDecisionShape(value, limits)
+    if (shape) return reject(shape.reason, shape.detail)
+    added.push(asDecision(value))
+  }
+  const all = decisionsType instanceof Y.AbstractType ? shadow.getArray<Decision>(ROOT_DECISIONS).toArray() : []
+  const problem = judgeDecisions(added, all, user, role, catalog)
+  if (problem) return problem
+  // Document order, so audit entries follow the order decisions were appended.
+  const order = new Map(all.map((d, i) => [d.id, i]))
+  added.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))
+  return { ok: true, added, profile, changed, documentBytes }
+}
+
+function judgeNewStruct(
+  struct: Y.Item | Y.GC,
+  decisionsType: RootType | undefined,
+  profileType: RootType | undefined,
+  newValues: unknown[],
+  profile: Record<string, string>,
+): Rejected | null {
+  if (!(struct instanceof Y.Item)) {
+    // SPEC 2.3: the schema has no nested types, so nothing a client sends is garbage-collected.
+    return reject('bad-shape', 'garbage-collected content is not part of the schema')
+  }
+  const parent = struct.parent
+  if (!(parent instanceof Y.AbstractType)) return reject('bad-shape', 'content outside any root type')
+  const content = struct.content
+  if (parent === decisionsType) {
+    if (struct.parentSub !== null) return reject('bad-shape', '"decisions" is an array, not a map')
+    if (struct.deleted || content instanceof Y.ContentDeleted) {
+      return reject('delete-forbidden', 'decisions are append-only: a decision may not be deleted')
+    }
+    if (!(content instanceof Y.ContentAny)) {
+      return reject('bad-shape', 'a decision must be a plain JSON object, not a shared type or binary')
+    }
+    newValues.push(...content.getContent())
+    return null
+  }
+  if (parent === profileType) {
+    const key = struct.parentSub
+    if (key === null) return reject('bad-shape', '"profile" is a map, not an array')
+    if (!Object.hasOwn(PROFILE_FIELDS, key)) return reject('unknown-field', `profile field "${key}" is not in the schema`)
+    // An overwritten value arrives already deleted: its content is gone and nothing to judge.
+    if (content instanceof Y.ContentDeleted) return null
+    const allowed: readonly string[] = PROFILE_FIELDS[key as keyof typeof PROFILE_FIELDS]
+    const values = content instanceof Y.ContentAny ? content.getContent() : []
+    const value = values[0]
+    if (values.length !== 1 || typeof value !== 'string' || !allowed.includes(value)) {
+      return reject('invalid-field', `profile field "${key}" must be one of ${allowed.join(', ')}`)
+    }
+    if (!struct.deleted) profile[key] = value
+    return null
+  }
+  if (parent._item === null) {
+    return reject('unknown-root', `root type "${Y.findRootTypeKey(parent)}" is not in the schema`)
+  }
+  return reject('bad-shape', 'nested shared types are not part of the schema')
+}
+
+function judgeDeletion(
+  struct: Y.Item | Y.GC,
+  decisionsType: RootType | undefined,
+  profileType: RootType | undefined,
+): Rejected | null {
+  if (!(struct instanceof Y.Item)) return null
+  if (struct.parent === decisionsType) {
+    return reject('delete-forbidden', 'decisions are append-only: a decision may not be deleted')
+  }
+  if (struct.parent === profileType && profileType && struct.parentSub !== null) {
+    // SPEC 2.8: a profile value may be replaced, never removed.
+    const current = profileType._map.get(struct.parentSub)
+    if (current === undefined || current.deleted) {
+      return reject('delete-forbidden', `profile field "${struct.parentSub}" may be changed but not removed`)
+    }
+    return null
+  }
+  return reject('delete-forbidden', 'this update deletes content the schema does not let anyone delete')
+}
+
+function judgeDecisions(
+  added: readonly Decision[],
+  all: readonly Decision[],
+  user: ConnectionUser,
+  role: ActorRole,
+  catalog: PurposeCatalog,
+): Rejected | null {
+  const byId = new Map<string, Decision>()
+  for (const d of all) {
+    if (byId.has(d.id)) return reject('duplicate-id', `decision id ${d.id} is used twice`)
+    byId.set(d.id, d)
+  }
+  for (const d of added) {
+    if (d.actor.id !== user.id || d.actor.role !== role) {
+      return reject('actor-mismatch', `decision ${d.id} names actor ${d.actor.role}:${d.actor.id}, not the signed-in user`)
+    }
+    if (!CHANNELS_BY_ROLE[role].includes(d.channel)) {
+      return reject('bad-channel', `a ${role} may not record a decision through channel "${d.channel}"`)
+    }
+    if (!findPurpose(catalog, d.purposeId)) return reject('unknown-purpose', `purpose "${d.purposeId}" is not in the catalog`)
+    if (role === 'customer' && d.evidence !== undefined) {
+      return reject('evidence-not-allowed', 'only an agent records evidence')
+    }
+    const seen = new Set<string>()
+    for (const s of d.supersedes) {
+      const target = byId.get(s)
+      if (s === d.id || seen.has(s)) return reject('bad-supersedes', `decision ${d.id} lists ${s} twice or itself`)
+      seen.add(s)
+      if (!target) return reject('bad-supersedes', `decision ${d.id} supersedes ${s}, which the document does not hold`)
+      if (target.purposeId !== d.purposeId) {
+        return reject('bad-supersedes', `decision ${d.id} supersedes ${s}, a decision on another purpose`)
+      }
+    }
+  }
+  return findCycle(added, byId)
+}
+
+/** SPEC 2.10: supersedes must not loop, or a purpose would be left with no head at all. */
+function findCycle(added: readonly Decision[], byId: ReadonlyMap<string, Decision>): Rejected | null {
+  const state = new Map<string, 'visiting' | 'done'>()
+  const newIds = new Set(added.map((d) => d.id))
+  const visit = (id: string): boolean => {
+    const s = state.get(id)
+    if (s === 'done') return false
+    if (s === 'visiting') return true
+    state.set(id, 'visiting')
+    for (const next of byId.get(id)?.supersedes ?? []) {
+      // Stored decisions were accepted acyclic and cannot point at new ones.
+      if (newIds.has(next) && visit(next)) return true
+    }
+    state.set(id, 'done')
+    return false
+  }
+  for (const d of added) {
+    if (visit(d.id)) return reject('bad-supersedes', `decision ${d.id} is part of a supersedes cycle`)
+  }
+  return null
+}
