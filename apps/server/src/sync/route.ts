@@ -1,7 +1,187 @@
+import type { ConnectionUser, UserRole } from '@consent-sync/consent-core'
 import type { FastifyInstance } from 'fastify'
+import type {} from '@fastify/swagger'
+import type {} from '@fastify/websocket'
+import type { WebSocket } from 'ws'
+import { verifyToken } from '../auth/tokens'
 import type { ServerContext } from '../context'
+import { CloseCode } from './close-codes'
+import { SocketPeer } from './connection'
+import { parseMessage } from './protocol'
+import type { Room } from './room'
+import type { RoomRegistry } from './room-registry'
+import type { Rooms } from './rooms'
+import { TokenBucket } from './token-bucket'
 
-/** Registers the y-websocket endpoint `GET /sync/:customerId?token=` (DESIGN.md §5). */
-export function registerSync(_app: FastifyInstance, _ctx: ServerContext): void {
-  // implemented in the sync pipeline
+const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
+
+interface UserSlot {
+  connections: number
+  bucket: TokenBucket
+}
+
+function isRegistry(rooms: Rooms): rooms is RoomRegistry {
+  return typeof (rooms as Partial<RoomRegistry>).open === 'function'
+}
+
+/**
+ * The y-websocket endpoint `GET /sync/:customerId?token=<JWT>[&ack=0]` (DESIGN.md §5, §6.1).
+ * Authentication happens after the upgrade so that a browser sees the close code and reason.
+ */
+export function registerSync(app: FastifyInstance, ctx: ServerContext): void {
+  const rooms = ctx.rooms
+  if (!isRegistry(rooms)) return
+  const { config, metrics } = ctx
+  const users = new Map<string, UserSlot>()
+  const slotFor = (userId: string): UserSlot => {
+    let slot = users.get(userId)
+    if (!slot) {
+      const rate = config.limits.userMessagesPerSecond
+      slot = { connections: 0, bucket: new TokenBucket(rate, rate * 2) }
+      users.set(userId, slot)
+    }
+    return slot
+  }
+
+  app.get<{ Params: { customerId: string }; Querystring: Record<string, string | undefined> }>(
+    '/sync/:customerId',
+    { websocket: true, schema: { hide: true } },
+    (socket: WebSocket, req) => {
+      const receivedBeforeReady: { data: Uint8Array; at: string; atMs: number }[] = []
+      let room: Room | null = null
+      let peer: SocketPeer | null = null
+      let slot: UserSlot | null = null
+      let expiry: NodeJS.Timeout | undefined
+      const connBucket = new TokenBucket(config.limits.messagesPerSecond, config.limits.messagesPerSecond * 2)
+      const log = req.log
+
+      const closeRaw = (code: number, reason: string) => {
+        metrics.connectionsClosed.inc({ code: String(code) })
+        socket.close(code, reason)
+      }
+
+      const handle = (data: Uint8Array, at: string, atMs: number) => {
+        if (!room || !peer || peer.closed) return
+        const message = parseMessage(data)
+        switch (message.kind) {
+          case 'malformed':
+            return peer.close(CloseCode.Malformed, `malformed message: ${message.detail}`)
+          case 'sync-step1':
+            if (!room.answerStep1(peer, message.stateVector)) {
+              peer.close(CloseCode.Malformed, 'malformed message: bad state vector')
+            }
+            return
+          case 'sync-update':
+            // Shutting down: not judged, not acknowledged; the client resends after reconnecting.
+            if (!rooms.accepting) return
+            room.submit(peer, message.update, at, atMs)
+            return
+          case 'awareness':
+            if (!room.applyAwareness(peer, message.update)) {
+              peer.close(CloseCode.Malformed, 'malformed message: bad awareness update')
+            }
+            return
+          case 'query-awareness':
+            return room.sendAwarenessTo(peer)
+          case 'auth':
+            return
+          case 'refresh-token':
+            return refresh(message.token)
+        }
+      }
+
+      const refresh = (token: string) => {
+        const verdict = verifyToken(app, token)
+        if (!peer) return
+        if (!verdict.ok || verdict.claims.sub !== peer.user.id || verdict.claims.role !== peer.user.role) {
+          return peer.close(CloseCode.Unauthorized, 'refreshed token is not valid for this connection')
+        }
+        armExpiry(verdict.claims.exp)
+      }
+
+      const armExpiry = (exp: number | undefined) => {
+        clearTimeout(expiry)
+        if (exp === undefined) return
+        const ms = Math.max(0, exp * 1000 - Date.now())
+        expiry = setTimeout(() => peer?.close(CloseCode.Unauthorized, 'token expired: sign in again'), Math.min(ms, 2 ** 31 - 1))
+        expiry.unref()
+      }
+
+      socket.on('message', (raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+        const data = toBytes(raw)
+        if (peer?.closed) return
+        if (data.byteLength > config.limits.maxMessageBytes) {
+          return peer
+            ? peer.close(CloseCode.TooLarge, `message of ${data.byteLength} bytes exceeds ${config.limits.maxMessageBytes}`)
+            : closeRaw(CloseCode.TooLarge, 'message too large')
+        }
+        if (!isBinary) return peer ? peer.close(CloseCode.Malformed, 'malformed message: text frame') : closeRaw(CloseCode.Malformed, 'text frame')
+        if (!connBucket.take() || (slot !== null && !slot.bucket.take())) {
+          return peer ? peer.close(CloseCode.RateLimited, 'rate limited: too many messages, try again later') : closeRaw(CloseCode.RateLimited, 'rate limited')
+        }
+        const at = new Date().toISOString()
+        const atMs = performance.now()
+        if (room) handle(data, at, atMs)
+        else receivedBeforeReady.push({ data, at, atMs })
+      })
+
+      socket.on('close', () => {
+        clearTimeout(expiry)
+        if (peer) {
+          peer.markClosed()
+          if (room) rooms.close(room, peer)
+        }
+        if (slot) slot.connections--
+      })
+
+      const start = async () => {
+        const customerId = req.params.customerId
+        const verdict = verifyToken(app, req.query.token)
+        if (!verdict.ok) return closeRaw(CloseCode.Unauthorized, `unauthorized: ${verdict.reason} token`)
+        const claims = verdict.claims
+        if (!CUSTOMER_ID.test(customerId)) return closeRaw(CloseCode.NotFound, 'no such customer')
+        if (claims.role === 'customer' && claims.customerId !== customerId) {
+          return closeRaw(CloseCode.Forbidden, 'forbidden: a customer may open only their own record')
+        }
+        if (!rooms.accepting) return closeRaw(CloseCode.Restarting, 'server restarting')
+        const customer = await ctx.store.getCustomer(customerId)
+        if (socket.readyState !== socket.OPEN) return
+        if (!customer) return closeRaw(CloseCode.NotFound, 'no such customer')
+        slot = slotFor(claims.sub)
+        if (slot.connections >= config.limits.maxConnectionsPerUser) {
+          slot = null
+          return closeRaw(CloseCode.RateLimited, 'too many connections for this user, try again later')
+        }
+        slot.connections++
+        const user: ConnectionUser & { name: string } = {
+          id: claims.sub,
+          role: claims.role as UserRole,
+          name: claims.name,
+          ...(claims.customerId !== undefined ? { customerId: claims.customerId } : {}),
+        }
+        peer = new SocketPeer(socket, user, req.query.ack !== '0', metrics, log)
+        armExpiry(claims.exp)
+        const opened = await rooms.open(customerId, peer)
+        if (peer.closed || socket.readyState !== socket.OPEN) {
+          rooms.close(opened, peer)
+          return
+        }
+        room = opened
+        log.info({ customerId, connectionId: peer.id, userId: user.id, role: user.role }, 'sync connection open')
+        for (const m of receivedBeforeReady.splice(0)) handle(m.data, m.at, m.atMs)
+      }
+
+      start().catch((err) => {
+        log.error({ err }, 'opening a sync connection failed')
+        if (peer) peer.close(CloseCode.StorageError, 'storage error: try again later')
+        else closeRaw(CloseCode.StorageError, 'storage error: try again later')
+      })
+    },
+  )
+}
+
+function toBytes(raw: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+  if (Array.isArray(raw)) return new Uint8Array(Buffer.concat(raw))
+  if (raw instanceof ArrayBuffer) return new Uint8Array(raw)
+  return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
 }

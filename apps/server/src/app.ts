@@ -1,0 +1,156 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { DEFAULT_CATALOG } from '@consent-sync/consent-core'
+import fastifyJwt from '@fastify/jwt'
+import fastifySwagger from '@fastify/swagger'
+import fastifySwaggerUi from '@fastify/swagger-ui'
+import fastifyWebsocket from '@fastify/websocket'
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import { registerAuthRoutes } from './auth/routes'
+import type { Config } from './config'
+import { type ServerContext, createAcceptedEvents } from './context'
+import { seedDemo } from './demo/seed'
+import { registerAuditRoutes } from './http/audit'
+import { registerCustomerRoutes } from './http/customers'
+import { registerErrorHandlers } from './http/errors'
+import { registerFeedRoutes } from './http/feed'
+import { registerHealthRoutes } from './http/health'
+import { registerPages } from './http/pages'
+import { registerPurposeRoutes } from './http/purposes'
+import { createMetrics } from './metrics/metrics'
+import { createSqliteStore } from './store/sqlite'
+import type { Store } from './store/types'
+import { type RoomDeps, createRooms } from './sync/room-registry'
+import type { Rooms } from './sync/rooms'
+import { registerSync } from './sync/route'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: ServerContext
+  }
+}
+
+export interface CreateServerOptions {
+  /** A store to use instead of opening the SQLite file of `config.databasePath`. The server closes it. */
+  store?: Store
+  /** `false` for silence; an object of pino options (e.g. a `stream`) merged over the defaults. */
+  logger?: boolean | object
+  /** Builds the rooms instead of `createRooms` (tests). */
+  rooms?: (deps: RoomDeps) => Rooms
+}
+
+/** Replaces the value of a `token` query parameter: tokens travel in URLs for WebSockets (DESIGN.md §6). */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]')
+}
+
+function loggerOptions(
+  config: Config,
+  logger: CreateServerOptions['logger'],
+): Exclude<FastifyServerOptions['logger'], undefined> {
+  if (logger === false) return false
+  const overrides = typeof logger === 'object' ? logger : {}
+  return {
+    level: config.logLevel,
+    ...overrides,
+    serializers: {
+      ...(overrides as { serializers?: object }).serializers,
+      req(req: FastifyRequest) {
+        const out: { method: string; url: string; host: string; remoteAddress: string; remotePort?: number } = {
+          method: req.method,
+          url: redactUrl(req.url),
+          host: req.hostname,
+          remoteAddress: req.ip,
+        }
+        if (req.socket?.remotePort !== undefined) out.remotePort = req.socket.remotePort
+        return out
+      },
+    },
+  }
+}
+
+async function openStore(config: Config): Promise<Store> {
+  if (config.databasePath !== ':memory:') mkdirSync(path.dirname(config.databasePath), { recursive: true })
+  return createSqliteStore({ path: config.databasePath, synchronous: config.sqliteSynchronous })
+}
+
+/** Refuses what production must not run with (DESIGN.md §10); the message says why. */
+async function checkProduction(config: Config, store: Store): Promise<void> {
+  if (!config.production) return
+  if (config.demo) throw new Error('refusing to start: demo mode is not allowed in production (unset DEMO)')
+  if (await store.hasDemoUsers()) {
+    throw new Error(
+      `refusing to start: the store at ${config.databasePath} holds demo accounts, which production refuses; use a fresh database`,
+    )
+  }
+}
+
+/**
+ * Builds the whole server: store, context, plugins, HTTP routes and the sync endpoint.
+ * The caller listens; `app.close()` closes sync connections (1012) and then the store.
+ */
+export async function createServer(
+  config: Config,
+  opts: CreateServerOptions = {},
+): Promise<{ app: FastifyInstance; ctx: ServerContext }> {
+  const app = Fastify({
+    logger: loggerOptions(config, opts.logger),
+    // Bodies are small JSON; the sync endpoint has its own limit (maxMessageBytes).
+    bodyLimit: 64 * 1024,
+  })
+
+  const store = opts.store ?? (await openStore(config))
+  const catalog = DEFAULT_CATALOG
+  const events = createAcceptedEvents()
+  const metrics = createMetrics()
+  let rooms: Rooms
+  try {
+    await store.migrate()
+    await checkProduction(config, store)
+    if (config.demo) await seedDemo(store)
+    rooms = (opts.rooms ?? createRooms)({ store, catalog, config, events, metrics, log: app.log })
+  } catch (err) {
+    await store.close()
+    throw err
+  }
+  const ctx: ServerContext = { config, store, catalog, rooms, events, metrics }
+  app.decorate('ctx', ctx)
+
+  app.addHook('onClose', async () => {
+    try {
+      await rooms.shutdown(1012, 'server restarting')
+    } finally {
+      await store.close()
+    }
+  })
+
+  await app.register(fastifyJwt, { secret: config.jwtSecret })
+  // ws itself closes frames over maxPayload with 1009, which stock clients retry forever; its cap
+  // sits well above ours so that sync/route.ts closes oversize messages with 4413 (permanent).
+  const hardCap = Math.max(config.limits.maxMessageBytes * 8, 8 * 1024 * 1024)
+  await app.register(fastifyWebsocket, { options: { maxPayload: hardCap } })
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'consent-sync',
+        version: '0.1.0',
+        description:
+          'Consent management API. Errors are `{error, message, field?}`. The sync endpoint is `GET /sync/{customerId}?token=` (y-websocket protocol).',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  })
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
+
+  registerErrorHandlers(app)
+  registerAuthRoutes(app, ctx)
+  registerPurposeRoutes(app, ctx)
+  registerCustomerRoutes(app, ctx)
+  registerAuditRoutes(app, ctx)
+  registerFeedRoutes(app, ctx)
+  registerHealthRoutes(app, ctx)
+  await registerPages(app, ctx)
+  registerSync(app, ctx)
+
+  return { app, ctx }
+}

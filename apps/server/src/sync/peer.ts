@@ -1,0 +1,15 @@
+import type { ConnectionUser } from '@consent-sync/consent-core'
+import type { CloseCodeValue } from './close-codes'
+
+/** What a room needs of a connection (sync/connection.ts). */
+export interface Peer {
+  readonly id: string
+  readonly user: ConnectionUser & { name: string }
+  /** Whether the client asked for durable acks (default yes; `?ack=0` turns them off). */
+  readonly wantsAck: boolean
+  /** Awareness client ids this connection announced. */
+  readonly awarenessClients: Set<number>
+  readonly closed: boolean
+  send(message: Uint8Array): void
+  close(code: CloseCodeValue, reason: string): void
+}
