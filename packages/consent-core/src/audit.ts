@@ -70,7 +70,8 @@ export function auditEntriesFor(
     const prev = foldOne(seen, catalog, d.purposeId)
     seen.push(d)
     const next = foldOne(seen, catalog, d.purposeId)
-    if (!prev || !next) throw new Error(`audit of decision ${d.id}: purpose ${d.purposeId} is not in the catalog`)
+    if (!prev || !next)
+      throw new Error(`audit of decision ${d.id}: purpose ${d.purposeId} is not in the catalog`)
     records.push({
       customerId: ctx.customerId,
       purposeId: d.purposeId,
@@ -131,10 +132,18 @@ export function verifyChain(entries: readonly AuditEntry[], start: ChainHead = G
   let head = start
   const customerId = entries[0]?.customerId
   for (const [index, e] of entries.entries()) {
-    const fail = (reason: ChainProblem, detail: string): ChainVerdict => ({ ok: false, index, seq: e.seq, reason, detail })
-    if (e.customerId !== customerId) return fail('wrong-customer', `entry belongs to ${e.customerId}, not ${customerId}`)
+    const fail = (reason: ChainProblem, detail: string): ChainVerdict => ({
+      ok: false,
+      index,
+      seq: e.seq,
+      reason,
+      detail,
+    })
+    if (e.customerId !== customerId)
+      return fail('wrong-customer', `entry belongs to ${e.customerId}, not ${customerId}`)
     if (e.seq !== head.seq + 1) return fail('seq-gap', `expected seq ${head.seq + 1}, found ${e.seq}`)
-    if (e.prevHash !== head.hash) return fail('broken-link', `prevHash does not match the hash of entry ${head.seq}`)
+    if (e.prevHash !== head.hash)
+      return fail('broken-link', `prevHash does not match the hash of entry ${head.seq}`)
     if (entryHash(e) !== e.hash) return fail('hash-mismatch', 'the entry was altered after it was chained')
     head = { seq: e.seq, hash: e.hash }
   }

@@ -1,14 +1,28 @@
 import type { Limits } from './limits'
 import { CHANNELS, DECISION_STATES, type Decision } from './types'
 
-export type ShapeProblem = { reason: 'bad-shape' | 'unknown-field' | 'invalid-field' | 'too-large'; detail: string }
+export type ShapeProblem = {
+  reason: 'bad-shape' | 'unknown-field' | 'invalid-field' | 'too-large'
+  detail: string
+}
 
-const REQUIRED = ['id', 'purposeId', 'state', 'supersedes', 'at', 'actor', 'channel', 'noticeVersion'] as const
+const REQUIRED = [
+  'id',
+  'purposeId',
+  'state',
+  'supersedes',
+  'at',
+  'actor',
+  'channel',
+  'noticeVersion',
+] as const
 const ALLOWED = new Set<string>([...REQUIRED, 'evidence'])
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype
+  return (
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype
+  )
 }
 
 function isId(v: unknown, limits: Limits): v is string {
@@ -22,7 +36,8 @@ function isId(v: unknown, limits: Limits): v is string {
 export function checkDecisionShape(v: unknown, limits: Limits): ShapeProblem | null {
   if (!isPlainObject(v)) return { reason: 'bad-shape', detail: 'a decision must be a plain JSON object' }
   for (const key of Object.keys(v)) {
-    if (!ALLOWED.has(key)) return { reason: 'unknown-field', detail: `decision field "${key}" is not in the schema` }
+    if (!ALLOWED.has(key))
+      return { reason: 'unknown-field', detail: `decision field "${key}" is not in the schema` }
   }
   for (const key of REQUIRED) {
     if (!(key in v)) return { reason: 'invalid-field', detail: `decision field "${key}" is missing` }

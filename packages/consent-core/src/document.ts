@@ -1,13 +1,13 @@
-import * as Y from 'yjs'
-import { type PurposeCatalog, findPurpose } from './catalog'
+import type * as Y from 'yjs'
+import { findPurpose, type PurposeCatalog } from './catalog'
 import { headsOf } from './fold'
 import {
   type Actor,
   type Channel,
   type Decision,
   type DecisionState,
-  type Profile,
   PROFILE_FIELDS,
+  type Profile,
   type ProfileKey,
   ROOT_DECISIONS,
   ROOT_PROFILE,

@@ -1,4 +1,4 @@
-import { type PurposeCatalog, findPurpose } from './catalog'
+import { findPurpose, type PurposeCatalog } from './catalog'
 import type { Actor, Channel, Decision, DecisionState } from './types'
 
 /** The folded state of one purpose (SPEC §3). */

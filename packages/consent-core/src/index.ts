@@ -1,5 +1,5 @@
 export type { AuditContext, AuditEntry, AuditRecord, ChainHead, ChainProblem, ChainVerdict } from './audit'
-export { GENESIS, GENESIS_HASH, auditEntriesFor, chain, chainAll, entryHash, verifyChain } from './audit'
+export { auditEntriesFor, chain, chainAll, entryHash, GENESIS, GENESIS_HASH, verifyChain } from './audit'
 export type { Purpose, PurposeCatalog } from './catalog'
 export { DEFAULT_CATALOG, findPurpose } from './catalog'
 export type { DecideInput } from './document'
@@ -33,3 +33,5 @@ export {
 } from './types'
 export type { Accepted, Rejected, RejectReason, ValidationResult } from './validate'
 export { validateUpdate, writerRole } from './validate'
+export type { CloseCodeValue } from './wire'
+export { CloseCode, isPermanentClose, MessageType } from './wire'

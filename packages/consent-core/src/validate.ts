@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { type PurposeCatalog, findPurpose } from './catalog'
+import { findPurpose, type PurposeCatalog } from './catalog'
 import { asDecision, checkDecisionShape } from './decision-shape'
 import { DEFAULT_LIMITS, type Limits } from './limits'
 import {
@@ -108,9 +108,12 @@ export function validateUpdate(
     const from = before.get(client) ?? 0
     for (let i = structs.length - 1; i >= 0; i--) {
       const struct = structs[i]!
-      if (struct.id.clock < from) break
+      if (struct.id.clock + struct.length <= from) break
+      // Yjs merges a new item into the held one it continues (same client, parent and kind),
+      // so a struct may straddle `from`: only its part from `from` on is new.
+      const offset = Math.max(0, from - struct.id.clock)
       newStructs++
-      const problem = judgeNewStruct(struct, decisionsType, profileType, newValues, profile)
+      const problem = judgeNewStruct(struct, offset, decisionsType, profileType, newValues, profile)
       if (problem) return problem
     }
   }
@@ -142,7 +145,8 @@ export function validateUpdate(
     if (shape) return reject(shape.reason, shape.detail)
     added.push(asDecision(value))
   }
-  const all = decisionsType instanceof Y.AbstractType ? shadow.getArray<Decision>(ROOT_DECISIONS).toArray() : []
+  const all =
+    decisionsType instanceof Y.AbstractType ? shadow.getArray<Decision>(ROOT_DECISIONS).toArray() : []
   const problem = judgeDecisions(added, all, user, role, catalog)
   if (problem) return problem
   // Document order, so audit entries follow the order decisions were appended.
@@ -153,6 +157,7 @@ export function validateUpdate(
 
 function judgeNewStruct(
   struct: Y.Item | Y.GC,
+  offset: number,
   decisionsType: RootType | undefined,
   profileType: RootType | undefined,
   newValues: unknown[],
@@ -173,22 +178,24 @@ function judgeNewStruct(
     if (!(content instanceof Y.ContentAny)) {
       return reject('bad-shape', 'a decision must be a plain JSON object, not a shared type or binary')
     }
-    newValues.push(...content.getContent())
+    newValues.push(...content.getContent().slice(offset))
     return null
   }
   if (parent === profileType) {
     const key = struct.parentSub
     if (key === null) return reject('bad-shape', '"profile" is a map, not an array')
-    if (!Object.hasOwn(PROFILE_FIELDS, key)) return reject('unknown-field', `profile field "${key}" is not in the schema`)
+    if (!Object.hasOwn(PROFILE_FIELDS, key))
+      return reject('unknown-field', `profile field "${key}" is not in the schema`)
     // An overwritten value arrives already deleted: its content is gone and nothing to judge.
     if (content instanceof Y.ContentDeleted) return null
     const allowed: readonly string[] = PROFILE_FIELDS[key as keyof typeof PROFILE_FIELDS]
-    const values = content instanceof Y.ContentAny ? content.getContent() : []
-    const value = values[0]
-    if (values.length !== 1 || typeof value !== 'string' || !allowed.includes(value)) {
+    // Overwritten values of one key may be merged into one item: each value must be allowed.
+    const values = content instanceof Y.ContentAny ? content.getContent().slice(offset) : []
+    const value = values.at(-1)
+    if (values.length === 0 || !values.every((v) => typeof v === 'string' && allowed.includes(v))) {
       return reject('invalid-field', `profile field "${key}" must be one of ${allowed.join(', ')}`)
     }
-    if (!struct.deleted) profile[key] = value
+    if (!struct.deleted) profile[key] = value as string
     return null
   }
   if (parent._item === null) {
@@ -231,21 +238,27 @@ function judgeDecisions(
   }
   for (const d of added) {
     if (d.actor.id !== user.id || d.actor.role !== role) {
-      return reject('actor-mismatch', `decision ${d.id} names actor ${d.actor.role}:${d.actor.id}, not the signed-in user`)
+      return reject(
+        'actor-mismatch',
+        `decision ${d.id} names actor ${d.actor.role}:${d.actor.id}, not the signed-in user`,
+      )
     }
     if (!CHANNELS_BY_ROLE[role].includes(d.channel)) {
       return reject('bad-channel', `a ${role} may not record a decision through channel "${d.channel}"`)
     }
-    if (!findPurpose(catalog, d.purposeId)) return reject('unknown-purpose', `purpose "${d.purposeId}" is not in the catalog`)
+    if (!findPurpose(catalog, d.purposeId))
+      return reject('unknown-purpose', `purpose "${d.purposeId}" is not in the catalog`)
     if (role === 'customer' && d.evidence !== undefined) {
       return reject('evidence-not-allowed', 'only an agent records evidence')
     }
     const seen = new Set<string>()
     for (const s of d.supersedes) {
       const target = byId.get(s)
-      if (s === d.id || seen.has(s)) return reject('bad-supersedes', `decision ${d.id} lists ${s} twice or itself`)
+      if (s === d.id || seen.has(s))
+        return reject('bad-supersedes', `decision ${d.id} lists ${s} twice or itself`)
       seen.add(s)
-      if (!target) return reject('bad-supersedes', `decision ${d.id} supersedes ${s}, which the document does not hold`)
+      if (!target)
+        return reject('bad-supersedes', `decision ${d.id} supersedes ${s}, which the document does not hold`)
       if (target.purposeId !== d.purposeId) {
         return reject('bad-supersedes', `decision ${d.id} supersedes ${s}, a decision on another purpose`)
       }
