@@ -56,6 +56,11 @@ export interface AuditFilter {
   limit: number
 }
 
+/** Thrown by `queryAudit` for a cursor the store did not issue: bad input, answered with HTTP 400. */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError'
+}
+
 export interface AuditPage {
   /** Newest first. */
   entries: AuditEntry[]
