@@ -8,7 +8,7 @@ import fastifyWebsocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import { registerAuthRoutes } from './auth/routes'
 import type { Config } from './config'
-import { type ServerContext, createAcceptedEvents } from './context'
+import { createAcceptedEvents, type ServerContext } from './context'
 import { seedDemo } from './demo/seed'
 import { registerAuditRoutes } from './http/audit'
 import { registerCustomerRoutes } from './http/customers'
@@ -20,7 +20,7 @@ import { registerPurposeRoutes } from './http/purposes'
 import { createMetrics } from './metrics/metrics'
 import { createSqliteStore } from './store/sqlite'
 import type { Store } from './store/types'
-import { type RoomDeps, createRooms } from './sync/room-registry'
+import { createRooms, type RoomDeps } from './sync/room-registry'
 import type { Rooms } from './sync/rooms'
 import { registerSync } from './sync/route'
 
@@ -56,12 +56,13 @@ function loggerOptions(
     serializers: {
       ...(overrides as { serializers?: object }).serializers,
       req(req: FastifyRequest) {
-        const out: { method: string; url: string; host: string; remoteAddress: string; remotePort?: number } = {
-          method: req.method,
-          url: redactUrl(req.url),
-          host: req.hostname,
-          remoteAddress: req.ip,
-        }
+        const out: { method: string; url: string; host: string; remoteAddress: string; remotePort?: number } =
+          {
+            method: req.method,
+            url: redactUrl(req.url),
+            host: req.hostname,
+            remoteAddress: req.ip,
+          }
         if (req.socket?.remotePort !== undefined) out.remotePort = req.socket.remotePort
         return out
       },
@@ -116,12 +117,14 @@ export async function createServer(
   const ctx: ServerContext = { config, store, catalog, rooms, events, metrics }
   app.decorate('ctx', ctx)
 
+  // preClose, added before @fastify/websocket's own, which closes every socket without a code
+  // (1005): sync clients must see 1012 "server restarting" (DESIGN.md §5). Fastify goes on to
+  // onClose even when a preClose hook fails, so the store is closed either way.
+  app.addHook('preClose', async () => {
+    await rooms.shutdown(1012, 'server restarting')
+  })
   app.addHook('onClose', async () => {
-    try {
-      await rooms.shutdown(1012, 'server restarting')
-    } finally {
-      await store.close()
-    }
+    await store.close()
   })
 
   await app.register(fastifyJwt, { secret: config.jwtSecret })

@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify'
+import type { ServerContext } from '../context'
+import { problemResponses, sendProblem } from '../http/errors'
+import type { UserRecord } from '../store/types'
+import { ANY_ROLE, bearerSecurity, requireRole } from './guards'
+import { burnPasswordCheck, verifyPassword } from './passwords'
+import { signToken } from './tokens'
+
+const userSchema = {
+  type: 'object',
+  required: ['id', 'role', 'name'],
+  properties: {
+    id: { type: 'string' },
+    role: { type: 'string', enum: ['customer', 'csr', 'admin', 'service'] },
+    name: { type: 'string' },
+    customerId: { type: 'string' },
+  },
+} as const
+
+const sessionSchema = {
+  type: 'object',
+  required: ['token', 'expiresAt', 'user'],
+  properties: {
+    token: { type: 'string' },
+    expiresAt: { type: 'string', format: 'date-time' },
+    user: userSchema,
+  },
+} as const
+
+interface LoginBody {
+  username: string
+  password: string
+}
+
+function session(app: FastifyInstance, ctx: ServerContext, user: UserRecord) {
+  const { token, expiresAt } = signToken(app, user, ctx.config.tokenTtlSeconds)
+  const publicUser: { id: string; role: string; name: string; customerId?: string } = {
+    id: user.id,
+    role: user.role,
+    name: user.name,
+  }
+  if (user.customerId !== undefined) publicUser.customerId = user.customerId
+  return { token, expiresAt, user: publicUser }
+}
+
+/** `POST /api/auth/login` and `POST /api/auth/refresh` (DESIGN.md §5b). */
+export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post<{ Body: LoginBody }>(
+    '/api/auth/login',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Exchange a username and password for a token',
+        body: {
+          type: 'object',
+          required: ['username', 'password'],
+          additionalProperties: false,
+          properties: {
+            username: { type: 'string', minLength: 1, maxLength: 100 },
+            password: { type: 'string', minLength: 1, maxLength: 200 },
+          },
+        },
+        response: { 200: sessionSchema, ...problemResponses(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const { username, password } = request.body
+      const user = await ctx.store.findUser(username)
+      // Unknown users cost a password check too, so timing does not tell which usernames exist.
+      const ok = user ? await verifyPassword(password, user.passwordHash) : await burnPasswordCheck(password)
+      if (!user || !ok) {
+        request.log.info({ username }, 'login refused')
+        return sendProblem(reply, 401, 'unknown username or wrong password')
+      }
+      return session(app, ctx, user)
+    },
+  )
+
+  app.post(
+    '/api/auth/refresh',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'A fresh token for the holder of a valid one',
+        security: bearerSecurity,
+        response: { 200: sessionSchema, ...problemResponses(401) },
+      },
+      preHandler: requireRole(app, ANY_ROLE),
+    },
+    async (request, reply) => {
+      // Read the account again: a removed account gets no new token, a renamed one its new name.
+      const user = await ctx.store.findUser(request.user.sub)
+      if (!user || user.id !== request.user.sub)
+        return sendProblem(reply, 401, 'the account no longer exists')
+      return session(app, ctx, user)
+    },
+  )
+}

@@ -1,0 +1,184 @@
+import { createWriteStream, mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { DEFAULT_CATALOG } from '@consent-sync/consent-core'
+import { Command, Option } from 'commander'
+import * as Y from 'yjs'
+import { createServer } from './app'
+import { EXPORT_FORMATS, type ExportFormat, exportLines } from './audit/export'
+import { verifyStore } from './audit/verify'
+import { type Config, ConfigError, loadConfig } from './config'
+import { DEMO_PASSWORD, demoAccounts, seedDemo } from './demo/seed'
+import { createSqliteStore } from './store/sqlite'
+import type { Store } from './store/types'
+
+function out(line = ''): void {
+  process.stdout.write(`${line}\n`)
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`)
+  process.exit(1)
+}
+
+/** The configuration, or exit 1 naming the variable that is wrong. */
+function configOrExit(): Config {
+  try {
+    return loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`configuration error: ${err.message}`)
+    throw err
+  }
+}
+
+async function withStore<T>(config: Config, work: (store: Store) => Promise<T>): Promise<T> {
+  mkdirSync(path.dirname(config.databasePath), { recursive: true })
+  const store = createSqliteStore({ path: config.databasePath, synchronous: config.sqliteSynchronous })
+  try {
+    await store.migrate()
+    return await work(store)
+  } finally {
+    await store.close()
+  }
+}
+
+async function serve(): Promise<void> {
+  const config = configOrExit()
+  let server: Awaited<ReturnType<typeof createServer>>
+  try {
+    server = await createServer(config)
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err))
+  }
+  const { app } = server
+  await app.listen({ port: config.port, host: config.host })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+  const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  out()
+  out(`consent-sync is listening on ${base}`)
+  out(`  customer dashboard  ${base}/customer/`)
+  out(`  CSR dashboard       ${base}/csr/`)
+  out(`  offline demo        ${base}/demo/`)
+  out(`  API reference       ${base}/docs`)
+  if (config.demo) {
+    out()
+    out(`demo mode: accounts below, password "${DEMO_PASSWORD}"`)
+    for (const a of demoAccounts()) out(`  ${a.username.padEnd(8)} ${a.role.padEnd(9)} ${a.name}`)
+  }
+  out()
+
+  let closing = false
+  const stop = (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+async function verify(options: { customer?: string }): Promise<void> {
+  const config = configOrExit()
+  const report = await withStore(config, (store) =>
+    verifyStore(
+      store,
+      DEFAULT_CATALOG,
+      options.customer === undefined ? {} : { customerId: options.customer },
+    ),
+  )
+  out(
+    `${report.ok ? 'OK' : 'FAILED'}: ${report.customers} customers, ${report.entries} audit entries, ${report.updates} updates checked`,
+  )
+  for (const p of report.problems) {
+    out(`  ${p.customerId}${p.seq === undefined ? '' : ` seq ${p.seq}`}: ${p.reason}: ${p.detail}`)
+  }
+  if (!report.ok) process.exitCode = 1
+}
+
+async function exportAudit(options: {
+  format: ExportFormat
+  customer?: string
+  out?: string
+}): Promise<void> {
+  const config = configOrExit()
+  await withStore(config, async (store) => {
+    const filter = options.customer === undefined ? {} : { customerId: options.customer }
+    const body = Readable.from(exportLines(store.streamAudit(filter), options.format))
+    await pipeline(body, options.out ? createWriteStream(options.out) : process.stdout, {
+      end: !!options.out,
+    })
+  })
+  if (options.out) process.stderr.write(`wrote ${options.out}\n`)
+}
+
+async function seed(): Promise<void> {
+  const config = configOrExit()
+  if (config.production) fail('seed-demo: demo accounts are refused in production')
+  await withStore(config, seedDemo)
+  out(`seeded demo customers and accounts in ${config.databasePath} (password "${DEMO_PASSWORD}")`)
+}
+
+/** Folds each document's update log into a snapshot; raw updates stay for audit re-derivation. */
+async function compact(options: { customer?: string }): Promise<void> {
+  const config = configOrExit()
+  await withStore(config, async (store) => {
+    const ids = options.customer === undefined ? await store.documentIds() : [options.customer]
+    for (const id of ids) {
+      const stored = await store.loadDocument(id)
+      const last = stored.tail.at(-1)
+      if (!last) {
+        out(`${id}: nothing to compact`)
+        continue
+      }
+      const doc = new Y.Doc()
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot)
+      for (const u of stored.tail) Y.applyUpdate(doc, u.update)
+      await store.saveSnapshot(id, Y.encodeStateAsUpdate(doc), last.seq)
+      doc.destroy()
+      out(`${id}: ${stored.tail.length} updates folded into a snapshot up to seq ${last.seq}`)
+    }
+  })
+}
+
+const program = new Command()
+  .name('consent-sync')
+  .description('consent-sync server and maintenance commands (configuration from the environment)')
+
+program.command('serve').description('start the server (HTTP API, sync endpoint, pages)').action(serve)
+
+program
+  .command('verify')
+  .description('re-walk the audit hash chains and re-derive the entries from the stored updates')
+  .option('--customer <id>', 'only this customer')
+  .action(verify)
+
+program
+  .command('export')
+  .description('write the audit log as JSON Lines or CSV')
+  .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).default('jsonl'))
+  .option('--customer <id>', 'only this customer')
+  .option('--out <file>', 'write to a file instead of standard output')
+  .action(exportAudit)
+
+program
+  .command('seed-demo')
+  .description('create the demo customers and accounts (not in production)')
+  .action(seed)
+
+program
+  .command('compact')
+  .description("fold each document's update log into a snapshot")
+  .option('--customer <id>', 'only this customer')
+  .action(compact)
+
+await program.parseAsync(process.argv)

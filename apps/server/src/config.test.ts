@@ -1,0 +1,53 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, DEMO_JWT_SECRET, loadConfig } from './config'
+
+const SECRET = 'a-production-secret-of-more-than-32-characters'
+
+/** The ConfigError that loading `env` throws. */
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, '/srv/app')
+  } catch (err) {
+    if (err instanceof ConfigError) return err
+    throw err
+  }
+  throw new Error('loadConfig did not throw')
+}
+
+describe('loadConfig', () => {
+  it('defaults to demo mode on port 3001 with the demo secret', () => {
+    const config = loadConfig({}, '/srv/app')
+    expect(config).toMatchObject({ port: 3001, demo: true, production: false, jwtSecret: DEMO_JWT_SECRET })
+    expect(config.databasePath).toBe(path.resolve('/srv/app', 'data/consent-sync.db'))
+  })
+
+  it('names PORT when it is not a port number', () => {
+    for (const PORT of ['abc', '70000', '-1', '3.5']) {
+      const err = errorOf({ PORT })
+      expect(err.variable).toBe('PORT')
+      expect(err.message).toMatch(/^PORT: /)
+      expect(err.message).toContain(PORT)
+    }
+  })
+
+  it('refuses the demo secret, a missing secret and demo mode in production', () => {
+    expect(errorOf({ NODE_ENV: 'production', JWT_SECRET: DEMO_JWT_SECRET }).variable).toBe('JWT_SECRET')
+    expect(errorOf({ NODE_ENV: 'production' }).variable).toBe('JWT_SECRET')
+    const demo = errorOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, DEMO: 'true' })
+    expect(demo.variable).toBe('DEMO')
+    expect(demo.message).toMatch(/production/)
+  })
+
+  it('accepts production with a real secret, demo off by default', () => {
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }, '/srv/app')
+    expect(config).toMatchObject({ production: true, demo: false, jwtSecret: SECRET })
+  })
+
+  it('names the variable of other bad values', () => {
+    expect(errorOf({ JWT_SECRET: 'short' }).variable).toBe('JWT_SECRET')
+    expect(errorOf({ DEMO: 'maybe' }).variable).toBe('DEMO')
+    expect(errorOf({ SQLITE_SYNCHRONOUS: 'OFF' }).variable).toBe('SQLITE_SYNCHRONOUS')
+    expect(errorOf({ LOG_LEVEL: 'loud' }).variable).toBe('LOG_LEVEL')
+  })
+})

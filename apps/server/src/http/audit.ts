@@ -1,0 +1,164 @@
+import { Readable } from 'node:stream'
+import type { FastifyInstance } from 'fastify'
+import {
+  EXPORT_CONTENT_TYPE,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  exportFileName,
+  exportLines,
+} from '../audit/export'
+import { bearerSecurity, requireRole } from '../auth/guards'
+import type { ServerContext } from '../context'
+import { type AuditFilter, InvalidCursorError } from '../store/types'
+import { customerIdSchema } from './customers'
+import { problemResponses, sendProblem } from './errors'
+
+const filterProperties = {
+  customerId: customerIdSchema,
+  purposeId: { type: 'string', minLength: 1, maxLength: 100 },
+  actorId: { type: 'string', minLength: 1, maxLength: 100 },
+  from: { type: 'string', format: 'date-time', description: 'received at or after (ISO 8601)' },
+  to: { type: 'string', format: 'date-time', description: 'received before (ISO 8601)' },
+} as const
+
+export const auditEntrySchema = {
+  type: 'object',
+  required: [
+    'customerId',
+    'seq',
+    'purposeId',
+    'decisionId',
+    'decision',
+    'previousState',
+    'newState',
+    'conflicted',
+    'actorId',
+    'actorRole',
+    'channel',
+    'noticeVersion',
+    'evidence',
+    'deviceAt',
+    'receivedAt',
+    'connectionId',
+    'updateHash',
+    'prevHash',
+    'hash',
+  ],
+  properties: {
+    customerId: { type: 'string' },
+    seq: { type: 'integer' },
+    purposeId: { type: 'string' },
+    decisionId: { type: 'string' },
+    decision: { type: 'string' },
+    previousState: { type: 'string' },
+    newState: { type: 'string' },
+    conflicted: { type: 'boolean' },
+    actorId: { type: 'string' },
+    actorRole: { type: 'string' },
+    channel: { type: 'string' },
+    noticeVersion: { type: 'string' },
+    evidence: { type: ['string', 'null'] },
+    deviceAt: { type: 'string' },
+    receivedAt: { type: 'string' },
+    connectionId: { type: 'string' },
+    updateHash: { type: 'string' },
+    prevHash: { type: 'string' },
+    hash: { type: 'string' },
+  },
+} as const
+
+type FilterQuery = Partial<Record<'customerId' | 'purposeId' | 'actorId' | 'from' | 'to', string>>
+
+/** The store filter of a query, without the keys that are absent (exactOptionalPropertyTypes). */
+function filterOf(query: FilterQuery): Omit<AuditFilter, 'cursor' | 'limit'> {
+  const filter: Omit<AuditFilter, 'cursor' | 'limit'> = {}
+  if (query.customerId !== undefined) filter.customerId = query.customerId
+  if (query.purposeId !== undefined) filter.purposeId = query.purposeId
+  if (query.actorId !== undefined) filter.actorId = query.actorId
+  if (query.from !== undefined) filter.from = new Date(query.from).toISOString()
+  if (query.to !== undefined) filter.to = new Date(query.to).toISOString()
+  return filter
+}
+
+/** `GET /api/audit` (cursor-paged, newest first) and `GET /api/audit/export` (DESIGN.md §7). */
+export function registerAuditRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get<{ Querystring: FilterQuery & { cursor?: string; limit: number } }>(
+    '/api/audit',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Audit entries, newest first; a customer sees only their own',
+        security: bearerSecurity,
+        querystring: {
+          type: 'object',
+          properties: {
+            ...filterProperties,
+            cursor: { type: 'string', minLength: 1, maxLength: 500 },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['entries', 'nextCursor'],
+            properties: {
+              entries: { type: 'array', items: auditEntrySchema },
+              nextCursor: { type: ['string', 'null'] },
+            },
+          },
+          ...problemResponses(400, 401, 403),
+        },
+      },
+      preHandler: requireRole(app, ['customer', 'csr', 'admin']),
+    },
+    async (request, reply) => {
+      const query = { ...request.query }
+      if (request.user.role === 'customer') {
+        const own = request.user.customerId
+        if (own === undefined || (query.customerId !== undefined && query.customerId !== own)) {
+          return sendProblem(reply, 403, 'a customer may read only their own audit entries', 'customerId')
+        }
+        query.customerId = own
+      }
+      const filter: AuditFilter = { ...filterOf(query), limit: query.limit }
+      if (query.cursor !== undefined) filter.cursor = query.cursor
+      try {
+        return await ctx.store.queryAudit(filter)
+      } catch (err) {
+        if (err instanceof InvalidCursorError) return sendProblem(reply, 400, err.message, 'cursor')
+        throw err
+      }
+    },
+  )
+
+  app.get<{ Querystring: FilterQuery & { format: ExportFormat } }>(
+    '/api/audit/export',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Every matching audit entry, streamed as JSON Lines or CSV',
+        security: bearerSecurity,
+        querystring: {
+          type: 'object',
+          properties: {
+            ...filterProperties,
+            format: { type: 'string', enum: [...EXPORT_FORMATS], default: 'jsonl' },
+          },
+        },
+        response: problemResponses(400, 401, 403),
+      },
+      preHandler: requireRole(app, ['admin']),
+    },
+    async (request, reply) => {
+      const { format } = request.query
+      const filter = filterOf(request.query)
+      request.log.info({ format, filter, by: request.user.sub }, 'audit export')
+      const body = Readable.from(exportLines(ctx.store.streamAudit(filter), format))
+      return reply
+        .type(EXPORT_CONTENT_TYPE[format])
+        .header('content-disposition', `attachment; filename="${exportFileName(format, filter.customerId)}"`)
+        .header('cache-control', 'no-store')
+        .send(body)
+    },
+  )
+}

@@ -1,0 +1,158 @@
+import { foldAll } from '@consent-sync/consent-core'
+import type { FastifyInstance } from 'fastify'
+import { bearerSecurity, requireRole } from '../auth/guards'
+import type { ServerContext } from '../context'
+import { problemResponses, sendProblem } from './errors'
+
+/** Customer ids as rooms and URLs carry them. */
+export const customerIdSchema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+} as const
+
+const customerSchema = {
+  type: 'object',
+  required: ['id', 'name', 'phone'],
+  properties: { id: { type: 'string' }, name: { type: 'string' }, phone: { type: 'string' } },
+} as const
+
+const nullableString = { type: ['string', 'null'] } as const
+
+const consentsSchema = {
+  type: 'object',
+  required: ['customerId', 'purposes'],
+  properties: {
+    customerId: { type: 'string' },
+    purposes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: [
+          'purposeId',
+          'state',
+          'conflicted',
+          'decidedAt',
+          'decidedBy',
+          'channel',
+          'noticeVersion',
+          'decisionId',
+          'heads',
+        ],
+        properties: {
+          purposeId: { type: 'string' },
+          state: { type: 'string', enum: ['granted', 'withdrawn'] },
+          conflicted: { type: 'boolean' },
+          decidedAt: nullableString,
+          decidedBy: {
+            type: ['object', 'null'],
+            properties: { id: { type: 'string' }, role: { type: 'string' } },
+          },
+          channel: nullableString,
+          noticeVersion: nullableString,
+          decisionId: nullableString,
+          heads: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+  },
+} as const
+
+interface IdParams {
+  id: string
+}
+
+/** Customer search, one customer, and a customer's folded consents (DESIGN.md §5b). */
+export function registerCustomerRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const params = { type: 'object', required: ['id'], properties: { id: customerIdSchema } } as const
+
+  app.get<{ Querystring: { q: string; limit: number } }>(
+    '/api/customers',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: 'Search customers by id, name or phone number',
+        security: bearerSecurity,
+        querystring: {
+          type: 'object',
+          properties: {
+            q: { type: 'string', maxLength: 100, default: '' },
+            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['customers'],
+            properties: { customers: { type: 'array', items: customerSchema } },
+          },
+          ...problemResponses(400, 401, 403),
+        },
+      },
+      preHandler: requireRole(app, ['csr', 'admin']),
+    },
+    async (request) => ({
+      customers: await ctx.store.searchCustomers(request.query.q.trim(), request.query.limit),
+    }),
+  )
+
+  app.get<{ Params: IdParams }>(
+    '/api/customers/:id',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: 'One customer',
+        security: bearerSecurity,
+        params,
+        response: { 200: customerSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+      preHandler: requireRole(app, ['customer', 'csr', 'admin']),
+    },
+    async (request, reply) => {
+      const { id } = request.params
+      if (request.user.role === 'customer' && request.user.customerId !== id) {
+        return sendProblem(reply, 403, 'a customer may read only their own record')
+      }
+      const customer = await ctx.store.getCustomer(id)
+      if (!customer) return sendProblem(reply, 404, `no customer ${id}`)
+      return customer
+    },
+  )
+
+  app.get<{ Params: IdParams }>(
+    '/api/customers/:id/consents',
+    {
+      schema: {
+        tags: ['consents'],
+        summary: 'The folded consent state of every purpose: ask this before sending a marketing message',
+        security: bearerSecurity,
+        params,
+        response: { 200: consentsSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+      preHandler: requireRole(app, ['customer', 'csr', 'admin', 'service']),
+    },
+    async (request, reply) => {
+      const { id } = request.params
+      if (request.user.role === 'customer' && request.user.customerId !== id) {
+        return sendProblem(reply, 403, 'a customer may read only their own consents')
+      }
+      if (!(await ctx.store.getCustomer(id))) return sendProblem(reply, 404, `no customer ${id}`)
+      const states = foldAll(await ctx.rooms.readDecisions(id), ctx.catalog)
+      return {
+        customerId: id,
+        purposes: states.map((s) => ({
+          purposeId: s.purposeId,
+          state: s.state,
+          conflicted: s.conflicted,
+          decidedAt: s.decision?.at ?? null,
+          decidedBy: s.decision ? { id: s.decision.actor.id, role: s.decision.actor.role } : null,
+          channel: s.decision?.channel ?? null,
+          noticeVersion: s.decision?.noticeVersion ?? null,
+          decisionId: s.decision?.id ?? null,
+          heads: s.heads.map((h) => h.id),
+        })),
+      }
+    },
+  )
+}

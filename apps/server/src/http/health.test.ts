@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Store } from '../store/types'
+import { setup, type TestServer } from '../test-server'
+
+let server: TestServer | undefined
+afterEach(async () => {
+  await server?.cleanup()
+  server = undefined
+})
+
+/** The store with `ping` failing, as when the database is unreachable. */
+function unreachable(store: Store): Store {
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      if (key === 'ping') return async () => Promise.reject(new Error('database is locked'))
+      return Reflect.get(target, key, receiver)
+    },
+  })
+}
+
+describe('health and metrics', () => {
+  it('answers /healthz and /readyz when the store is reachable', async () => {
+    server = await setup()
+    expect(await (await server.get('/healthz')).json()).toEqual({ status: 'ok' })
+    const ready = await server.get('/readyz')
+    expect(ready.status).toBe(200)
+    expect(await ready.json()).toEqual({ status: 'ok' })
+  })
+
+  it('answers /readyz 503 with the error when the store is not', async () => {
+    server = await setup({ wrapStore: unreachable })
+    const res = await server.get('/readyz')
+    expect(res.status).toBe(503)
+    expect(await res.json()).toEqual({
+      status: 'unavailable',
+      error: 'unavailable',
+      message: 'store: database is locked',
+    })
+    expect((await server.get('/healthz')).status).toBe(200)
+  })
+
+  it('serves Prometheus text with the gauges read from the rooms at scrape time', async () => {
+    server = await setup()
+    server.rooms.decisions.set('C-0001', [])
+    server.rooms.decisions.set('C-0002', [])
+    const res = await server.get('/metrics')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
+    const text = await res.text()
+    expect(text).toMatch(/^consent_sync_documents_loaded 2$/m)
+    expect(text).toMatch(/^consent_sync_connections 7$/m)
+    expect(text).toContain('# TYPE consent_sync_updates_accepted_total counter')
+    expect(text).toContain('process_cpu_user_seconds_total')
+  })
+})
+
+describe('API reference and errors', () => {
+  it('lists every route in /docs/json with its schemas', async () => {
+    server = await setup()
+    const res = await server.get('/docs/json')
+    expect(res.status).toBe(200)
+    const doc = (await res.json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string }[] }>>
+    }
+    for (const [path, method] of [
+      ['/api/auth/login', 'post'],
+      ['/api/auth/refresh', 'post'],
+      ['/api/purposes', 'get'],
+      ['/api/customers', 'get'],
+      ['/api/customers/{id}', 'get'],
+      ['/api/customers/{id}/consents', 'get'],
+      ['/api/audit', 'get'],
+      ['/api/audit/export', 'get'],
+      ['/api/feed', 'get'],
+      ['/healthz', 'get'],
+      ['/readyz', 'get'],
+      ['/metrics', 'get'],
+    ] as const) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined()
+    }
+    const auditParams = doc.paths['/api/audit']?.get?.parameters?.map((p) => p.name)
+    expect(auditParams).toEqual(
+      expect.arrayContaining(['customerId', 'purposeId', 'actorId', 'from', 'to', 'cursor', 'limit']),
+    )
+    expect((await server.get('/docs')).status).toBeLessThan(400)
+  })
+
+  it('serves the purpose catalog to anyone', async () => {
+    server = await setup()
+    const res = await server.get('/api/purposes')
+    expect(await res.json()).toEqual(JSON.parse(JSON.stringify(server.ctx.catalog)))
+  })
+
+  it('answers an unknown route with a JSON 404 that does not echo the query string', async () => {
+    server = await setup()
+    const res = await server.get('/api/nothing-here?token=secret-value')
+    expect(res.status).toBe(404)
+    const body = await res.json()
+    expect(body).toEqual({ error: 'not-found', message: 'no route GET /api/nothing-here' })
+  })
+
+  it('answers an unexpected failure with a bare 500, no stack or message', async () => {
+    server = await setup()
+    server.rooms.readDecisions = async () => {
+      throw new Error('SQLITE_CORRUPT at /secret/path.db')
+    }
+    const res = await server.get(
+      '/api/customers/C-0001/consents',
+      server.tokenFor({ id: 'csr1', role: 'csr' }),
+    )
+    expect(res.status).toBe(500)
+    expect(await res.json()).toEqual({ error: 'internal', message: 'internal server error' })
+  })
+})

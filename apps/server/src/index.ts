@@ -1,0 +1,23 @@
+export type { CreateServerOptions } from './app'
+export { createServer } from './app'
+export { verifyStore } from './audit/verify'
+export type { TokenClaims, VerifiedClaims } from './auth/tokens'
+export { signToken, verifyToken } from './auth/tokens'
+export type { Config } from './config'
+export { ConfigError, DEMO_JWT_SECRET, loadConfig } from './config'
+export type { ServerContext } from './context'
+export { DEMO_PASSWORD, seedDemo } from './demo/seed'
+export { createSqliteStore } from './store/sqlite'
+export type {
+  AppendRequest,
+  AppendResult,
+  AuditFilter,
+  AuditPage,
+  CustomerRecord,
+  Store,
+  StoredDocument,
+  StoredUpdate,
+  UpdateMeta,
+  UserRecord,
+} from './store/types'
+export { InvalidCursorError } from './store/types'
