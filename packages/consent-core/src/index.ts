@@ -32,6 +32,6 @@ export {
   ROOT_PROFILE,
 } from './types'
 export type { Accepted, Rejected, RejectReason, ValidationResult } from './validate'
-export { validateUpdate, writerRole } from './validate'
+export { ShadowValidator, validateUpdate, writerRole } from './validate'
 export type { CloseCodeValue } from './wire'
 export { CloseCode, isPermanentClose, MessageType } from './wire'

@@ -63,9 +63,20 @@ export function writerRole(user: ConnectionUser): ActorRole | null {
   return user.role === 'customer' || user.role === 'csr' ? user.role : null
 }
 
+// A fixed guid: a random one costs ~30 calls to the system's random source per shadow.
+const SHADOW_GUID = 'consent-sync-shadow'
+
+/** A copy of `doc` that can be judged on; gc off so deleted items keep their parent and key. */
+function shadowOf(doc: Y.Doc): { shadow: Y.Doc; bytes: number } {
+  const base = Y.encodeStateAsUpdate(doc)
+  const shadow = new Y.Doc({ guid: SHADOW_GUID, gc: false })
+  Y.applyUpdate(shadow, base)
+  return { shadow, bytes: base.byteLength }
+}
+
 /**
  * Judges an incoming update against the rules of SPEC §2 on a shadow copy of `doc`; `doc` itself
- * is never touched. Never throws: any bytes in, a result out.
+ * is never touched (SPEC 2.14). Never throws: any bytes in, a result out.
  */
 export function validateUpdate(
   doc: Y.Doc,
@@ -74,25 +85,80 @@ export function validateUpdate(
   catalog: PurposeCatalog,
   limits: Limits = DEFAULT_LIMITS,
 ): ValidationResult {
+  const early = precheck(update, limits)
+  if (early) return early
+  const { shadow, bytes } = shadowOf(doc)
+  return judge(shadow, bytes, update, user, catalog, limits)
+}
+
+/**
+ * A validator that keeps its shadow between updates, for a server judging a stream of updates to
+ * one document: an accepted update stays applied to the shadow, which then equals the document
+ * once the caller applies the update to it too. After a rejection, or when the caller does not
+ * apply an accepted update (its commit failed: call `reset`), the shadow is copied afresh.
+ * Same rules and results as {@link validateUpdate}, without copying the document every time.
+ */
+export class ShadowValidator {
+  private shadow: Y.Doc | null = null
+  private bytes = 0
+
+  constructor(private readonly doc: Y.Doc) {}
+
+  validate(update: Uint8Array, user: ConnectionUser, catalog: PurposeCatalog, limits: Limits = DEFAULT_LIMITS): ValidationResult {
+    const early = precheck(update, limits)
+    if (early) return early
+    if (this.shadow === null) ({ shadow: this.shadow, bytes: this.bytes } = shadowOf(this.doc))
+    const result = judge(this.shadow, this.bytes, update, user, catalog, limits)
+    if (!result.ok) this.reset()
+    else this.bytes = result.documentBytes
+    return result
+  }
+
+  /** Forgets the shadow: the next update is judged on a fresh copy of the document. */
+  reset(): void {
+    this.shadow?.destroy()
+    this.shadow = null
+  }
+}
+
+function precheck(update: Uint8Array, limits: Limits): Rejected | null {
   if (!(update instanceof Uint8Array)) return reject('malformed', 'an update must be bytes')
   if (update.byteLength > limits.maxUpdateBytes) {
     return reject('too-large', `update of ${update.byteLength} bytes exceeds ${limits.maxUpdateBytes}`)
   }
-  const base = Y.encodeStateAsUpdate(doc)
-  // gc off: deleted items keep their parent and key, so what a delete touched can be judged.
-  const shadow = new Y.Doc({ gc: false })
-  Y.applyUpdate(shadow, base)
-  const before = Y.decodeStateVector(Y.encodeStateVector(shadow))
-  let deleteSet: Y.Transaction['deleteSet'] | null = null
+  return null
+}
+
+function stateVectorOf(doc: Y.Doc): Map<number, number> {
+  const sv = new Map<number, number>()
+  for (const [client, structs] of doc.store.clients) {
+    const last = structs[structs.length - 1]
+    if (last) sv.set(client, last.id.clock + last.length)
+  }
+  return sv
+}
+
+/** Applies `update` to `shadow` and judges what it added and deleted. `baseBytes`: the shadow's encoded size. */
+function judge(
+  shadow: Y.Doc,
+  baseBytes: number,
+  update: Uint8Array,
+  user: ConnectionUser,
+  catalog: PurposeCatalog,
+  limits: Limits,
+): ValidationResult {
+  const before = stateVectorOf(shadow)
   let transaction: Y.Transaction | null = null
-  shadow.on('afterTransaction', (tr: Y.Transaction) => {
+  const capture = (tr: Y.Transaction) => {
     transaction = tr
-    deleteSet = tr.deleteSet
-  })
+  }
+  shadow.on('afterTransaction', capture)
   try {
     Y.applyUpdate(shadow, update)
   } catch (err) {
     return reject('malformed', `not a Yjs update: ${err instanceof Error ? err.message : String(err)}`)
+  } finally {
+    shadow.off('afterTransaction', capture)
   }
   // SPEC 2.2: an update that cannot be integrated fully cannot be judged.
   if (shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null) {
@@ -118,21 +184,22 @@ export function validateUpdate(
     }
   }
   let deletes = 0
-  if (transaction !== null && deleteSet !== null) {
+  const tr = transaction as Y.Transaction | null
+  if (tr !== null) {
     let problem: Rejected | null = null
-    Y.iterateDeletedStructs(transaction, deleteSet, (struct) => {
+    Y.iterateDeletedStructs(tr, tr.deleteSet, (struct) => {
       deletes++
       if (problem === null) problem = judgeDeletion(struct, decisionsType, profileType)
     })
     if (problem) return problem
   }
   const changed = newStructs > 0 || deletes > 0
-  if (!changed) return { ok: true, added: [], profile, changed, documentBytes: base.byteLength }
+  if (!changed) return { ok: true, added: [], profile, changed, documentBytes: baseBytes }
 
   const role = writerRole(user)
   if (role === null) return reject('read-only', `a ${user.role} may read this document but not change it`)
 
-  const documentBytes = base.byteLength + update.byteLength
+  const documentBytes = baseBytes + update.byteLength
   if (documentBytes > limits.maxDocumentBytes) {
     return reject('document-full', `the document would exceed ${limits.maxDocumentBytes} bytes`)
   }

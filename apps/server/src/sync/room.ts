@@ -6,7 +6,7 @@ import {
   type Decision,
   type Limits,
   readDecisions,
-  validateUpdate,
+  ShadowValidator,
 } from '@consent-sync/consent-core'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
@@ -15,7 +15,13 @@ import { CloseCode, type CloseCodeValue, closeReason } from './close-codes'
 import type { GroupCommitter } from './group-commit'
 import type { Peer } from './peer'
 import { stampAwareness } from './presence'
-import { encodeAwareness, encodeDurable, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from './protocol'
+import {
+  encodeAwareness,
+  encodeDurable,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+} from './protocol'
 import type { RoomDeps } from './room-registry'
 
 /**
@@ -33,6 +39,8 @@ export class Room {
   private pipeline: Promise<void> = Promise.resolve()
   private pendingUpdates = 0
   private readonly limits: Limits
+  /** Judges updates on a copy of `doc` kept between updates (rebuilt after a rejection). */
+  private readonly validator: ShadowValidator
 
   constructor(
     readonly customerId: string,
@@ -50,6 +58,7 @@ export class Room {
       if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot)
       for (const u of stored.tail) Y.applyUpdate(this.doc, u.update)
     })
+    this.validator = new ShadowValidator(this.doc)
     this.seq = stored.tail.at(-1)?.seq ?? stored.snapshotSeq
     this.snapshotSeq = stored.snapshotSeq
     this.awareness = new awarenessProtocol.Awareness(this.doc)
@@ -134,15 +143,23 @@ export class Room {
     return this.pipeline
   }
 
-  private async process(peer: Peer, update: Uint8Array, receivedAt: string, receivedAtMs: number): Promise<void> {
+  private async process(
+    peer: Peer,
+    update: Uint8Array,
+    receivedAt: string,
+    receivedAtMs: number,
+  ): Promise<void> {
     // A rejected or failed update closes its connection; what it sent after is not judged.
     if (peer.closed) return
     const { catalog, config, metrics, events, log } = this.deps
-    const verdict = validateUpdate(this.doc, update, peer.user, catalog, this.limits)
+    const verdict = this.validator.validate(update, peer.user, catalog, this.limits)
     if (!verdict.ok) {
       metrics.updatesRejected.inc({ reason: verdict.reason })
       log.warn({ customerId: this.customerId, connectionId: peer.id, reason: verdict.reason }, verdict.detail)
-      peer.close(CloseCode.Rejected, closeReason(`${verdict.reason}: ${verdict.detail}`))
+      // Bytes that are not a Yjs update are not y-protocols at all (DESIGN.md §10): 4400, not a rule.
+      if (verdict.reason === 'malformed')
+        peer.close(CloseCode.Malformed, `malformed message: ${verdict.detail}`)
+      else peer.close(CloseCode.Rejected, closeReason(`${verdict.reason}: ${verdict.detail}`))
       return
     }
     if (!verdict.changed) {
@@ -169,6 +186,8 @@ export class Room {
         audit,
       })
     } catch (err) {
+      // The shadow holds the update the document will not get: judge the next one on a fresh copy.
+      this.validator.reset()
       log.error({ err, customerId: this.customerId, connectionId: peer.id }, 'storing an update failed')
       peer.close(CloseCode.StorageError, 'storage error: the change was not saved; it will be resent')
       return
@@ -182,7 +201,11 @@ export class Room {
     metrics.broadcastSeconds.observe((performance.now() - receivedAtMs) / 1000)
     this.acknowledge(peer)
     if (result.entries.length > 0) {
-      events.emit({ customerId: this.customerId, entries: result.entries, user: { ...user, name: peer.user.name } })
+      events.emit({
+        customerId: this.customerId,
+        entries: result.entries,
+        user: { ...user, name: peer.user.name },
+      })
     }
     if (this.seq - this.snapshotSeq >= config.snapshotEvery) await this.snapshot()
   }
@@ -216,4 +239,3 @@ interface AwarenessChange {
   updated: number[]
   removed: number[]
 }
-
