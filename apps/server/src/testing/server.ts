@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { UserRole } from '@consent-sync/consent-core'
-import type { AddressInfo } from 'node:net'
 import { createServer } from '../app'
 import { signToken } from '../auth/tokens'
 import { type Config, loadConfig } from '../config'
@@ -16,8 +16,18 @@ export interface TestUser {
   customerId?: string
 }
 
-export const CUSTOMER_1: TestUser = { id: 'C-0001', role: 'customer', name: 'Customer One', customerId: 'C-0001' }
-export const CUSTOMER_2: TestUser = { id: 'C-0002', role: 'customer', name: 'Customer Two', customerId: 'C-0002' }
+export const CUSTOMER_1: TestUser = {
+  id: 'C-0001',
+  role: 'customer',
+  name: 'Customer One',
+  customerId: 'C-0001',
+}
+export const CUSTOMER_2: TestUser = {
+  id: 'C-0002',
+  role: 'customer',
+  name: 'Customer Two',
+  customerId: 'C-0002',
+}
 export const CSR_1: TestUser = { id: 'csr1', role: 'csr', name: 'Agent One' }
 export const CSR_2: TestUser = { id: 'csr2', role: 'csr', name: 'Agent Two' }
 export const ADMIN: TestUser = { id: 'admin1', role: 'admin', name: 'Admin' }
@@ -27,6 +37,8 @@ export interface TestServerOptions {
   /** Wraps the store the server uses (e.g. to inject failures). */
   wrapStore?: (store: Store) => Store
   dir?: string
+  /** Listen on this port (a restart on the same address); default ephemeral. */
+  port?: number
 }
 
 /** A real server on an ephemeral loopback port with a real SQLite file in a temp dir, demo data seeded. */
@@ -42,7 +54,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
     ? options.wrapStore(createSqliteStore({ path: config.databasePath }))
     : undefined
   const { app, ctx } = await createServer(config, { logger: false, ...(store ? { store } : {}) })
-  await app.listen({ port: 0, host: '127.0.0.1' })
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' })
   const port = (app.server.address() as AddressInfo).port
   return {
     app,

@@ -1,0 +1,7 @@
+export { backoffDelay } from './backoff'
+export { loadCatalog } from './catalog'
+export type { ConsentHandle, DecisionInput, OpenOptions } from './open'
+export { openConsentDoc } from './open'
+export { allDurable, countPendingDecisions, mergeDurable } from './pending'
+export type { ConsentState, PresenceEntry, SyncProblem, SyncStatus } from './state'
+export { refreshDelay, tokenExpiry } from './token'
