@@ -51,3 +51,12 @@ describe('loadConfig', () => {
     expect(errorOf({ LOG_LEVEL: 'loud' }).variable).toBe('LOG_LEVEL')
   })
 })
+
+describe('web root', () => {
+  it('defaults to the repository root, where apps/*/dist are built', async () => {
+    const { existsSync } = await import('node:fs')
+    const path = await import('node:path')
+    const root = loadConfig({}).webRoot
+    expect(existsSync(path.join(root, 'apps', 'server', 'package.json'))).toBe(true)
+  })
+})

@@ -103,6 +103,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     snapshotEvery: int(env, 'SNAPSHOT_EVERY', 200, 2, 1_000_000),
     idleUnloadMs: int(env, 'IDLE_UNLOAD_MS', 60_000, 0, 24 * 3600 * 1000),
-    webRoot: path.resolve(cwd, env.WEB_ROOT || path.join(import.meta.dirname, '../../')),
+    // apps/server/src → the repository root, where apps/*/dist are built.
+    webRoot: path.resolve(cwd, env.WEB_ROOT || path.join(import.meta.dirname, '../../..')),
   }
 }

@@ -1,29 +1,5 @@
-/**
- * Close codes of the sync endpoint (DESIGN.md §5). 4400–4499 are permanent (the stock
- * y-websocket client stops reconnecting); everything else is transient and retried.
- */
-export const CloseCode = {
-  /** Malformed message: not y-protocols. */
-  Malformed: 4400,
-  /** Missing, invalid or expired token. */
-  Unauthorized: 4401,
-  /** The user may not open this document. */
-  Forbidden: 4403,
-  /** No such customer. */
-  NotFound: 4404,
-  /** Message over the size limit. */
-  TooLarge: 4413,
-  /** Update rejected by validation; the reason names the rule. */
-  Rejected: 4422,
-  /** Message flood or too many connections: transient, "try again later". */
-  RateLimited: 4529,
-  /** Storage failed; nothing was acknowledged. Transient. */
-  StorageError: 1011,
-  /** Server shutting down or restarting. Transient. */
-  Restarting: 1012,
-} as const
-
-export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]
+export type { CloseCodeValue } from '@consent-sync/consent-core'
+export { CloseCode } from '@consent-sync/consent-core'
 
 const encoder = new TextEncoder()
 

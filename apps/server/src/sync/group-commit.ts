@@ -53,7 +53,7 @@ export class GroupCommitter {
       const results = await this.store.append(batch.map((w) => w.request))
       this.metrics.commitSeconds.observe((performance.now() - started) / 1000)
       this.metrics.commitBatchSize.observe(batch.length)
-      batch.forEach((w, i) => w.resolve(results[i]!))
+      for (const [i, w] of batch.entries()) w.resolve(results[i]!)
     } catch (err) {
       if (batch.length === 1) {
         batch[0]!.reject(err)

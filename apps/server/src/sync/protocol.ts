@@ -1,20 +1,8 @@
+import { MessageType } from '@consent-sync/consent-core'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 
-/**
- * Message types on the wire: y-websocket's (0–3) plus two of ours that a stock client ignores
- * (DESIGN.md §5, PROTOCOL.md).
- */
-export const MessageType = {
-  Sync: 0,
-  Awareness: 1,
-  Auth: 2,
-  QueryAwareness: 3,
-  /** Server → client: the document's durable state vector after an accepted update. */
-  Durable: 100,
-  /** Client → server: a fresh token for this connection, so it outlives the old token's expiry. */
-  RefreshToken: 101,
-} as const
+export { MessageType }
 
 const SyncStep1 = 0
 const SyncStep2 = 1

@@ -4,7 +4,7 @@ import type { Config } from '../config'
 import type { AcceptedEvents } from '../context'
 import type { Metrics } from '../metrics/metrics'
 import type { Store } from '../store/types'
-import { type CloseCodeValue, CloseCode } from './close-codes'
+import { CloseCode, type CloseCodeValue } from './close-codes'
 import { GroupCommitter } from './group-commit'
 import type { Peer } from './peer'
 import { Room } from './room'
@@ -37,7 +37,9 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
   const load = (customerId: string): Promise<Room> => {
     let room = rooms.get(customerId)
     if (!room) {
-      room = deps.store.loadDocument(customerId).then((stored) => new Room(customerId, stored, deps, committer))
+      room = deps.store
+        .loadDocument(customerId)
+        .then((stored) => new Room(customerId, stored, deps, committer))
       rooms.set(customerId, room)
       // A failed load is not cached: the next open tries again.
       room.catch(() => rooms.delete(customerId))

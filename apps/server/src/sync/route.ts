@@ -1,7 +1,7 @@
 import type { ConnectionUser, UserRole } from '@consent-sync/consent-core'
-import type { FastifyInstance } from 'fastify'
 import type {} from '@fastify/swagger'
 import type {} from '@fastify/websocket'
+import type { FastifyInstance } from 'fastify'
 import type { WebSocket } from 'ws'
 import { verifyToken } from '../auth/tokens'
 import type { ServerContext } from '../context'
@@ -103,7 +103,10 @@ export function registerSync(app: FastifyInstance, ctx: ServerContext): void {
         clearTimeout(expiry)
         if (exp === undefined) return
         const ms = Math.max(0, exp * 1000 - Date.now())
-        expiry = setTimeout(() => peer?.close(CloseCode.Unauthorized, 'token expired: sign in again'), Math.min(ms, 2 ** 31 - 1))
+        expiry = setTimeout(
+          () => peer?.close(CloseCode.Unauthorized, 'token expired: sign in again'),
+          Math.min(ms, 2 ** 31 - 1),
+        )
         expiry.unref()
       }
 
@@ -112,12 +115,20 @@ export function registerSync(app: FastifyInstance, ctx: ServerContext): void {
         if (peer?.closed) return
         if (data.byteLength > config.limits.maxMessageBytes) {
           return peer
-            ? peer.close(CloseCode.TooLarge, `message of ${data.byteLength} bytes exceeds ${config.limits.maxMessageBytes}`)
+            ? peer.close(
+                CloseCode.TooLarge,
+                `message of ${data.byteLength} bytes exceeds ${config.limits.maxMessageBytes}`,
+              )
             : closeRaw(CloseCode.TooLarge, 'message too large')
         }
-        if (!isBinary) return peer ? peer.close(CloseCode.Malformed, 'malformed message: text frame') : closeRaw(CloseCode.Malformed, 'text frame')
+        if (!isBinary)
+          return peer
+            ? peer.close(CloseCode.Malformed, 'malformed message: text frame')
+            : closeRaw(CloseCode.Malformed, 'text frame')
         if (!connBucket.take() || (slot !== null && !slot.bucket.take())) {
-          return peer ? peer.close(CloseCode.RateLimited, 'rate limited: too many messages, try again later') : closeRaw(CloseCode.RateLimited, 'rate limited')
+          return peer
+            ? peer.close(CloseCode.RateLimited, 'rate limited: too many messages, try again later')
+            : closeRaw(CloseCode.RateLimited, 'rate limited')
         }
         const at = new Date().toISOString()
         const atMs = performance.now()
@@ -167,7 +178,10 @@ export function registerSync(app: FastifyInstance, ctx: ServerContext): void {
           return
         }
         room = opened
-        log.info({ customerId, connectionId: peer.id, userId: user.id, role: user.role }, 'sync connection open')
+        log.info(
+          { customerId, connectionId: peer.id, userId: user.id, role: user.role },
+          'sync connection open',
+        )
         for (const m of receivedBeforeReady.splice(0)) handle(m.data, m.at, m.atMs)
       }
 

@@ -1,10 +1,4 @@
-import {
-  DEFAULT_CATALOG,
-  decide,
-  foldAll,
-  readDecisions,
-  verifyChain,
-} from '@consent-sync/consent-core'
+import { DEFAULT_CATALOG, decide, foldAll, readDecisions, verifyChain } from '@consent-sync/consent-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { rawClient, sendDoc, stockClient } from '../testing/clients'
@@ -56,8 +50,14 @@ describe('sync endpoint with the stock y-websocket client', () => {
     })
     await until(() => readDecisions(customer.doc).length === 2, 5000, 'customer sees the withdrawal')
     expect(fold(customer.doc)).toBe(fold(agent.doc))
-    const sms = foldAll(readDecisions(customer.doc), DEFAULT_CATALOG).find((p) => p.purposeId === 'marketing-sms')
-    expect(sms).toMatchObject({ state: 'withdrawn', conflicted: false, decision: { actor: { id: 'csr1' }, channel: 'phone' } })
+    const sms = foldAll(readDecisions(customer.doc), DEFAULT_CATALOG).find(
+      (p) => p.purposeId === 'marketing-sms',
+    )
+    expect(sms).toMatchObject({
+      state: 'withdrawn',
+      conflicted: false,
+      decision: { actor: { id: 'csr1' }, channel: 'phone' },
+    })
 
     const chain = await server.ctx.store.auditChain('C-0001')
     expect(chain.map((e) => [e.actorId, e.actorRole, e.previousState, e.newState])).toEqual([
@@ -74,7 +74,10 @@ describe('sync endpoint with the stock y-websocket client', () => {
     const agent = client(CSR_1)
     await customer.synced()
     await agent.synced()
-    customer.provider.awareness.setLocalState({ user: { id: 'csr2', name: 'Not really an agent' }, editing: false })
+    customer.provider.awareness.setLocalState({
+      user: { id: 'csr2', name: 'Not really an agent' },
+      editing: false,
+    })
     agent.provider.awareness.setLocalState({ editing: true })
 
     const seenByAgent = await until(
@@ -112,7 +115,11 @@ describe('sync endpoint with the stock y-websocket client', () => {
     })
     sendDoc(raw, doc)
     const clock = Y.getState(doc.store, doc.clientID)
-    const ack = await until(() => raw.durable().find((sv) => (sv.get(doc.clientID) ?? 0) >= clock), 5000, 'ack')
+    const ack = await until(
+      () => raw.durable().find((sv) => (sv.get(doc.clientID) ?? 0) >= clock),
+      5000,
+      'ack',
+    )
     expect(ack.get(doc.clientID)).toBe(clock)
     // The ack came after the commit: the update is in the store's log already.
     const stored = await server.ctx.store.updatesSince('C-0001', 0)
@@ -170,9 +177,15 @@ describe('sync endpoint with the stock y-websocket client', () => {
     })
     await until(() => readDecisions(agent.doc).length === 1)
     customer.provider.connect()
-    await until(() => readDecisions(customer.doc).length === 2 && readDecisions(agent.doc).length === 2, 5000, 'both sides converged')
+    await until(
+      () => readDecisions(customer.doc).length === 2 && readDecisions(agent.doc).length === 2,
+      5000,
+      'both sides converged',
+    )
     expect(fold(customer.doc)).toBe(fold(agent.doc))
-    const state = foldAll(readDecisions(agent.doc), DEFAULT_CATALOG).find((p) => p.purposeId === 'location-offers')
+    const state = foldAll(readDecisions(agent.doc), DEFAULT_CATALOG).find(
+      (p) => p.purposeId === 'location-offers',
+    )
     expect(state).toMatchObject({ state: 'withdrawn', conflicted: true })
   })
 })

@@ -141,7 +141,6 @@ export async function startChildServer(databasePath: string, env: Record<string,
     await exited
     throw err
   }
-  void exited
   return server
 }
 

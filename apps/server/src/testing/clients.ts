@@ -1,9 +1,10 @@
-import { decodeStateVector, encodeStateAsUpdate, encodeStateVector } from 'yjs'
-import * as Y from 'yjs'
-import { WebsocketProvider } from 'y-websocket'
-import WebSocket from 'ws'
+import { type Decision, readDecisions } from '@consent-sync/consent-core'
 import * as decoding from 'lib0/decoding'
-import { MessageType, encodeSyncStep1, encodeSyncUpdate } from '../sync/protocol'
+import WebSocket from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { decodeStateVector, encodeStateAsUpdate, encodeStateVector } from 'yjs'
+import { encodeSyncStep1, encodeSyncUpdate, MessageType } from '../sync/protocol'
 import { until } from './until'
 
 /** The stock y-websocket client, in Node. */
@@ -82,4 +83,51 @@ export async function rawClient(url: string) {
 export function sendDoc(client: { send(b: Uint8Array): void }, doc: Y.Doc) {
   client.send(encodeSyncStep1(encodeStateVector(doc)))
   client.send(encodeSyncUpdate(encodeStateAsUpdate(doc)))
+}
+
+/**
+ * Records the durable acks (message type 100) a stock client receives, which it would otherwise
+ * ignore; `saved()` is the "saved" of DESIGN.md §5: an ack covers the doc's own clientID clock.
+ */
+export function trackDurable(provider: WebsocketProvider) {
+  const acks: Map<number, number>[] = []
+  provider.messageHandlers[MessageType.Durable] = (_encoder, decoder) => {
+    acks.push(decodeStateVector(decoding.readVarUint8Array(decoder)))
+  }
+  const covers = (sv: Map<number, number>) => {
+    const doc = provider.doc
+    return (sv.get(doc.clientID) ?? 0) >= Y.getState(doc.store, doc.clientID)
+  }
+  return {
+    acks,
+    saved: () => acks.some(covers),
+  }
+}
+
+/**
+ * Asks the server for the whole document (sync step 1 with an empty state vector) and waits for
+ * its step 2. Frames are ordered per connection, so everything the server sent this connection
+ * before has arrived by then. Returns the server's decisions as that step 2 carries them.
+ */
+export async function roundTrip(client: Awaited<ReturnType<typeof rawClient>>): Promise<Decision[]> {
+  const seen = client.frames.length
+  client.send(encodeSyncStep1(encodeStateVector(new Y.Doc())))
+  const step2 = await until(
+    () => client.frames.slice(seen).find((f) => f[0] === MessageType.Sync && f[1] === 1),
+    5000,
+    'sync step 2 from the server',
+  )
+  const d = decoding.createDecoder(step2)
+  decoding.readVarUint(d)
+  decoding.readVarUint(d)
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, decoding.readVarUint8Array(d))
+  const decisions = readDecisions(doc)
+  doc.destroy()
+  return decisions
+}
+
+/** Sync updates (y-protocols sync message 2) the server sent this raw client: broadcasts of others' changes. */
+export function broadcastsTo(client: Awaited<ReturnType<typeof rawClient>>): Uint8Array[] {
+  return client.frames.filter((f) => f[0] === MessageType.Sync && f[1] === 2)
 }
