@@ -52,6 +52,10 @@ describe('openConsentDoc against a real server', () => {
 
     agent.decide({ purposeId: 'marketing-email', state: 'withdrawn', channel: 'phone', evidence: 'call ref 7781' })
     await until(() => purpose(customer, 'marketing-email')?.state === 'withdrawn', 5000, 'customer sees it')
+    // What arrives from the server is durable: another person's change never shows as waiting here.
+    await until(() => customer.store.getState().status === 'saved', 5000, 'customer saved after receiving')
+    expect(customer.store.getState().pending).toBe(0)
+    await until(() => agent.store.getState().status === 'saved', 5000, 'agent saved')
     expect(purpose(customer, 'marketing-email')?.decision?.actor).toEqual({ id: 'csr1', role: 'csr' })
     expect(customer.store.getState().history.map((d) => d.actor.id).sort()).toEqual(['C-0001', 'csr1'])
   })

@@ -120,10 +120,13 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
     store.setState({ pending, status })
   }
 
-  const onDurable = (sv: Map<number, number>) => {
-    if (!mergeDurable(durable, sv)) return recompute()
+  const persistDurable = () => {
     const bytes = Y.encodeStateVector(durable)
     persistence?.set('durable', bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer)
+  }
+
+  const onDurable = (sv: Map<number, number>) => {
+    if (mergeDurable(durable, sv)) persistDurable()
     recompute()
   }
 
@@ -208,6 +211,8 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
       ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill as typeof WebSocket } : {}),
       // Reconnection is ours: backoff with jitter, token refresh on 4401, no retry after a rejection.
       shouldReconnect: () => false,
+      // Tabs sync through the server only: what arrives through the provider is then durable.
+      disableBc: true,
     })
     provider.messageHandlers[MessageType.Durable] = (_encoder, decoder) => {
       onDurable(Y.decodeStateVector(decoding.readVarUint8Array(decoder)))
@@ -235,7 +240,9 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
       if (event === null && !offline && !destroyed) scheduleReconnect()
     })
     provider.awareness.on('change', () => store.setState({ presence: presenceOf() }))
-    doc.on('update', () => {
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      // The server broadcasts only durable updates: what it sends counts as saved as it lands.
+      if (origin === provider && mergeDurable(durable, Y.parseUpdateMeta(update).to)) persistDurable()
       refreshDocumentState(store, doc, options.catalog)
       recompute()
     })
