@@ -1,0 +1,15 @@
+import { offlineShell } from '@consent-sync/ui/offline-shell'
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'vite'
+
+// Served by the API server at /customer/ (apps/server/src/http/pages.ts); `npm run dev` proxies to it.
+export default defineConfig({
+  base: '/customer/',
+  plugins: [react(), offlineShell()],
+  server: {
+    proxy: {
+      '/api': 'http://127.0.0.1:3001',
+      '/sync': { target: 'ws://127.0.0.1:3001', ws: true },
+    },
+  },
+})

@@ -1,0 +1,85 @@
+import { type Decision, findPurpose, type Language, type PurposeCatalog } from '@consent-sync/consent-core'
+import { useState } from 'react'
+import { type ActorNames, describeDecision } from './describe'
+import { formatTime, stateLabel, t } from './i18n'
+
+export interface HistoryTableProps {
+  /** Newest first (as `ConsentState.history` holds them). */
+  decisions: Decision[]
+  catalog: PurposeCatalog
+  lang: Language
+  selfId: string
+  names?: ActorNames
+  /** Rows shown before "Show older entries" (default 25). */
+  pageSize?: number
+  /** The table's caption (default: the customer's "history of your choices"). */
+  caption?: string
+}
+
+/** Every decision of the document; on a narrow screen each row becomes a small card. */
+export function HistoryTable({
+  decisions,
+  catalog,
+  lang,
+  selfId,
+  names = {},
+  pageSize = 25,
+  caption,
+}: HistoryTableProps) {
+  const [shown, setShown] = useState(pageSize)
+  const rows = decisions.slice(0, shown)
+  return (
+    <div className="cs-history">
+      <table className="cs-history-table" data-testid="history" lang={lang}>
+        <caption>{caption ?? t(lang, 'historyTitle')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t(lang, 'colWhen')}</th>
+            <th scope="col">{t(lang, 'colPurpose')}</th>
+            <th scope="col">{t(lang, 'colChoice')}</th>
+            <th scope="col">{t(lang, 'colWho')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={4}>{t(lang, 'historyEmpty')}</td>
+            </tr>
+          ) : (
+            rows.map((d) => {
+              const purpose = findPurpose(catalog, d.purposeId)
+              const title = purpose?.title[lang] ?? purpose?.title.en ?? d.purposeId
+              return (
+                <tr
+                  key={d.id}
+                  data-testid="history-row"
+                  data-purpose={d.purposeId}
+                  data-state={d.state}
+                  data-actor={d.actor.id}
+                >
+                  <td data-label={t(lang, 'colWhen')}>
+                    <time dateTime={d.at}>{formatTime(lang, d.at)}</time>
+                  </td>
+                  <td data-label={t(lang, 'colPurpose')}>{title}</td>
+                  <td data-label={t(lang, 'colChoice')}>
+                    <span className={`cs-chip cs-chip-${d.state}`}>{stateLabel(lang, d.state)}</span>
+                  </td>
+                  <td data-label={t(lang, 'colWho')}>{describeDecision(d, lang, selfId, names)}</td>
+                </tr>
+              )
+            })
+          )}
+        </tbody>
+      </table>
+      {decisions.length > shown ? (
+        <button
+          type="button"
+          className="cs-button cs-button-quiet"
+          onClick={() => setShown(shown + pageSize)}
+        >
+          {t(lang, 'showMore')}
+        </button>
+      ) : null}
+    </div>
+  )
+}
