@@ -1,0 +1,23 @@
+import { loadSession, type Session } from '@consent-sync/ui'
+import { useState } from 'react'
+import { Dashboard } from './Dashboard'
+import { LoginScreen } from './LoginScreen'
+import { SessionProvider } from './SessionContext'
+import { useCatalog } from './useCatalog'
+
+/** A customer's saved session (from another tab's mistake) does not open the agents' page. */
+function savedStaffSession(): Session | null {
+  const saved = loadSession()
+  return saved && (saved.user.role === 'csr' || saved.user.role === 'admin') ? saved : null
+}
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(savedStaffSession)
+  const { catalog, loaded } = useCatalog()
+  if (!session) return <LoginScreen onSignedIn={setSession} />
+  return (
+    <SessionProvider session={session} onChange={setSession}>
+      <Dashboard catalog={catalog} catalogLoaded={loaded} />
+    </SessionProvider>
+  )
+}

@@ -1,0 +1,58 @@
+import type { PurposeCatalog } from '@consent-sync/consent-core'
+import { useState } from 'react'
+import { AuditFilters } from './AuditFilters'
+import { AuditTable } from './AuditTable'
+import { type AuditFilter, NO_FILTER } from './auditFilter'
+import { ExportButtons } from './ExportButtons'
+import { useAudit } from './useAudit'
+import { useDebounced } from './useDebounced'
+
+interface Props {
+  customerId: string
+  catalog: PurposeCatalog
+  /** Changes when the feed shows a new decision for this customer. */
+  refreshKey: string | undefined
+}
+
+/** The open customer's audit trail: filters, the table with paging, and export. */
+export function AuditTrail({ customerId, catalog, refreshKey }: Props) {
+  const [filter, setFilter] = useState<AuditFilter>(NO_FILTER)
+  // Typing an actor id asks the server once the typing pauses.
+  const settled = useDebounced(filter, 300)
+  const audit = useAudit(customerId, settled, refreshKey)
+  return (
+    <section className="csr-card csr-audit" aria-labelledby="audit-title">
+      <div className="csr-card-head">
+        <h2 id="audit-title" className="csr-card-title">
+          Audit trail
+        </h2>
+        <ExportButtons customerId={customerId} filter={settled} />
+      </div>
+      <AuditFilters value={filter} onChange={setFilter} catalog={catalog} />
+      {audit.error && (
+        <p className="csr-error" role="alert">
+          Could not load the audit trail: {audit.error}
+        </p>
+      )}
+      <AuditTable entries={audit.entries} catalog={catalog} />
+      <div className="csr-audit-foot">
+        <span className="csr-muted" role="status">
+          {audit.loading
+            ? 'Loading…'
+            : `${audit.entries.length} shown${audit.nextCursor ? ', more available' : ''}`}
+        </span>
+        {audit.nextCursor && (
+          <button
+            type="button"
+            className="csr-button"
+            data-testid="audit-load-more"
+            disabled={audit.loading}
+            onClick={audit.loadMore}
+          >
+            Load more
+          </button>
+        )}
+      </div>
+    </section>
+  )
+}
