@@ -1,6 +1,6 @@
+import type { ExportFormat } from '@consent-sync/consent-core'
 import { useToast } from '@consent-sync/ui'
 import type { AuditFilter } from './auditFilter'
-import type { ExportFormat } from './exportEntries'
 import { useAuditExport } from './useAuditExport'
 
 interface Props {

@@ -1,20 +1,4 @@
-/** One live feed event, the shape of the original 'csr-dashboard' room (DESIGN.md §7, contract). */
-export interface ConsentUpdatedEvent {
-  type: 'consent-updated'
-  consent: {
-    customerId: string
-    purposeId: string
-    state: string
-    previousState: string
-    conflicted: boolean
-    decisionId: string
-    channel: string
-    noticeVersion: string
-  }
-  /** The server's receive time. */
-  timestamp: string
-  updatedBy: { userId: string; userType: string; userName: string }
-}
+import type { ConsentUpdatedEvent } from '@consent-sync/consent-core'
 
 export interface FeedItem {
   /** `customerId:seq` from the SSE id, else the decision id. */

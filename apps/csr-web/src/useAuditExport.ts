@@ -1,7 +1,8 @@
 import type { AuditEntry } from '@consent-sync/consent-core'
+import { EXPORT_CONTENT_TYPE, type ExportFormat, exportFileName } from '@consent-sync/consent-core'
 import { useCallback, useState } from 'react'
 import { type AuditFilter, auditQuery } from './auditFilter'
-import { EXPORT_TYPE, type ExportFormat, exportEntries, exportFileName } from './exportEntries'
+import { exportEntries } from './exportEntries'
 import { useSession } from './SessionContext'
 import { fileNameOf, saveFile } from './saveFile'
 import type { AuditPage } from './useAudit'
@@ -44,7 +45,7 @@ export function useAuditExport(customerId: string, filter: AuditFilter) {
         cursor = page.value.nextCursor
       } while (cursor !== null)
       const blob = new Blob([exportEntries(entries, format)], {
-        type: `${EXPORT_TYPE[format]};charset=utf-8`,
+        type: EXPORT_CONTENT_TYPE[format],
       })
       saveFile(blob, exportFileName(format, customerId))
       return { ok: true, count: entries.length }

@@ -1,9 +1,22 @@
 export type { AuditContext, AuditEntry, AuditRecord, ChainHead, ChainProblem, ChainVerdict } from './audit'
 export { auditEntriesFor, chain, chainAll, entryHash, GENESIS, GENESIS_HASH, verifyChain } from './audit'
+export type { ExportFormat } from './audit-format'
+export {
+  AUDIT_CSV_HEADER,
+  AUDIT_FIELDS,
+  AUDIT_RECORD_FIELDS,
+  csvField,
+  EXPORT_CONTENT_TYPE,
+  EXPORT_FORMATS,
+  exportFileName,
+  exportLine,
+} from './audit-format'
 export type { Purpose, PurposeCatalog } from './catalog'
 export { DEFAULT_CATALOG, findPurpose } from './catalog'
 export type { DecideInput } from './document'
 export { decide, decisionsOf, profileOf, readDecisions, readProfile, setProfile } from './document'
+export type { ConsentUpdatedEvent } from './feed-event'
+export { feedEventOf } from './feed-event'
 export type { PurposeState } from './fold'
 export { compareHeads, foldAll, foldOne, foldPurpose, groupByPurpose, headsOf } from './fold'
 export { canonicalJson, sha256Hex } from './hash'

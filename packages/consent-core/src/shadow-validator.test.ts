@@ -18,11 +18,40 @@ type Step =
   | { kind: 'commit-fails' }
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('decide' as const), who: fc.constantFrom(0 as const, 1 as const), purpose: fc.nat(6), grant: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('forge' as const), who: fc.constantFrom(0 as const, 1 as const) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), who: fc.constantFrom(0 as const, 1 as const) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('profile' as const), lang: fc.constantFrom('en' as const, 'si' as const, 'ta' as const) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('garbage' as const), bytes: fc.uint8Array({ maxLength: 40 }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('decide' as const),
+      who: fc.constantFrom(0 as const, 1 as const),
+      purpose: fc.nat(6),
+      grant: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('forge' as const),
+      who: fc.constantFrom(0 as const, 1 as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('delete' as const),
+      who: fc.constantFrom(0 as const, 1 as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('profile' as const),
+      lang: fc.constantFrom('en' as const, 'si' as const, 'ta' as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('garbage' as const), bytes: fc.uint8Array({ maxLength: 40 }) }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'commit-fails' as const }) },
 )
 

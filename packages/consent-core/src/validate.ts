@@ -104,7 +104,12 @@ export class ShadowValidator {
 
   constructor(private readonly doc: Y.Doc) {}
 
-  validate(update: Uint8Array, user: ConnectionUser, catalog: PurposeCatalog, limits: Limits = DEFAULT_LIMITS): ValidationResult {
+  validate(
+    update: Uint8Array,
+    user: ConnectionUser,
+    catalog: PurposeCatalog,
+    limits: Limits = DEFAULT_LIMITS,
+  ): ValidationResult {
     const early = precheck(update, limits)
     if (early) return early
     if (this.shadow === null) ({ shadow: this.shadow, bytes: this.bytes } = shadowOf(this.doc))

@@ -1,4 +1,5 @@
 import {
+  AUDIT_RECORD_FIELDS,
   type AuditEntry,
   type AuditRecord,
   auditEntriesFor,
@@ -51,26 +52,6 @@ export interface VerifyReport {
   updates: number
   problems: VerifyProblem[]
 }
-
-/** Compared field by field; seq, prevHash and hash are the chain check's business. */
-const RECORD_FIELDS = [
-  'customerId',
-  'purposeId',
-  'decisionId',
-  'decision',
-  'previousState',
-  'newState',
-  'conflicted',
-  'actorId',
-  'actorRole',
-  'channel',
-  'noticeVersion',
-  'evidence',
-  'deviceAt',
-  'receivedAt',
-  'connectionId',
-  'updateHash',
-] as const satisfies readonly (keyof AuditRecord)[]
 
 type Problem = Omit<VerifyProblem, 'customerId'>
 
@@ -172,7 +153,7 @@ function addedSince(before: readonly Decision[], doc: Y.Doc): Decision[] {
 }
 
 function firstDifference(stored: AuditEntry, derived: AuditRecord): string | null {
-  for (const field of RECORD_FIELDS) {
+  for (const field of AUDIT_RECORD_FIELDS) {
     if (stored[field] !== derived[field]) {
       return `${field}: stored ${JSON.stringify(stored[field])}, re-derived ${JSON.stringify(derived[field])}`
     }

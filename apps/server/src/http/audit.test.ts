@@ -1,6 +1,6 @@
 import type { AuditEntry, Decision } from '@consent-sync/consent-core'
+import { AUDIT_FIELDS } from '@consent-sync/consent-core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CSV_COLUMNS } from '../audit/export'
 import { appendDecisions, decision, setup, type TestServer } from '../test-server'
 
 let server: TestServer | undefined
@@ -155,7 +155,7 @@ describe('GET /api/audit/export', () => {
     expect(res.headers.get('content-disposition')).toMatch(/filename="consent-audit-\d{4}-\d\d-\d\d\.csv"/)
     const text = await res.text()
     const [header, ...rest] = text.split('\r\n')
-    expect(header).toBe(CSV_COLUMNS.join(','))
+    expect(header).toBe(AUDIT_FIELDS.join(','))
     expect(rest.at(-1)).toBe('')
     expect(text).toContain(',"call #7, said ""stop, please""\nthen hung up",')
     // 6 rows; the quoted evidence holds a bare \n, never \r\n, so rows split on \r\n.

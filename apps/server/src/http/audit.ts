@@ -1,12 +1,13 @@
 import { Readable } from 'node:stream'
-import type { FastifyInstance } from 'fastify'
 import {
+  AUDIT_FIELDS,
   EXPORT_CONTENT_TYPE,
   EXPORT_FORMATS,
   type ExportFormat,
   exportFileName,
-  exportLines,
-} from '../audit/export'
+} from '@consent-sync/consent-core'
+import type { FastifyInstance } from 'fastify'
+import { exportLines } from '../audit/export'
 import { bearerSecurity, requireRole } from '../auth/guards'
 import type { ServerContext } from '../context'
 import { type AuditFilter, InvalidCursorError } from '../store/types'
@@ -23,27 +24,7 @@ const filterProperties = {
 
 export const auditEntrySchema = {
   type: 'object',
-  required: [
-    'customerId',
-    'seq',
-    'purposeId',
-    'decisionId',
-    'decision',
-    'previousState',
-    'newState',
-    'conflicted',
-    'actorId',
-    'actorRole',
-    'channel',
-    'noticeVersion',
-    'evidence',
-    'deviceAt',
-    'receivedAt',
-    'connectionId',
-    'updateHash',
-    'prevHash',
-    'hash',
-  ],
+  required: [...AUDIT_FIELDS],
   properties: {
     customerId: { type: 'string' },
     seq: { type: 'integer' },

@@ -1,44 +1,8 @@
-import type { AuditEntry } from '@consent-sync/consent-core'
+import { feedEventOf } from '@consent-sync/consent-core'
 import type { FastifyInstance } from 'fastify'
 import { bearerSecurity, requireRole } from '../auth/guards'
 import type { DecisionsAccepted, ServerContext } from '../context'
 import { problemResponses } from './errors'
-
-/** One live feed event: the shape of the original 'csr-dashboard' room (DESIGN.md §7, contract). */
-export interface ConsentUpdatedEvent {
-  type: 'consent-updated'
-  consent: {
-    customerId: string
-    purposeId: string
-    state: string
-    previousState: string
-    conflicted: boolean
-    decisionId: string
-    channel: string
-    noticeVersion: string
-  }
-  /** The server's receive time. */
-  timestamp: string
-  updatedBy: { userId: string; userType: string; userName: string }
-}
-
-export function feedEventOf(entry: AuditEntry, user: DecisionsAccepted['user']): ConsentUpdatedEvent {
-  return {
-    type: 'consent-updated',
-    consent: {
-      customerId: entry.customerId,
-      purposeId: entry.purposeId,
-      state: entry.newState,
-      previousState: entry.previousState,
-      conflicted: entry.conflicted,
-      decisionId: entry.decisionId,
-      channel: entry.channel,
-      noticeVersion: entry.noticeVersion,
-    },
-    timestamp: entry.receivedAt,
-    updatedBy: { userId: entry.actorId, userType: entry.actorRole, userName: user.name },
-  }
-}
 
 /** Proxies close idle connections; a comment line every 15 s keeps the stream open. */
 export const HEARTBEAT_MS = 15_000
@@ -87,7 +51,7 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: ServerContext): vo
 
       const unsubscribe = ctx.events.on((event) => {
         for (const entry of event.entries) {
-          const data = JSON.stringify(feedEventOf(entry, event.user))
+          const data = JSON.stringify(feedEventOf(entry, event.user.name))
           res.write(`id: ${entry.customerId}:${entry.seq}\ndata: ${data}\n\n`)
         }
       })

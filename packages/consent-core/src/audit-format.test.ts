@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import { type AuditEntry, chain, GENESIS } from './audit'
+import {
+  AUDIT_CSV_HEADER,
+  AUDIT_FIELDS,
+  AUDIT_RECORD_FIELDS,
+  csvField,
+  exportFileName,
+  exportLine,
+} from './audit-format'
+import { feedEventOf } from './feed-event'
+
+const entry: AuditEntry = chain(GENESIS, {
+  customerId: 'C-0001',
+  purposeId: 'marketing-sms',
+  decisionId: 'd-1',
+  decision: 'withdrawn',
+  previousState: 'granted',
+  newState: 'withdrawn',
+  conflicted: false,
+  actorId: 'csr1',
+  actorRole: 'csr',
+  channel: 'phone',
+  noticeVersion: '1.0',
+  evidence: 'said "stop", call 12,\nref 9',
+  deviceAt: '2026-11-26T10:00:00Z',
+  receivedAt: '2026-11-26T10:00:01.000Z',
+  connectionId: 'conn-1',
+  updateHash: 'ab'.repeat(32),
+})
+
+describe('audit export formats', () => {
+  it('names every field of an entry once, the chain fields only in the full list', () => {
+    expect([...AUDIT_FIELDS].sort()).toEqual(Object.keys(entry).sort())
+    expect(AUDIT_RECORD_FIELDS).not.toContain('hash')
+    expect(AUDIT_RECORD_FIELDS).toHaveLength(AUDIT_FIELDS.length - 3)
+  })
+
+  it('quotes CSV fields holding commas, quotes or line breaks (RFC 4180) and leaves null empty', () => {
+    expect(csvField('plain')).toBe('plain')
+    expect(csvField('a,b')).toBe('"a,b"')
+    expect(csvField('say "hi"')).toBe('"say ""hi"""')
+    expect(csvField(null)).toBe('')
+    expect(csvField(false)).toBe('false')
+    const row = exportLine(entry, 'csv')
+    expect(row.endsWith('\r\n')).toBe(true)
+    expect(row).toContain('"said ""stop"", call 12,\nref 9"')
+    expect(AUDIT_CSV_HEADER).toBe(`${AUDIT_FIELDS.join(',')}\r\n`)
+  })
+
+  it('writes one JSON line per entry that parses back to the entry', () => {
+    const line = exportLine(entry, 'jsonl')
+    expect(line.endsWith('\n')).toBe(true)
+    expect(JSON.parse(line)).toEqual(entry)
+  })
+
+  it('names export files by customer and day', () => {
+    const day = new Date('2026-11-26T23:00:00Z')
+    expect(exportFileName('csv', 'C-0001', day)).toBe('consent-audit-C-0001-2026-11-26.csv')
+    expect(exportFileName('jsonl', undefined, day)).toBe('consent-audit-2026-11-26.jsonl')
+  })
+})
+
+describe('live feed event', () => {
+  it('keeps the original consent-updated shape (DESIGN.md §7)', () => {
+    expect(feedEventOf(entry, 'Dilani')).toEqual({
+      type: 'consent-updated',
+      consent: {
+        customerId: 'C-0001',
+        purposeId: 'marketing-sms',
+        state: 'withdrawn',
+        previousState: 'granted',
+        conflicted: false,
+        decisionId: 'd-1',
+        channel: 'phone',
+        noticeVersion: '1.0',
+      },
+      timestamp: '2026-11-26T10:00:01.000Z',
+      updatedBy: { userId: 'csr1', userType: 'csr', userName: 'Dilani' },
+    })
+  })
+})
