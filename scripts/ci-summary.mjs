@@ -1,10 +1,12 @@
 // Sums the JSON reports every workspace's vitest run wrote into one line: "N passed, N failed[, N skipped]".
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
 const root = path.resolve(import.meta.dirname, '..')
 const workspaces = ['packages', 'apps'].flatMap((dir) =>
-  existsSync(path.join(root, dir)) ? readdirSync(path.join(root, dir)).map((name) => path.join(root, dir, name)) : [],
+  existsSync(path.join(root, dir))
+    ? readdirSync(path.join(root, dir)).map((name) => path.join(root, dir, name))
+    : [],
 )
 let passed = 0
 let failed = 0
@@ -24,7 +26,9 @@ for (const ws of workspaces) {
   failed += r.numFailedTests ?? 0
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0)
   // A suite that failed to load counts its file as one failure.
-  failed += (r.testResults ?? []).filter((t) => t.status === 'failed' && (t.assertionResults ?? []).length === 0).length
+  failed += (r.testResults ?? []).filter(
+    (t) => t.status === 'failed' && (t.assertionResults ?? []).length === 0,
+  ).length
 }
 failed += missing
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)

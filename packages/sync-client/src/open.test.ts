@@ -1,6 +1,13 @@
 import 'fake-indexeddb/auto'
 import { DEFAULT_CATALOG, decisionsOf, readDecisions } from '@consent-sync/consent-core'
-import { CSR_1, CUSTOMER_1, startTestServer, type TestServer, type TestUser, until } from '@consent-sync/server/testing'
+import {
+  CSR_1,
+  CUSTOMER_1,
+  startTestServer,
+  type TestServer,
+  type TestUser,
+  until,
+} from '@consent-sync/server/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { type OpenOptions, openConsentDoc } from './open'
@@ -50,14 +57,24 @@ describe('openConsentDoc against a real server', () => {
     await until(() => customer.store.getState().pending === 0 && customer.store.getState().status === 'saved')
     await until(() => purpose(agent, 'marketing-email')?.state === 'granted', 5000, 'agent sees the grant')
 
-    agent.decide({ purposeId: 'marketing-email', state: 'withdrawn', channel: 'phone', evidence: 'call ref 7781' })
+    agent.decide({
+      purposeId: 'marketing-email',
+      state: 'withdrawn',
+      channel: 'phone',
+      evidence: 'call ref 7781',
+    })
     await until(() => purpose(customer, 'marketing-email')?.state === 'withdrawn', 5000, 'customer sees it')
     // What arrives from the server is durable: another person's change never shows as waiting here.
     await until(() => customer.store.getState().status === 'saved', 5000, 'customer saved after receiving')
     expect(customer.store.getState().pending).toBe(0)
     await until(() => agent.store.getState().status === 'saved', 5000, 'agent saved')
     expect(purpose(customer, 'marketing-email')?.decision?.actor).toEqual({ id: 'csr1', role: 'csr' })
-    expect(customer.store.getState().history.map((d) => d.actor.id).sort()).toEqual(['C-0001', 'csr1'])
+    expect(
+      customer.store
+        .getState()
+        .history.map((d) => d.actor.id)
+        .sort(),
+    ).toEqual(['C-0001', 'csr1'])
   })
 
   it('keeps offline decisions across a reload and saves them when back online', async () => {
@@ -78,7 +95,11 @@ describe('openConsentDoc against a real server', () => {
     expect(second.store.getState().pending).toBe(2)
     expect(second.store.getState().status).toBe('offline')
     second.goOnline()
-    await until(() => second.store.getState().status === 'saved' && second.store.getState().pending === 0, 5000, 'saved')
+    await until(
+      () => second.store.getState().status === 'saved' && second.store.getState().pending === 0,
+      5000,
+      'saved',
+    )
     const agent = open(CSR_1)
     await until(() => purpose(agent, 'location-offers')?.state === 'granted', 5000, 'agent sees offline work')
   })

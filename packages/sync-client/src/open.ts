@@ -1,16 +1,16 @@
 import {
   type Actor,
+  type Channel,
   CloseCode,
   type Decision,
   type DecisionState,
-  type Channel,
-  type PurposeCatalog,
-  type ProfileKey,
-  type PROFILE_FIELDS,
-  MessageType,
   decide,
   findPurpose,
   isPermanentClose,
+  MessageType,
+  type PROFILE_FIELDS,
+  type ProfileKey,
+  type PurposeCatalog,
   setProfile,
 } from '@consent-sync/consent-core'
 import * as decoding from 'lib0/decoding'
@@ -21,7 +21,7 @@ import * as Y from 'yjs'
 import type { StoreApi } from 'zustand/vanilla'
 import { backoffDelay } from './backoff'
 import { allDurable, countPendingDecisions, mergeDurable } from './pending'
-import { type ConsentState, type PresenceEntry, createConsentState, refreshDocumentState } from './state'
+import { type ConsentState, createConsentState, type PresenceEntry, refreshDocumentState } from './state'
 import { refreshDelay } from './token'
 
 export interface OpenOptions {
@@ -122,7 +122,10 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
 
   const persistDurable = () => {
     const bytes = Y.encodeStateVector(durable)
-    persistence?.set('durable', bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer)
+    persistence?.set(
+      'durable',
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    )
   }
 
   const onDurable = (sv: Map<number, number>) => {
@@ -135,7 +138,12 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
     for (const [clientId, state] of provider.awareness.getStates()) {
       const user = (state as { user?: PresenceEntry['user'] }).user
       if (!user) continue
-      out.push({ clientId, user, editing: Boolean((state as { editing?: unknown }).editing), self: clientId === doc.clientID })
+      out.push({
+        clientId,
+        user,
+        editing: Boolean((state as { editing?: unknown }).editing),
+        self: clientId === doc.clientID,
+      })
     }
     return out
   }
@@ -208,7 +216,9 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
     provider = new WebsocketProvider(options.url, customerId, doc, {
       connect: false,
       params: { token },
-      ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill as typeof WebSocket } : {}),
+      ...(options.WebSocketPolyfill
+        ? { WebSocketPolyfill: options.WebSocketPolyfill as typeof WebSocket }
+        : {}),
       // Reconnection is ours: backoff with jitter, token refresh on 4401, no retry after a rejection.
       shouldReconnect: () => false,
       // Tabs sync through the server only: what arrives through the provider is then durable.

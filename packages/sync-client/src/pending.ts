@@ -16,7 +16,10 @@ export function countPendingDecisions(doc: Y.Doc, durable: ReadonlyMap<number, n
 }
 
 /** Whether everything the document holds is durable on the server. */
-export function allDurable(stateVector: ReadonlyMap<number, number>, durable: ReadonlyMap<number, number>): boolean {
+export function allDurable(
+  stateVector: ReadonlyMap<number, number>,
+  durable: ReadonlyMap<number, number>,
+): boolean {
   for (const [client, clock] of stateVector) if ((durable.get(client) ?? 0) < clock) return false
   return true
 }

@@ -1,9 +1,9 @@
 import {
   type Decision,
+  foldAll,
   type Profile,
   type PurposeCatalog,
   type PurposeState,
-  foldAll,
   readDecisions,
   readProfile,
 } from '@consent-sync/consent-core'
@@ -62,7 +62,11 @@ export function createConsentState(): StoreApi<ConsentState> {
  * Re-folds the document into the store, keeping unchanged purpose objects (and the arrays, when
  * nothing changed) so React selectors on one purpose do not re-render for another.
  */
-export function refreshDocumentState(store: StoreApi<ConsentState>, doc: Y.Doc, catalog: PurposeCatalog): void {
+export function refreshDocumentState(
+  store: StoreApi<ConsentState>,
+  doc: Y.Doc,
+  catalog: PurposeCatalog,
+): void {
   const prev = store.getState()
   const decisions = readDecisions(doc)
   const next = foldAll(decisions, catalog)
