@@ -1,7 +1,7 @@
 import { feedEventOf } from '@consent-sync/consent-core'
 import type { FastifyInstance } from 'fastify'
 import { bearerSecurity, requireRole } from '../auth/guards'
-import type { DecisionsAccepted, ServerContext } from '../context'
+import type { ServerContext } from '../context'
 import { problemResponses } from './errors'
 
 /** Proxies close idle connections; a comment line every 15 s keeps the stream open. */

@@ -2,7 +2,7 @@ import { DEFAULT_CATALOG, decide, foldAll, readDecisions, verifyChain } from '@c
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { rawClient, sendDoc, stockClient } from '../testing/clients'
-import { CSR_1, CUSTOMER_1, startTestServer, type TestServer } from '../testing/server'
+import { CSR_1, CUSTOMER_1, startTestServer } from '../testing/server'
 import { until } from '../testing/until'
 
 const cleanups: (() => Promise<void> | void)[] = []
