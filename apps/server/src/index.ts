@@ -7,6 +7,7 @@ export type { Config } from './config'
 export { ConfigError, DEMO_JWT_SECRET, loadConfig } from './config'
 export type { ServerContext } from './context'
 export { DEMO_PASSWORD, seedDemo } from './demo/seed'
+export { createPostgresStore } from './store/postgres'
 export { createSqliteStore } from './store/sqlite'
 export type {
   AppendRequest,

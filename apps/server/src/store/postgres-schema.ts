@@ -1,0 +1,238 @@
+import type { AuditEntry, UserRole } from '@consent-sync/consent-core'
+import type { PoolClient } from 'pg'
+import type { StoredUpdate, UserRecord } from './types'
+
+/** One schema change. Applied once, in version order, inside a transaction; never edited once released. */
+export interface Migration {
+  version: number
+  sql: string
+}
+
+/**
+ * The PostgreSQL schema, mirroring sqlite.ts. Times and ids are TEXT COLLATE "C" so that
+ * comparisons and ORDER BY are byte order, as in SQLite (a locale collation would not sort ISO
+ * times or ids the way the audit filters and `documentIds` expect), and so that the strings read
+ * back are exactly the ones that were hashed into the chain.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE documents (
+  customer_id TEXT COLLATE "C" PRIMARY KEY,
+  update_seq INTEGER NOT NULL,
+  audit_seq INTEGER NOT NULL,
+  audit_head TEXT NOT NULL,
+  snapshot BYTEA,
+  snapshot_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE updates (
+  customer_id TEXT COLLATE "C" NOT NULL,
+  seq INTEGER NOT NULL,
+  data BYTEA NOT NULL,
+  received_at TEXT NOT NULL,
+  connection_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  user_role TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  PRIMARY KEY (customer_id, seq)
+);
+CREATE TABLE audit (
+  id BIGSERIAL PRIMARY KEY,
+  customer_id TEXT COLLATE "C" NOT NULL,
+  seq INTEGER NOT NULL,
+  purpose_id TEXT COLLATE "C" NOT NULL,
+  decision_id TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  previous_state TEXT NOT NULL,
+  new_state TEXT NOT NULL,
+  conflicted BOOLEAN NOT NULL,
+  actor_id TEXT COLLATE "C" NOT NULL,
+  actor_role TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  notice_version TEXT NOT NULL,
+  evidence TEXT,
+  device_at TEXT NOT NULL,
+  received_at TEXT COLLATE "C" NOT NULL,
+  connection_id TEXT NOT NULL,
+  update_hash TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  UNIQUE (customer_id, seq)
+);
+CREATE INDEX audit_by_customer ON audit (customer_id, id);
+CREATE INDEX audit_by_purpose ON audit (purpose_id, id);
+CREATE INDEX audit_by_actor ON audit (actor_id, id);
+CREATE INDEX audit_by_received ON audit (received_at);
+CREATE TABLE customers (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  name TEXT COLLATE "C" NOT NULL,
+  phone TEXT NOT NULL,
+  phone_digits TEXT NOT NULL
+);
+CREATE TABLE users (
+  username TEXT PRIMARY KEY,
+  id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  name TEXT NOT NULL,
+  customer_id TEXT,
+  password_hash TEXT NOT NULL,
+  demo BOOLEAN NOT NULL
+);
+`,
+  },
+]
+
+/** A schema name usable unquoted-equivalent: letters, digits and _, so it needs no escaping anywhere. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+
+export function checkSchemaName(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new Error(`postgres schema ${JSON.stringify(schema)}: use lowercase letters, digits and _`)
+  }
+  return schema
+}
+
+/**
+ * Creates the schema if missing and applies the migrations it lacks. Runs inside the caller's
+ * transaction; the advisory lock serialises instances migrating at once (CREATE … IF NOT EXISTS
+ * alone races on the catalog and fails one of them with a unique violation).
+ */
+export async function applyMigrations(
+  client: PoolClient,
+  schema: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<void> {
+  const known = Math.max(0, ...migrations.map((m) => m.version))
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`consent-sync migrate ${schema}`])
+  await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
+  // Only for this transaction: the unqualified names of the migrations land in the store's schema.
+  await client.query(`SET LOCAL search_path TO "${schema}"`)
+  await client.query(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (
+       version INTEGER PRIMARY KEY,
+       applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+     )`,
+  )
+  const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations')
+  const applied = new Set(rows.map((r) => r.version))
+  const newest = Math.max(0, ...applied)
+  if (newest > known) {
+    throw new Error(`postgres schema ${schema} has version ${newest}; this server knows up to ${known}`)
+  }
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue
+    await client.query(m.sql)
+    await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [m.version])
+  }
+}
+
+// Rows as pg returns them, and the objects they read back as.
+
+export const AUDIT_COLUMNS = `id, customer_id, seq, purpose_id, decision_id, decision, previous_state, new_state, conflicted,
+  actor_id, actor_role, channel, notice_version, evidence, device_at, received_at, connection_id, update_hash,
+  prev_hash, hash`
+
+export interface DocumentRow {
+  customer_id: string
+  update_seq: number
+  audit_seq: number
+  audit_head: string
+}
+
+export interface UpdateRow {
+  customer_id: string
+  seq: number
+  data: Buffer
+  received_at: string
+  connection_id: string
+  user_id: string
+  user_role: string
+  hash: string
+}
+
+export interface AuditRow {
+  /** BIGINT, which pg returns as a string. */
+  id: string
+  customer_id: string
+  seq: number
+  purpose_id: string
+  decision_id: string
+  decision: string
+  previous_state: string
+  new_state: string
+  conflicted: boolean
+  actor_id: string
+  actor_role: string
+  channel: string
+  notice_version: string
+  evidence: string | null
+  device_at: string
+  received_at: string
+  connection_id: string
+  update_hash: string
+  prev_hash: string
+  hash: string
+}
+
+export interface UserRow {
+  username: string
+  id: string
+  role: string
+  name: string
+  customer_id: string | null
+  password_hash: string
+  demo: boolean
+}
+
+// Columns hold only what `append` wrote from typed objects, so the casts restore the stored types.
+export function toEntry(r: AuditRow): AuditEntry {
+  return {
+    customerId: r.customer_id,
+    purposeId: r.purpose_id,
+    decisionId: r.decision_id,
+    decision: r.decision as AuditEntry['decision'],
+    previousState: r.previous_state as AuditEntry['previousState'],
+    newState: r.new_state as AuditEntry['newState'],
+    conflicted: r.conflicted,
+    actorId: r.actor_id,
+    actorRole: r.actor_role as UserRole,
+    channel: r.channel as AuditEntry['channel'],
+    noticeVersion: r.notice_version,
+    evidence: r.evidence,
+    deviceAt: r.device_at,
+    receivedAt: r.received_at,
+    connectionId: r.connection_id,
+    updateHash: r.update_hash,
+    seq: r.seq,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  }
+}
+
+export function toUpdate(r: UpdateRow): StoredUpdate {
+  return {
+    customerId: r.customer_id,
+    seq: r.seq,
+    // A plain Uint8Array (not a Buffer view into a shared pool), as it was appended.
+    update: new Uint8Array(r.data),
+    receivedAt: r.received_at,
+    connectionId: r.connection_id,
+    userId: r.user_id,
+    userRole: r.user_role as UserRole,
+    hash: r.hash,
+  }
+}
+
+export function toUser(r: UserRow): UserRecord {
+  const user: UserRecord = {
+    username: r.username,
+    id: r.id,
+    role: r.role as UserRole,
+    name: r.name,
+    passwordHash: r.password_hash,
+    demo: r.demo,
+  }
+  if (r.customer_id !== null) user.customerId = r.customer_id
+  return user
+}

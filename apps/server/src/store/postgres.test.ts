@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto'
+import { verifyChain } from '@consent-sync/consent-core'
+import pg from 'pg'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { consentHistory, runStoreTests } from './conformance'
+import { createPostgresStore } from './postgres'
+import { MIGRATIONS } from './postgres-schema'
+import type { Store } from './types'
+
+const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+/** For messages: the URL without its password. */
+const shownUrl = url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
+
+/** Whether PostgreSQL answers; CI must have it, a developer's machine may not. */
+async function reachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
+  try {
+    await client.connect()
+    await client.query('SELECT 1')
+    return true
+  } catch (err) {
+    if (process.env.CI === 'true')
+      throw new Error(`PostgreSQL at ${shownUrl} is required in CI: ${String(err)}`)
+    console.warn(
+      `skipping the PostgreSQL store tests: cannot reach ${shownUrl} (${String(err)}); set DATABASE_URL`,
+    )
+    return false
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+const available = await reachable()
+
+async function sql(text: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return await client.query(text, params)
+  } finally {
+    await client.end()
+  }
+}
+
+/** A fresh schema name; `drop` removes the schema and everything in it. */
+function freshSchema() {
+  const schema = `cs_test_${randomBytes(6).toString('hex')}`
+  return { schema, drop: async () => void (await sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)) }
+}
+
+describe.skipIf(!available)('postgres', () => {
+  runStoreTests('postgres', async () => {
+    const { schema, drop } = freshSchema()
+    const store = createPostgresStore({ connectionString: url, schema })
+    return {
+      store,
+      cleanup: async () => {
+        await store.close()
+        await drop()
+      },
+    }
+  })
+
+  describe('postgres store specifics', () => {
+    /** Stores opened on one fresh schema (like server instances sharing a database), all closed and the schema dropped after the test. */
+    function setup() {
+      const { schema, drop } = freshSchema()
+      const opened: Store[] = []
+      const open = () => {
+        const store = createPostgresStore({ connectionString: url, schema, max: 3 })
+        opened.push(store)
+        return store
+      }
+      onTestFinished(async () => {
+        await Promise.all(opened.map((s) => s.close()))
+        await drop()
+      })
+      return { schema, open }
+    }
+
+    const t = (m: number) => `2026-11-02T08:0${m}:00.000Z`
+
+    it('creates its schema, records the migrations once, and migrates again without harm', async () => {
+      const { schema, open } = setup()
+      const store = open()
+      await store.migrate()
+      await store.migrate()
+      const { rows } = await sql(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`)
+      expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version))
+    })
+
+    it('lets several instances migrate the same new schema at once', async () => {
+      const { schema, open } = setup()
+      const stores = [open(), open(), open(), open()]
+      await Promise.all(stores.map((s) => s.migrate()))
+      const { rows } = await sql(`SELECT count(*)::int AS n FROM "${schema}".schema_migrations`)
+      expect(rows[0].n).toBe(MIGRATIONS.length)
+      const a = consentHistory('C-0001')
+      const step = (m: number) => ({
+        purposeId: 'marketing-sms',
+        state: 'granted' as const,
+        by: 'customer' as const,
+        receivedAt: t(m),
+      })
+      const [first] = await stores[0]!.append([a.record([step(1)])])
+      const [second] = await stores[3]!.append([a.record([step(2)])])
+      expect([first!.seq, second!.seq]).toEqual([1, 2])
+    })
+
+    it('refuses a schema written by a newer version', async () => {
+      const { schema, open } = setup()
+      await open().migrate()
+      await sql(`INSERT INTO "${schema}".schema_migrations (version) VALUES (99)`)
+      await expect(open().migrate()).rejects.toThrow(/version 99/)
+    })
+
+    it('refuses a schema name it would have to quote', () => {
+      expect(() => createPostgresStore({ connectionString: url, schema: 'x"; DROP TABLE y; --' })).toThrow(
+        /schema/,
+      )
+    })
+
+    it('keeps everything across a restart (close, then a new store on the same schema)', async () => {
+      const { open } = setup()
+      const store = open()
+      await store.migrate()
+      const a = consentHistory('C-0001')
+      await store.append([
+        a.record([{ purposeId: 'marketing-sms', state: 'granted', by: 'customer', receivedAt: t(1) }]),
+        a.record([{ purposeId: 'marketing-sms', state: 'withdrawn', by: 'csr', receivedAt: t(2) }]),
+      ])
+      await store.saveSnapshot('C-0001', new Uint8Array([1, 2, 3]), 1)
+      await store.upsertCustomer({ id: 'C-0001', name: 'Nimal Perera', phone: '+94 77 123 4567' })
+      await store.upsertUser({
+        username: 'csr1',
+        id: 'csr1',
+        role: 'csr',
+        name: 'Agent',
+        passwordHash: 'x',
+        demo: true,
+      })
+      const before = {
+        doc: await store.loadDocument('C-0001'),
+        chain: await store.auditChain('C-0001'),
+        head: await store.chainHead('C-0001'),
+        page: await store.queryAudit({ limit: 1 }),
+      }
+      await store.close()
+
+      const restarted = open()
+      await restarted.migrate()
+      expect(await restarted.loadDocument('C-0001')).toEqual(before.doc)
+      expect(await restarted.auditChain('C-0001')).toEqual(before.chain)
+      expect(await restarted.chainHead('C-0001')).toEqual(before.head)
+      expect(verifyChain(before.chain).ok).toBe(true)
+      // A cursor issued before the restart still pages on.
+      const rest = await restarted.queryAudit({ limit: 10, cursor: before.page.nextCursor! })
+      expect([...before.page.entries, ...rest.entries]).toEqual([...before.chain].reverse())
+      expect(await restarted.getCustomer('C-0001')).toEqual({
+        id: 'C-0001',
+        name: 'Nimal Perera',
+        phone: '+94 77 123 4567',
+      })
+      expect(await restarted.hasDemoUsers()).toBe(true)
+      const [next] = await restarted.append([
+        a.record([{ purposeId: 'marketing-push', state: 'granted', by: 'customer', receivedAt: t(3) }]),
+      ])
+      expect(next!.seq).toBe(3)
+      expect(verifyChain(await restarted.auditChain('C-0001')).ok).toBe(true)
+    })
+
+    it('keeps schemas apart', async () => {
+      const one = setup().open()
+      const other = setup().open()
+      await one.migrate()
+      await other.migrate()
+      await one.append([
+        consentHistory('C-0001').record([
+          { purposeId: 'marketing-sms', state: 'granted', by: 'customer', receivedAt: t(1) },
+        ]),
+      ])
+      expect(await one.documentIds()).toEqual(['C-0001'])
+      expect(await other.documentIds()).toEqual([])
+    })
+
+    it('closes twice without error and then fails ping', async () => {
+      const { open } = setup()
+      const store = open()
+      await store.migrate()
+      await store.close()
+      await store.close()
+      await expect(store.ping()).rejects.toThrow()
+    })
+  })
+})

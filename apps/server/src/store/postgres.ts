@@ -1,0 +1,445 @@
+import { type AuditEntry, type AuditRecord, chainAll, GENESIS } from '@consent-sync/consent-core'
+import pg, { type PoolClient, type QueryResultRow } from 'pg'
+import {
+  AUDIT_COLUMNS,
+  type AuditRow,
+  applyMigrations,
+  checkSchemaName,
+  type DocumentRow,
+  toEntry,
+  toUpdate,
+  toUser,
+  type UpdateRow,
+  type UserRow,
+} from './postgres-schema'
+import {
+  type AppendRequest,
+  type AppendResult,
+  type AuditFilter,
+  type AuditPage,
+  type CustomerRecord,
+  InvalidCursorError,
+  type Store,
+} from './types'
+
+/** Rows read by `streamAudit` per page. */
+const STREAM_PAGE = 500
+
+/** Tries of one append when PostgreSQL aborts it for a deadlock or a serialization failure. */
+const APPEND_ATTEMPTS = 5
+
+/** SQLSTATEs after which the transaction was rolled back for sure and may simply be run again. */
+const RETRYABLE = new Set(['40001', '40P01'])
+
+/**
+ * Exactly the fields of an AuditRecord, `evidence` null when absent: what is hashed must be what
+ * the columns hold, or a stored entry would no longer verify when read back.
+ */
+function exactRecord(r: AuditRecord): AuditRecord {
+  return {
+    customerId: r.customerId,
+    purposeId: r.purposeId,
+    decisionId: r.decisionId,
+    decision: r.decision,
+    previousState: r.previousState,
+    newState: r.newState,
+    conflicted: r.conflicted,
+    actorId: r.actorId,
+    actorRole: r.actorRole,
+    channel: r.channel,
+    noticeVersion: r.noticeVersion,
+    evidence: r.evidence ?? null,
+    deviceAt: r.deviceAt,
+    receivedAt: r.receivedAt,
+    connectionId: r.connectionId,
+    updateHash: r.updateHash,
+  }
+}
+
+// The same cursor format as the SQLite store: the audit id, opaque to clients.
+function encodeCursor(id: number): string {
+  return Buffer.from(String(id)).toString('base64url')
+}
+
+function decodeCursor(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString()
+  if (!/^[1-9][0-9]{0,15}$/.test(text) || encodeCursor(Number(text)) !== cursor) {
+    throw new InvalidCursorError(`not a cursor this store issued: ${cursor.slice(0, 40)}`)
+  }
+  return Number(text)
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+function digitsOf(s: string): string {
+  return s.replace(/\D/g, '')
+}
+
+/** Broken requests are bugs of the caller: refused before anything is written. */
+function checkRequest({ customerId, update, audit }: AppendRequest): void {
+  if (!(update instanceof Uint8Array)) throw new TypeError(`append for ${customerId}: update is not bytes`)
+  const bad = audit.find((r) => r.customerId !== customerId)
+  if (bad)
+    throw new Error(
+      `append for ${customerId}: audit record of decision ${bad.decisionId} names ${bad.customerId}`,
+    )
+}
+
+function isRetryable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && RETRYABLE.has(code)
+}
+
+/**
+ * The store for many server instances sharing one PostgreSQL database (DESIGN.md §8). Every
+ * table lives in `opts.schema` (default `public`), named with the schema in every statement.
+ */
+export function createPostgresStore(opts: {
+  connectionString: string
+  schema?: string
+  max?: number
+}): Store {
+  const schema = checkSchemaName(opts.schema ?? 'public')
+  const pool = new pg.Pool({
+    connectionString: opts.connectionString,
+    ...(opts.max === undefined ? {} : { max: opts.max }),
+  })
+  // An idle connection dropped by the server must not crash the process; the next query reports it.
+  pool.on('error', () => {})
+  let closed = false
+
+  const t = (table: string) => `"${schema}".${table}`
+  const documents = t('documents')
+  const updates = t('updates')
+  const audit = t('audit')
+  const customers = t('customers')
+  const users = t('users')
+
+  /** Runs `work` in one transaction on one connection; again, from the start, after a deadlock or serialization failure. */
+  async function transaction<T>(
+    work: (client: PoolClient) => Promise<T>,
+    { begin = 'BEGIN', attempts = 1 }: { begin?: string; attempts?: number } = {},
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await pool.connect()
+      let broken = false
+      try {
+        await client.query(begin)
+        const value = await work(client)
+        await client.query('COMMIT')
+        return value
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true
+        })
+        if (attempt < attempts && isRetryable(err)) continue
+        throw err
+      } finally {
+        // A connection that cannot even roll back is discarded rather than handed to the next caller.
+        client.release(broken)
+      }
+    }
+  }
+
+  async function rows<R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return (await pool.query<R>(sql, params)).rows
+  }
+
+  async function appendAll(client: PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    const ids = [...new Set(requests.map((r) => r.customerId))]
+    // Lock every customer's head row in one stable order (two instances locking in different
+    // orders could deadlock); a customer's first append creates the row so there is one to lock.
+    await client.query(
+      `INSERT INTO ${documents} (customer_id, update_seq, audit_seq, audit_head)
+       SELECT id, 0, 0, $2 FROM unnest($1::text[]) AS u(id) ORDER BY id COLLATE "C"
+       ON CONFLICT (customer_id) DO NOTHING`,
+      [ids, GENESIS.hash],
+    )
+    const locked = await client.query<DocumentRow>(
+      `SELECT customer_id, update_seq, audit_seq, audit_head FROM ${documents}
+       WHERE customer_id = ANY($1::text[]) ORDER BY customer_id FOR UPDATE`,
+      [ids],
+    )
+    const heads = new Map(
+      locked.rows.map((r) => [
+        r.customer_id,
+        { updateSeq: r.update_seq, chain: { seq: r.audit_seq, hash: r.audit_head } },
+      ]),
+    )
+
+    const results: AppendResult[] = []
+    for (const { customerId, audit: records } of requests) {
+      const head = heads.get(customerId)
+      if (!head) throw new Error(`append for ${customerId}: its document row was not locked`)
+      head.updateSeq += 1
+      const entries = chainAll(head.chain, records.map(exactRecord))
+      const last = entries.at(-1)
+      if (last) head.chain = { seq: last.seq, hash: last.hash }
+      results.push({ customerId, seq: head.updateSeq, entries })
+    }
+
+    const metas = requests.map((r) => r.meta)
+    await client.query(
+      `INSERT INTO ${updates} (customer_id, seq, data, received_at, connection_id, user_id, user_role, hash)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+      [
+        results.map((r) => r.customerId),
+        results.map((r) => r.seq),
+        requests.map((r) => r.update),
+        metas.map((m) => m.receivedAt),
+        metas.map((m) => m.connectionId),
+        metas.map((m) => m.userId),
+        metas.map((m) => m.userRole),
+        metas.map((m) => m.hash),
+      ],
+    )
+
+    const entries = results.flatMap((r) => r.entries)
+    if (entries.length > 0) {
+      const column = <K extends keyof AuditEntry>(key: K) => entries.map((e) => e[key])
+      // Ordered by position, so audit ids (the cursor order) follow the order of the chain.
+      await client.query(
+        `INSERT INTO ${audit} (customer_id, seq, purpose_id, decision_id, decision, previous_state, new_state,
+           conflicted, actor_id, actor_role, channel, notice_version, evidence, device_at, received_at,
+           connection_id, update_hash, prev_hash, hash)
+         SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19
+         FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+           $8::boolean[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
+           $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
+           WITH ORDINALITY AS e(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18,
+             c19, position)
+         ORDER BY position`,
+        [
+          column('customerId'),
+          column('seq'),
+          column('purposeId'),
+          column('decisionId'),
+          column('decision'),
+          column('previousState'),
+          column('newState'),
+          // A non-boolean binds NULL and fails NOT NULL rather than being stored as a guess.
+          entries.map((e) => (typeof e.conflicted === 'boolean' ? e.conflicted : null)),
+          column('actorId'),
+          column('actorRole'),
+          column('channel'),
+          column('noticeVersion'),
+          column('evidence'),
+          column('deviceAt'),
+          column('receivedAt'),
+          column('connectionId'),
+          column('updateHash'),
+          column('prevHash'),
+          column('hash'),
+        ],
+      )
+    }
+
+    await client.query(
+      `UPDATE ${documents} AS d SET update_seq = v.update_seq, audit_seq = v.audit_seq, audit_head = v.audit_head
+       FROM unnest($1::text[], $2::int[], $3::int[], $4::text[]) AS v(customer_id, update_seq, audit_seq, audit_head)
+       WHERE d.customer_id = v.customer_id`,
+      [
+        [...heads.keys()],
+        [...heads.values()].map((h) => h.updateSeq),
+        [...heads.values()].map((h) => h.chain.seq),
+        [...heads.values()].map((h) => h.chain.hash),
+      ],
+    )
+    return results
+  }
+
+  async function queryAudit(filter: AuditFilter): Promise<AuditPage> {
+    if (!Number.isInteger(filter.limit) || filter.limit < 1)
+      throw new RangeError(`bad page size ${filter.limit}`)
+    const where: string[] = []
+    const params: (string | number)[] = []
+    const add = (clause: string, value: string | number | undefined) => {
+      if (value === undefined) return
+      params.push(value)
+      where.push(clause.replace('?', `$${params.length}`))
+    }
+    add('customer_id = ?', filter.customerId)
+    add('purpose_id = ?', filter.purposeId)
+    add('actor_id = ?', filter.actorId)
+    add('received_at >= ?', filter.from)
+    add('received_at < ?', filter.to)
+    add('id < ?', filter.cursor === undefined ? undefined : decodeCursor(filter.cursor))
+    params.push(filter.limit + 1)
+    // One row past the page tells whether another page follows.
+    const found = await rows<AuditRow>(
+      `SELECT ${AUDIT_COLUMNS} FROM ${audit} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY id DESC LIMIT $${params.length}`,
+      params,
+    )
+    const page = found.slice(0, filter.limit)
+    const last = page.at(-1)
+    return {
+      entries: page.map(toEntry),
+      nextCursor: found.length > filter.limit && last ? encodeCursor(Number(last.id)) : null,
+    }
+  }
+
+  async function document(customerId: string): Promise<DocumentRow | undefined> {
+    const [row] = await rows<DocumentRow>(
+      `SELECT customer_id, update_seq, audit_seq, audit_head FROM ${documents} WHERE customer_id = $1`,
+      [customerId],
+    )
+    return row
+  }
+
+  const updatesAfter = `SELECT customer_id, seq, data, received_at, connection_id, user_id, user_role, hash
+    FROM ${updates} WHERE customer_id = $1 AND seq > $2 ORDER BY seq`
+
+  return {
+    kind: 'postgres',
+
+    async migrate() {
+      await transaction((client) => applyMigrations(client, schema))
+    },
+
+    async ping() {
+      await pool.query('SELECT 1')
+    },
+
+    async close() {
+      if (closed) return
+      closed = true
+      await pool.end()
+    },
+
+    async append(requests) {
+      if (requests.length === 0) return []
+      for (const r of requests) checkRequest(r)
+      return transaction((client) => appendAll(client, requests), { attempts: APPEND_ATTEMPTS })
+    },
+
+    async loadDocument(customerId) {
+      // One snapshot of the database, so the snapshot and its tail agree.
+      return transaction(
+        async (client) => {
+          const doc = await client.query<{ snapshot: Buffer | null; snapshot_seq: number }>(
+            `SELECT snapshot, snapshot_seq FROM ${documents} WHERE customer_id = $1`,
+            [customerId],
+          )
+          const snapshot = doc.rows[0]?.snapshot ?? null
+          const snapshotSeq = doc.rows[0]?.snapshot_seq ?? 0
+          const tail = await client.query<UpdateRow>(updatesAfter, [customerId, snapshotSeq])
+          return {
+            customerId,
+            snapshot: snapshot ? new Uint8Array(snapshot) : null,
+            snapshotSeq,
+            tail: tail.rows.map(toUpdate),
+          }
+        },
+        { begin: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' },
+      )
+    },
+
+    async updatesSince(customerId, afterSeq) {
+      return (await rows<UpdateRow>(updatesAfter, [customerId, afterSeq])).map(toUpdate)
+    },
+
+    async updateSeq(customerId) {
+      return (await document(customerId))?.update_seq ?? 0
+    },
+
+    async saveSnapshot(customerId, snapshot, uptoSeq) {
+      const refuse = () => new RangeError(`snapshot of ${customerId} up to seq ${uptoSeq}: no such update`)
+      if (!Number.isInteger(uptoSeq) || uptoSeq < 1) throw refuse()
+      await transaction(async (client) => {
+        const { rows: found } = await client.query<{ update_seq: number; snapshot_seq: number }>(
+          `SELECT update_seq, snapshot_seq FROM ${documents} WHERE customer_id = $1 FOR UPDATE`,
+          [customerId],
+        )
+        const doc = found[0]
+        if (!doc || uptoSeq > doc.update_seq) throw refuse()
+        // A newer snapshot may have been stored meanwhile; keep it.
+        if (uptoSeq >= doc.snapshot_seq) {
+          await client.query(
+            `UPDATE ${documents} SET snapshot = $1, snapshot_seq = $2 WHERE customer_id = $3`,
+            [snapshot, uptoSeq, customerId],
+          )
+        }
+      })
+    },
+
+    async documentIds() {
+      const found = await rows<{ customer_id: string }>(
+        `SELECT customer_id FROM ${documents} WHERE update_seq > 0 ORDER BY customer_id`,
+      )
+      return found.map((r) => r.customer_id)
+    },
+
+    async chainHead(customerId) {
+      const doc = await document(customerId)
+      return doc ? { seq: doc.audit_seq, hash: doc.audit_head } : GENESIS
+    },
+
+    async auditChain(customerId) {
+      const found = await rows<AuditRow>(
+        `SELECT ${AUDIT_COLUMNS} FROM ${audit} WHERE customer_id = $1 ORDER BY seq`,
+        [customerId],
+      )
+      return found.map(toEntry)
+    },
+
+    queryAudit,
+
+    async *streamAudit(filter) {
+      let cursor: string | null | undefined
+      do {
+        const page = await queryAudit(
+          cursor ? { ...filter, cursor, limit: STREAM_PAGE } : { ...filter, limit: STREAM_PAGE },
+        )
+        yield* page.entries
+        cursor = page.nextCursor
+      } while (cursor !== null)
+    },
+
+    async upsertCustomer(c) {
+      await pool.query(
+        `INSERT INTO ${customers} (id, name, phone, phone_digits) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone,
+           phone_digits = excluded.phone_digits`,
+        [c.id, c.name, c.phone, digitsOf(c.phone)],
+      )
+    },
+
+    async getCustomer(id) {
+      const [row] = await rows<CustomerRecord>(`SELECT id, name, phone FROM ${customers} WHERE id = $1`, [id])
+      return row
+    },
+
+    async searchCustomers(q, limit) {
+      // ILIKE on "C"-collated columns folds ASCII case only, like SQLite's LIKE; phones compare as digits.
+      return rows<CustomerRecord>(
+        `SELECT id, name, phone FROM ${customers}
+         WHERE id ILIKE $1 ESCAPE '\\' OR name ILIKE $1 ESCAPE '\\'
+           OR ($2 <> '' AND strpos(phone_digits, $2) > 0)
+         ORDER BY id LIMIT $3`,
+        [`%${escapeLike(q)}%`, digitsOf(q), limit],
+      )
+    },
+
+    async upsertUser(u) {
+      await pool.query(
+        `INSERT INTO ${users} (username, id, role, name, customer_id, password_hash, demo)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (username) DO UPDATE SET id = excluded.id, role = excluded.role, name = excluded.name,
+           customer_id = excluded.customer_id, password_hash = excluded.password_hash, demo = excluded.demo`,
+        [u.username, u.id, u.role, u.name, u.customerId ?? null, u.passwordHash, u.demo],
+      )
+    },
+
+    async findUser(username) {
+      const [row] = await rows<UserRow>(`SELECT * FROM ${users} WHERE username = $1`, [username])
+      return row ? toUser(row) : undefined
+    },
+
+    async hasDemoUsers() {
+      return (await rows(`SELECT 1 FROM ${users} WHERE demo LIMIT 1`)).length > 0
+    },
+  }
+}
