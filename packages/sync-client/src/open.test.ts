@@ -187,3 +187,37 @@ describe('openConsentDoc against a real server', () => {
     expect((await second.ctx.store.auditChain('C-0001')).map((e) => e.purposeId)).toEqual(['partner-sharing'])
   })
 })
+
+describe('presence', () => {
+  it('shows the other person again soon after the server restarts', async () => {
+    const first = await startTestServer()
+    const { dir, port } = first
+    const open = (user: TestUser) => {
+      const h = openConsentDoc('C-0001', {
+        url: first.syncUrl,
+        token: first.token(user),
+        actor: { id: user.id, role: user.role === 'customer' ? 'customer' : 'csr' },
+        name: user.name,
+        catalog: DEFAULT_CATALOG,
+        WebSocketPolyfill: WebSocket,
+        persist: false,
+      })
+      cleanups.push(() => h.destroy())
+      return h
+    }
+    const customer = open(CUSTOMER_1)
+    const agent = open(CSR_1)
+    const agentSeen = () => customer.store.getState().presence.some((p) => p.user.id === 'csr1')
+    await until(agentSeen, 5000, 'agent present')
+    await first.cleanup(true)
+    await until(() => !agentSeen(), 5000, 'presence cleared while disconnected')
+    const second = await startTestServer({ dir, port })
+    cleanups.push(() => second.cleanup())
+    await until(
+      () => customer.store.getState().status === 'saved' && agent.store.getState().status === 'saved',
+      15000,
+    )
+    // Without forgetting the clocks recorded at disconnect, the agent would reappear only after ~30 s.
+    await until(agentSeen, 3000, 'agent present again')
+  })
+})

@@ -24,6 +24,16 @@ import { allDurable, countPendingDecisions, mergeDurable } from './pending'
 import { type ConsentState, createConsentState, type PresenceEntry, refreshDocumentState } from './state'
 import { refreshDelay } from './token'
 
+/**
+ * On disconnect the provider removes everyone else's presence, recording their clocks one past
+ * what they announced; forgetting those records lets the same states count again on reconnect.
+ */
+function forgetRemovedPresence(awareness: WebsocketProvider['awareness'], self: number): void {
+  for (const clientId of [...awareness.meta.keys()]) {
+    if (clientId !== self && !awareness.getStates().has(clientId)) awareness.meta.delete(clientId)
+  }
+}
+
 export interface OpenOptions {
   /** The sync endpoint, e.g. `ws://127.0.0.1:3001/sync`. */
   url: string
@@ -234,6 +244,7 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
     provider.on('status', ({ status }) => {
       wsStatus = status
       if (status !== 'connected') store.setState({ synced: false })
+      if (status === 'disconnected') forgetRemovedPresence(provider.awareness, doc.clientID)
       recompute()
     })
     provider.on('sync', (synced: boolean) => {

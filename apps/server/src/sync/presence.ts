@@ -10,13 +10,15 @@ export interface PresenceIdentity {
 /**
  * Rewrites an incoming awareness update so each state's `user` is the signed-in user from the
  * token (presence is shown to others as "who has this record open", so it must not be forgeable),
- * and drops entries for client ids another connection owns. Returns the client ids kept, or
+ * drops entries for client ids another connection owns, and sets each clock as `clockFor` says.
+ * Returns the client ids kept, or
  * null when the bytes are not an awareness update.
  */
 export function stampAwareness(
   update: Uint8Array,
   identity: PresenceIdentity,
   ownedElsewhere: (clientId: number) => boolean,
+  clockFor: (clientId: number, clock: number) => number = (_id, clock) => clock,
 ): { update: Uint8Array; clients: number[] } | null {
   try {
     const decoder = decoding.createDecoder(update)
@@ -31,7 +33,7 @@ export function stampAwareness(
       const state: unknown = JSON.parse(json)
       if (state !== null && (typeof state !== 'object' || Array.isArray(state))) return null
       const stamped = state === null ? null : { ...(state as Record<string, unknown>), user: identity }
-      kept.push({ clientId, clock, state: JSON.stringify(stamped) })
+      kept.push({ clientId, clock: clockFor(clientId, clock), state: JSON.stringify(stamped) })
     }
     if (decoding.hasContent(decoder)) return null
     encoding.writeVarUint(encoder, kept.length)

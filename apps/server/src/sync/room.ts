@@ -112,10 +112,17 @@ export class Room {
       for (const p of this.peers) if (p !== peer && p.awarenessClients.has(clientId)) return true
       return false
     }
+    // Removing a state on disconnect records a clock one past the client's, here and at every
+    // receiver; a reconnecting client re-announces its old clock, so the server relays it raised.
+    const clockFor = (clientId: number, clock: number) => {
+      const known = this.awareness.meta.get(clientId)?.clock
+      return known !== undefined && clock <= known ? known + 1 : clock
+    }
     const stamped = stampAwareness(
       update,
       { id: peer.user.id, role: peer.user.role, name: peer.user.name },
       ownedElsewhere,
+      clockFor,
     )
     if (stamped === null) return false
     for (const c of stamped.clients) peer.awarenessClients.add(c)

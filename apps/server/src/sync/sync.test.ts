@@ -189,3 +189,23 @@ describe('sync endpoint with the stock y-websocket client', () => {
     expect(state).toMatchObject({ state: 'withdrawn', conflicted: true })
   })
 })
+
+describe('presence across reconnects', () => {
+  it('shows an agent again right after their connection drops and comes back', async () => {
+    const { client } = await setup()
+    const customer = client(CUSTOMER_1)
+    const agent = client(CSR_1)
+    await customer.synced()
+    await agent.synced()
+    agent.provider.awareness.setLocalState({ editing: false })
+    const agentSeen = () =>
+      [...customer.provider.awareness.getStates().values()].some((s) => s.user?.id === 'csr1')
+    await until(agentSeen, 5000, 'agent present')
+
+    agent.provider.disconnect()
+    await until(() => !agentSeen(), 5000, 'agent gone')
+    agent.provider.connect()
+    // Without raised clocks the customer ignores the re-announced state until it is renewed twice (~30 s).
+    await until(agentSeen, 3000, 'agent present again')
+  })
+})
