@@ -11,8 +11,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { MessageType, decide } from '@consent-sync/consent-core'
-import { DEMO_JWT_SECRET, createSqliteStore } from '@consent-sync/server'
+import { decide, MessageType } from '@consent-sync/consent-core'
+import { createSqliteStore, DEMO_JWT_SECRET } from '@consent-sync/server'
 import { freePort } from '@consent-sync/server/testing'
 import { createSigner } from 'fast-jwt'
 import * as decoding from 'lib0/decoding'
@@ -48,26 +48,39 @@ async function main() {
   await store.close()
 
   const port = await freePort()
-  const server: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'apps/server/src/cli.ts', 'serve'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      DATABASE_PATH: dbPath,
-      DEMO: 'false',
-      LOG_LEVEL: 'warn',
-      SQLITE_SYNCHRONOUS: values.synchronous,
-      RATE_MESSAGES_PER_SECOND: '100000',
-      RATE_USER_MESSAGES_PER_SECOND: '1000000',
-      MAX_CONNECTIONS_PER_USER: '100000',
-      SNAPSHOT_EVERY: '1000',
+  const server: ChildProcess = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      '--import',
+      'tsx',
+      'apps/server/src/cli.ts',
+      'serve',
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        DATABASE_PATH: dbPath,
+        DEMO: 'false',
+        LOG_LEVEL: 'warn',
+        SQLITE_SYNCHRONOUS: values.synchronous,
+        RATE_MESSAGES_PER_SECOND: '100000',
+        RATE_USER_MESSAGES_PER_SECOND: '1000000',
+        MAX_CONNECTIONS_PER_USER: '100000',
+        SNAPSHOT_EVERY: '1000',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  )
   try {
     const deadline = Date.now() + 20_000
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
       if (ok) break
       if (Date.now() > deadline) throw new Error('server did not become ready')
       await new Promise((r) => setTimeout(r, 100))
@@ -102,11 +115,13 @@ async function main() {
           sentAt = performance.now()
           const u = update as Uint8Array | null
           if (!u) throw new Error('decide produced no update')
-          ws.send(frame((e) => {
-            encoding.writeVarUint(e, MessageType.Sync)
-            encoding.writeVarUint(e, 2)
-            encoding.writeVarUint8Array(e, u)
-          }))
+          ws.send(
+            frame((e) => {
+              encoding.writeVarUint(e, MessageType.Sync)
+              encoding.writeVarUint(e, 2)
+              encoding.writeVarUint8Array(e, u)
+            }),
+          )
         }
         ws.on('message', (data: ArrayBuffer) => {
           const d = decoding.createDecoder(new Uint8Array(data))
@@ -120,7 +135,9 @@ async function main() {
           next()
         })
         ws.on('open', () => setImmediate(next))
-        ws.on('close', (code) => (code === 1000 || code === 1005 ? resolve() : reject(new Error(`closed ${code}`))))
+        ws.on('close', (code) =>
+          code === 1000 || code === 1005 ? resolve() : reject(new Error(`closed ${code}`)),
+        )
         ws.on('error', reject)
       })
     stopAt = Date.now() + SECONDS * 1000
@@ -131,7 +148,8 @@ async function main() {
     const batchSum = Number(/consent_sync_commit_batch_updates_sum (\S+)/.exec(metrics)?.[1] ?? 0)
     const batchCount = Number(/consent_sync_commit_batch_updates_count (\S+)/.exec(metrics)?.[1] ?? 1)
     latencies.sort((a, b) => a - b)
-    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]?.toFixed(2)
+    const pct = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]?.toFixed(2)
     console.log(
       JSON.stringify({
         clients: CLIENTS,

@@ -1,0 +1,61 @@
+/** The harness side of the load generator: a forked child process answering one task at a time. */
+import { type ChildProcess, fork } from 'node:child_process'
+import path from 'node:path'
+import type { Task } from '../loadgen'
+import { track } from './children'
+import { stopChild } from './servers'
+
+export interface LoadgenProcess {
+  request<T>(task: Task, timeoutMs?: number): Promise<T>
+  stop(): Promise<void>
+}
+
+export function startLoadgen(): LoadgenProcess {
+  const child: ChildProcess = fork(path.join(import.meta.dirname, '../loadgen.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  track(child)
+  let nextId = 1
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
+  child.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: string }) => {
+    const w = waiting.get(m.id)
+    waiting.delete(m.id)
+    if (m.ok) w?.resolve(m.result)
+    else w?.reject(new Error(`loadgen: ${m.error}`))
+  })
+  // A dead child's channel errors on send; the pending requests are rejected on 'exit' below.
+  child.on('error', () => {})
+  child.once('exit', (code) => {
+    for (const w of waiting.values()) w.reject(new Error(`loadgen exited (${code})`))
+    waiting.clear()
+  })
+  return {
+    request<T>(task: Task, timeoutMs = 180_000) {
+      const id = nextId++
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiting.delete(id)
+          reject(new Error(`loadgen task ${task.task} took over ${timeoutMs} ms`))
+        }, timeoutMs)
+        waiting.set(id, {
+          resolve: (v) => {
+            clearTimeout(timer)
+            resolve(v as T)
+          },
+          reject: (e) => {
+            clearTimeout(timer)
+            reject(e)
+          },
+        })
+        if (!child.connected) {
+          waiting.delete(id)
+          clearTimeout(timer)
+          return reject(new Error('loadgen is not running'))
+        }
+        child.send({ id, ...task })
+      })
+    },
+    stop: () => stopChild(child),
+  }
+}

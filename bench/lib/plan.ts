@@ -1,0 +1,53 @@
+/** The sizes of each scenario in quick and full mode (full must finish in about 15 minutes). */
+export interface Plan {
+  mode: 'quick' | 'full' | 'tiny'
+  /** Runs of the key scenarios (1, 2, 3) per server, each on a fresh server, to show variance. */
+  repeat: number
+  sequentialDecisions: number
+  scale: { docs: number; rate: number; seconds: number; steps: number[]; stepSeconds: number }
+  durable: { docs: number; seconds: number }
+  memory: { first: number; second: number; extraConnections: number } | null
+  cold: { docs: number; decisionsPerDoc: number } | null
+  stormClients: number | null
+}
+
+export function planFor(mode: Plan['mode'], repeat?: number): Plan {
+  if (mode === 'tiny') {
+    // The harness test: 1 doc × 2 clients, 20 decisions; nothing else.
+    return {
+      mode,
+      repeat: repeat ?? 1,
+      sequentialDecisions: 20,
+      scale: { docs: 1, rate: 20, seconds: 1, steps: [], stepSeconds: 0 },
+      durable: { docs: 1, seconds: 1 },
+      memory: null,
+      cold: null,
+      stormClients: null,
+    }
+  }
+  if (mode === 'quick') {
+    return {
+      mode,
+      repeat: repeat ?? 2,
+      sequentialDecisions: 500,
+      scale: { docs: 100, rate: 100, seconds: 5, steps: [], stepSeconds: 0 },
+      durable: { docs: 100, seconds: 5 },
+      memory: { first: 200, second: 1000, extraConnections: 200 },
+      cold: { docs: 100, decisionsPerDoc: 12 },
+      stormClients: 200,
+    }
+  }
+  return {
+    mode,
+    repeat: repeat ?? 2,
+    sequentialDecisions: 500,
+    scale: { docs: 1000, rate: 500, seconds: 30, steps: [1000, 2000, 4000, 8000], stepSeconds: 10 },
+    durable: { docs: 200, seconds: 10 },
+    memory: { first: 1000, second: 10_000, extraConnections: 1000 },
+    cold: { docs: 200, decisionsPerDoc: 12 },
+    stormClients: 1000,
+  }
+}
+
+export const docNames = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => `B-${String(from + i + 1).padStart(5, '0')}`)

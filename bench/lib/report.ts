@@ -1,0 +1,66 @@
+/** The Markdown table: the three servers side by side, ratios consent-sync / each peer. */
+import type { BundleSize } from './bundles'
+import { CRASH_PROMISE, SERVER_KINDS, type ServerKind } from './servers'
+
+export type PerServer<T> = Partial<Record<ServerKind, T[]>>
+
+export interface Row {
+  label: string
+  /** Values per server (one per repeat); null = not applicable. */
+  values: PerServer<number | null>
+  unit: string
+  /** Whether a smaller number is better (only for reading the ratio). */
+  lowerIsBetter?: boolean
+}
+
+const fmt = (v: number | null | undefined, unit: string) => {
+  if (v === null || v === undefined || Number.isNaN(v)) return 'n/a'
+  if (unit === 'MB') return (v / 2 ** 20).toFixed(1)
+  if (unit === 'KB') return (v / 1024).toFixed(1)
+  if (Math.abs(v) >= 100) return String(Math.round(v))
+  return String(Math.round(v * 100) / 100)
+}
+
+const mean = (xs: (number | null)[] | undefined) => {
+  const ok = (xs ?? []).filter((x): x is number => x !== null && !Number.isNaN(x))
+  return ok.length ? ok.reduce((s, x) => s + x, 0) / ok.length : null
+}
+
+export function table(rows: Row[]): string {
+  const head = `| metric | unit | ${SERVER_KINDS.join(' | ')} | cs / y-websocket | cs / hocuspocus |`
+  const sep = `|---|---|${SERVER_KINDS.map(() => '---:').join('|')}|---:|---:|`
+  const lines = rows.map((r) => {
+    const cells = SERVER_KINDS.map((k) => {
+      const vs = r.values[k]
+      return vs?.length ? vs.map((v) => fmt(v, r.unit)).join(' / ') : 'n/a'
+    })
+    const cs = mean(r.values['consent-sync'])
+    const ratio = (k: ServerKind) => {
+      const other = mean(r.values[k])
+      return cs !== null && other ? `${(cs / other).toFixed(2)}×` : '—'
+    }
+    return `| ${r.label} | ${r.unit} | ${cells.join(' | ')} | ${ratio('y-websocket')} | ${ratio('hocuspocus')} |`
+  })
+  return [head, sep, ...lines].join('\n')
+}
+
+export function bundleTable(sizes: BundleSize[]): string {
+  const lines = sizes.map((s) =>
+    s.gzipBytes === null
+      ? `| ${s.app} | not built | |`
+      : `| ${s.app} | ${(s.gzipBytes / 1024).toFixed(1)} KB gzip (${(s.bytes! / 1024).toFixed(0)} KB raw, ${s.files} files) | |`,
+  )
+  return [
+    '| client | JavaScript | offline start to interactive |',
+    '|---|---|---|',
+    ...lines.map((l) => l.replace('| |', '| see e2e/README.md |')),
+  ].join('\n')
+}
+
+export function crashTable(): string {
+  return [
+    '| server | on a crash |',
+    '|---|---|',
+    ...SERVER_KINDS.map((k) => `| ${k} | ${CRASH_PROMISE[k]} |`),
+  ].join('\n')
+}
