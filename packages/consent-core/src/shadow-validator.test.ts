@@ -118,4 +118,31 @@ describe('ShadowValidator', () => {
       { numRuns: 200 },
     )
   })
+
+  it('keeps equalling the document when it absorbs updates accepted elsewhere', () => {
+    const server = new Y.Doc()
+    const validator = new ShadowValidator(server)
+    const elsewhere = new Y.Doc()
+    const decideAs = (doc: Y.Doc, purposeId: string) =>
+      decide(doc, {
+        purposeId,
+        state: 'granted',
+        actor: { id: 'C-0001', role: 'customer' },
+        channel: 'web',
+        noticeVersion: '1.0',
+      })
+    // Something accepted by another instance: the document gets it, the shadow absorbs it.
+    decideAs(elsewhere, 'marketing-sms')
+    const remote = Y.encodeStateAsUpdate(elsewhere)
+    expect(validator.validate(new Uint8Array([0, 0]), customer, DEFAULT_CATALOG).ok).toBe(true)
+    Y.applyUpdate(server, remote)
+    validator.absorb(remote)
+    // A client relaying that decision with a new one: only the new one is judged as added.
+    decideAs(elsewhere, 'marketing-email')
+    const relay = Y.encodeStateAsUpdate(elsewhere)
+    const kept = validator.validate(relay, customer, DEFAULT_CATALOG)
+    const fresh = validateUpdate(server, relay, customer, DEFAULT_CATALOG)
+    expect(kept.ok && kept.added.map((d) => d.purposeId)).toEqual(['marketing-email'])
+    expect(fresh.ok && fresh.added.map((d) => d.purposeId)).toEqual(['marketing-email'])
+  })
 })

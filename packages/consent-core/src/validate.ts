@@ -119,6 +119,26 @@ export class ShadowValidator {
     return result
   }
 
+  /**
+   * An update the document received without judgement (already accepted elsewhere, e.g. by another
+   * server instance): applied to the shadow too, so it keeps equalling the document.
+   */
+  absorb(update: Uint8Array): void {
+    if (this.shadow === null) return
+    try {
+      Y.applyUpdate(this.shadow, update)
+      this.bytes += update.byteLength
+    } catch {
+      this.reset()
+    }
+    if (
+      this.shadow !== null &&
+      (this.shadow.store.pendingStructs !== null || this.shadow.store.pendingDs !== null)
+    ) {
+      this.reset()
+    }
+  }
+
   /** Forgets the shadow: the next update is judged on a fresh copy of the document. */
   reset(): void {
     this.shadow?.destroy()

@@ -185,6 +185,28 @@ export function runStoreTests(
       expect(r2[1]!.entries.map((e) => e.seq)).toEqual([4])
     })
 
+    it('appends a request with an expected seq only while the log is still there (another instance wrote)', async () => {
+      const store = await setup()
+      const step = timeline()
+      const a = consentHistory('C-0001')
+      const b = consentHistory('C-0002')
+      await store.append([a.record([step('marketing-sms', 'granted')])])
+      const chainBefore = await store.auditChain('C-0001')
+      const stale = { ...a.record([step('marketing-sms', 'withdrawn')]), expectedSeq: 0 }
+      const fresh = { ...b.record([step('marketing-sms', 'granted')]), expectedSeq: 0 }
+      const results = await store.append([stale, fresh])
+      // The stale request is not stored; the other request of the batch is.
+      expect(results[0]).toEqual({ customerId: 'C-0001', seq: 1, entries: [], behind: true })
+      expect(results[1]).toMatchObject({ customerId: 'C-0002', seq: 1 })
+      expect(results[1]?.behind).toBeUndefined()
+      expect(await store.updateSeq('C-0001')).toBe(1)
+      expect(await store.auditChain('C-0001')).toEqual(chainBefore)
+      const current = await store.append([{ ...stale, expectedSeq: 1 }])
+      expect(current[0]).toMatchObject({ customerId: 'C-0001', seq: 2 })
+      expect(current[0]?.entries).toHaveLength(1)
+      expect(verifyChain(await store.auditChain('C-0001')).ok).toBe(true)
+    })
+
     it("chains each customer's entries so that verifyChain passes and chainHead is the last entry", async () => {
       const store = await setup()
       const { entries } = await seed(store)

@@ -170,9 +170,13 @@ export function createPostgresStore(opts: {
     )
 
     const results: AppendResult[] = []
-    for (const { customerId, audit: records } of requests) {
+    for (const { customerId, audit: records, expectedSeq } of requests) {
       const head = heads.get(customerId)
       if (!head) throw new Error(`append for ${customerId}: its document row was not locked`)
+      if (expectedSeq !== undefined && head.updateSeq !== expectedSeq) {
+        results.push({ customerId, seq: head.updateSeq, entries: [], behind: true })
+        continue
+      }
       head.updateSeq += 1
       const entries = chainAll(head.chain, records.map(exactRecord))
       const last = entries.at(-1)
@@ -180,14 +184,15 @@ export function createPostgresStore(opts: {
       results.push({ customerId, seq: head.updateSeq, entries })
     }
 
-    const metas = requests.map((r) => r.meta)
+    const stored = results.flatMap((r, i) => (r.behind ? [] : [{ result: r, request: requests[i]! }]))
+    const metas = stored.map((x) => x.request.meta)
     await client.query(
       `INSERT INTO ${updates} (customer_id, seq, data, received_at, connection_id, user_id, user_role, hash)
        SELECT * FROM unnest($1::text[], $2::int[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
       [
-        results.map((r) => r.customerId),
-        results.map((r) => r.seq),
-        requests.map((r) => r.update),
+        stored.map((x) => x.result.customerId),
+        stored.map((x) => x.result.seq),
+        stored.map((x) => x.request.update),
         metas.map((m) => m.receivedAt),
         metas.map((m) => m.connectionId),
         metas.map((m) => m.userId),

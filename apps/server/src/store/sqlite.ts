@@ -317,7 +317,7 @@ export function createSqliteStore(opts: { path: string; synchronous?: 'FULL' | '
 
   const appendAll = db.transaction((requests: readonly AppendRequest[]): AppendResult[] => {
     const s = stmts()
-    return requests.map(({ customerId, update, meta, audit }) => {
+    return requests.map(({ customerId, update, meta, audit, expectedSeq }) => {
       if (!(update instanceof Uint8Array))
         throw new TypeError(`append for ${customerId}: update is not bytes`)
       const bad = audit.find((r) => r.customerId !== customerId)
@@ -329,6 +329,9 @@ export function createSqliteStore(opts: { path: string; synchronous?: 'FULL' | '
       if (!doc) {
         s.insertDocument.run(customerId, GENESIS.hash)
         doc = { update_seq: 0, audit_seq: 0, audit_head: GENESIS.hash, snapshot: null, snapshot_seq: 0 }
+      }
+      if (expectedSeq !== undefined && doc.update_seq !== expectedSeq) {
+        return { customerId, seq: doc.update_seq, entries: [], behind: true as const }
       }
       const seq = doc.update_seq + 1
       s.insertUpdate.run({ ...meta, customerId, seq, data: update })

@@ -23,13 +23,21 @@ export interface AppendRequest {
   update: Uint8Array
   meta: UpdateMeta
   audit: AuditRecord[]
+  /**
+   * Optimistic concurrency between instances: append only if the customer's last update seq is
+   * still this; otherwise nothing of this request is stored and its result says `behind`.
+   */
+  expectedSeq?: number
 }
 
 /** What an append made durable: the update's seq and the audit entries chained onto the customer's chain. */
 export interface AppendResult {
   customerId: string
+  /** The update's seq; when `behind`, the customer's current last seq. */
   seq: number
   entries: AuditEntry[]
+  /** Not appended: the log had moved past the request's `expectedSeq` (another instance wrote). */
+  behind?: true
 }
 
 /** A document as stored: the latest snapshot (if any) and the updates after it. */
