@@ -5,7 +5,12 @@ import fastifyJwt from '@fastify/jwt'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import fastifyWebsocket from '@fastify/websocket'
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify'
 import { registerAuthRoutes } from './auth/routes'
 import type { Config } from './config'
 import { createAcceptedEvents, type ServerContext } from './context'
@@ -18,8 +23,10 @@ import { registerHealthRoutes } from './http/health'
 import { registerPages } from './http/pages'
 import { registerPurposeRoutes } from './http/purposes'
 import { createMetrics } from './metrics/metrics'
+import { createPostgresStore } from './store/postgres'
 import { createSqliteStore } from './store/sqlite'
 import type { Store } from './store/types'
+import { createRedisFanOut, type FanOut, localFanOut } from './sync/fanout'
 import { createRooms, type RoomDeps } from './sync/room-registry'
 import type { Rooms } from './sync/rooms'
 import { registerSync } from './sync/route'
@@ -37,6 +44,8 @@ export interface CreateServerOptions {
   logger?: boolean | object
   /** Builds the rooms instead of `createRooms` (tests). */
   rooms?: (deps: RoomDeps) => Rooms
+  /** Fan-out to use instead of the one `config.redisUrl` names (tests). */
+  fanout?: FanOut
 }
 
 /** Replaces the value of a `token` query parameter: tokens travel in URLs for WebSockets (DESIGN.md §6). */
@@ -71,8 +80,15 @@ function loggerOptions(
 }
 
 async function openStore(config: Config): Promise<Store> {
+  if (config.store === 'postgres') {
+    return createPostgresStore({ connectionString: config.databaseUrl, schema: config.databaseSchema })
+  }
   if (config.databasePath !== ':memory:') mkdirSync(path.dirname(config.databasePath), { recursive: true })
   return createSqliteStore({ path: config.databasePath, synchronous: config.sqliteSynchronous })
+}
+
+function openFanOut(config: Config, log: FastifyBaseLogger): FanOut {
+  return config.redisUrl ? createRedisFanOut({ url: config.redisUrl, log }) : localFanOut()
 }
 
 /** Refuses what production must not run with (DESIGN.md §10); the message says why. */
@@ -104,17 +120,19 @@ export async function createServer(
   const catalog = DEFAULT_CATALOG
   const events = createAcceptedEvents()
   const metrics = createMetrics()
+  const fanout = opts.fanout ?? openFanOut(config, app.log)
   let rooms: Rooms
   try {
     await store.migrate()
     await checkProduction(config, store)
     if (config.demo) await seedDemo(store)
-    rooms = (opts.rooms ?? createRooms)({ store, catalog, config, events, metrics, log: app.log })
+    rooms = (opts.rooms ?? createRooms)({ store, fanout, catalog, config, events, metrics, log: app.log })
   } catch (err) {
+    await fanout.close()
     await store.close()
     throw err
   }
-  const ctx: ServerContext = { config, store, catalog, rooms, events, metrics }
+  const ctx: ServerContext = { config, store, fanout, catalog, rooms, events, metrics }
   app.decorate('ctx', ctx)
 
   // preClose, added before @fastify/websocket's own, which closes every socket without a code
@@ -124,6 +142,7 @@ export async function createServer(
     await rooms.shutdown(1012, 'server restarting')
   })
   app.addHook('onClose', async () => {
+    await fanout.close()
     await store.close()
   })
 

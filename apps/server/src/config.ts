@@ -9,7 +9,17 @@ export interface Config {
   production: boolean
   /** Seed demo accounts and customers at start. */
   demo: boolean
+  /** `sqlite` (embedded, one instance) or `postgres` (shared by several instances). */
+  store: 'sqlite' | 'postgres'
   databasePath: string
+  /** PostgreSQL connection string, for `store: 'postgres'`. */
+  databaseUrl: string
+  /** PostgreSQL schema holding the tables. */
+  databaseSchema: string
+  /** Redis for fan-out between instances; absent: one instance, or instances that only poll. */
+  redisUrl: string | undefined
+  /** Milliseconds between checks of loaded documents for updates other instances stored (postgres). */
+  catchUpIntervalMs: number
   /** SQLite `synchronous` pragma: FULL fsyncs every commit; NORMAL survives a process crash but not power loss. */
   sqliteSynchronous: 'FULL' | 'NORMAL'
   jwtSecret: string
@@ -61,7 +71,8 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
-  if (!values.includes(raw as T)) throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`)
+  if (!values.includes(raw as T))
+    throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`)
   return raw as T
 }
 
@@ -73,6 +84,14 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`)
 }
 
+function schema(env: Env): string {
+  const value = env.DATABASE_SCHEMA || 'public'
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
+    throw new ConfigError('DATABASE_SCHEMA', `must be lowercase letters, digits and _, got "${value}"`)
+  }
+  return value
+}
+
 /** Reads and validates the whole configuration once, at start (README: Configuration). */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const production = env.NODE_ENV === 'production'
@@ -80,20 +99,39 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const jwtSecret = env.JWT_SECRET || (production ? '' : DEMO_JWT_SECRET)
   if (production) {
     if (!jwtSecret) throw new ConfigError('JWT_SECRET', 'is required in production (at least 32 characters)')
-    if (jwtSecret === DEMO_JWT_SECRET) throw new ConfigError('JWT_SECRET', 'is the demo secret; production refuses it')
+    if (jwtSecret === DEMO_JWT_SECRET)
+      throw new ConfigError('JWT_SECRET', 'is the demo secret; production refuses it')
     if (demo) throw new ConfigError('DEMO', 'demo accounts are refused in production; unset DEMO')
   }
   if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters')
+  const store = oneOf(env, 'STORE', ['sqlite', 'postgres'] as const, 'sqlite')
+  const databaseUrl = env.DATABASE_URL ?? ''
+  if (store === 'postgres' && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'STORE=postgres needs a postgres:// connection string')
+  }
+  if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) {
+    throw new ConfigError('REDIS_URL', `must be a redis:// URL, got "${env.REDIS_URL}"`)
+  }
   return {
     port: int(env, 'PORT', 3001, 0, 65535),
     host: env.HOST || '127.0.0.1',
     production,
     demo,
+    store,
     databasePath: path.resolve(cwd, env.DATABASE_PATH || 'data/consent-sync.db'),
+    databaseUrl,
+    databaseSchema: schema(env),
+    redisUrl: env.REDIS_URL || undefined,
+    catchUpIntervalMs: int(env, 'CATCH_UP_INTERVAL_MS', 2000, 0, 3_600_000),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
     jwtSecret,
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 10, 7 * 24 * 3600),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
     limits: {
       maxMessageBytes: int(env, 'MAX_MESSAGE_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
       maxDocumentBytes: int(env, 'MAX_DOCUMENT_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),

@@ -2,6 +2,7 @@ import type { AuditEntry, PurposeCatalog } from '@consent-sync/consent-core'
 import type { Config } from './config'
 import type { Metrics } from './metrics/metrics'
 import type { Store } from './store/types'
+import type { FanOut } from './sync/fanout'
 import type { Rooms } from './sync/rooms'
 
 /** Emitted after an update's decisions are durable; the live feed listens (DESIGN.md §7). */
@@ -33,6 +34,8 @@ export function createAcceptedEvents(): AcceptedEvents {
 export interface ServerContext {
   config: Config
   store: Store
+  /** Fan-out to the other instances of the deployment. */
+  fanout: FanOut
   catalog: PurposeCatalog
   rooms: Rooms
   events: AcceptedEvents

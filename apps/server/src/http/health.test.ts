@@ -24,7 +24,7 @@ describe('health and metrics', () => {
     expect(await (await server.get('/healthz')).json()).toEqual({ status: 'ok' })
     const ready = await server.get('/readyz')
     expect(ready.status).toBe(200)
-    expect(await ready.json()).toEqual({ status: 'ok' })
+    expect(await ready.json()).toEqual({ status: 'ok', checks: { store: 'ok', fanout: 'ok' } })
   })
 
   it('answers /readyz 503 with the error when the store is not', async () => {
@@ -35,6 +35,7 @@ describe('health and metrics', () => {
       status: 'unavailable',
       error: 'unavailable',
       message: 'store: database is locked',
+      checks: { store: 'database is locked', fanout: 'ok' },
     })
     expect((await server.get('/healthz')).status).toBe(200)
   })

@@ -4,8 +4,25 @@ import type { ServerContext } from '../context'
 const statusSchema = {
   type: 'object',
   required: ['status'],
-  properties: { status: { type: 'string' }, error: { type: 'string' }, message: { type: 'string' } },
+  properties: {
+    status: { type: 'string' },
+    error: { type: 'string' },
+    message: { type: 'string' },
+    checks: {
+      type: 'object',
+      properties: { store: { type: 'string' }, fanout: { type: 'string' } },
+    },
+  },
 } as const
+
+async function check(probe: () => Promise<void>): Promise<string> {
+  try {
+    await probe()
+    return 'ok'
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err)
+  }
+}
 
 /** `/healthz` (liveness), `/readyz` (the store answers) and `/metrics` (Prometheus). */
 export function registerHealthRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -20,21 +37,23 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: ServerContext): 
     {
       schema: {
         tags: ['ops'],
-        summary: 'Readiness: the store is reachable',
+        summary: 'Readiness: the store is reachable (503 if not); fan-out to other instances reported',
         response: { 200: statusSchema, 503: statusSchema },
       },
     },
     async (request, reply) => {
-      try {
-        await ctx.store.ping()
-        return { status: 'ok' }
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err)
-        request.log.warn({ err }, 'store not reachable')
+      const checks = {
+        store: await check(() => ctx.store.ping()),
+        fanout: await check(() => ctx.fanout.ping()),
+      }
+      if (checks.store !== 'ok') {
+        request.log.warn({ checks }, 'store not reachable')
         return reply
           .code(503)
-          .send({ status: 'unavailable', error: 'unavailable', message: `store: ${message}` })
+          .send({ status: 'unavailable', error: 'unavailable', message: `store: ${checks.store}`, checks })
       }
+      // Without fan-out the instance still serves and stores; others catch up from the store.
+      return { status: checks.fanout === 'ok' ? 'ok' : 'degraded', checks }
     },
   )
 

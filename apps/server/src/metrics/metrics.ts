@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 /** Prometheus metrics of one server instance (GET /metrics). */
 export interface Metrics {
@@ -18,7 +18,11 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry })
   return {
     registry,
-    connections: new Gauge({ name: 'consent_sync_connections', help: 'Open sync connections', registers: [registry] }),
+    connections: new Gauge({
+      name: 'consent_sync_connections',
+      help: 'Open sync connections',
+      registers: [registry],
+    }),
     documentsLoaded: new Gauge({
       name: 'consent_sync_documents_loaded',
       help: 'Documents held in memory',

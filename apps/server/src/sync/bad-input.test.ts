@@ -478,7 +478,7 @@ describe('DESIGN §10: updates breaking a rule of §6 → 4422 naming the rule',
     await until(() => s.server.ctx.rooms.connectionCount() === 1, 5000, 'only the observer connected')
   })
 
-  it('an update depending on changes the server lacks → 4422 pending, nothing held back invisibly', async () => {
+  it('an update depending on changes the server lacks → resync, then 4422 pending; nothing held back invisibly', async () => {
     const s = await setup()
     await s.seed()
     const observer = await s.observe()
@@ -488,7 +488,14 @@ describe('DESIGN §10: updates breaking a rule of §6 → 4422 naming the rule',
     grant(doc, CSR_1, 'marketing-sms')
     const held = Y.encodeStateVector(doc)
     grant(doc, CSR_1, 'marketing-push')
-    client.send(encodeSyncUpdate(Y.encodeStateAsUpdate(doc, held))) // the second grant without the first
+    const ahead = encodeSyncUpdate(Y.encodeStateAsUpdate(doc, held)) // the second grant without the first
+    const step1s = () => client.frames.filter(isStep1).length
+    // First the server asks again (a client may send an edit before its step 2 arrived) ...
+    client.send(ahead)
+    await until(() => step1s() === 2, 5000, 'a second sync step 1 asking for what the update builds on')
+    expect(client.closed).toBeNull()
+    // ... and refuses once the client keeps sending what cannot be integrated.
+    for (let i = 0; i < 3; i++) client.send(ahead)
     const closed = await client.waitClosed()
     expect(closed.code).toBe(CloseCode.Rejected)
     expect(closed.reason).toMatch(/^pending: /)

@@ -6,6 +6,12 @@ import type { Metrics } from '../metrics/metrics'
 import { type CloseCodeValue, closeReason } from './close-codes'
 import type { Peer } from './peer'
 
+/**
+ * How long a closing connection waits for the peer's close frame before the socket is dropped.
+ * ws would wait 30 s, holding a restarting server that long for each unreachable client.
+ */
+export const CLOSE_HANDSHAKE_MS = 2000
+
 /** A WebSocket as a room sees it: send, close with a code of close-codes.ts, and nothing more. */
 export class SocketPeer implements Peer {
   readonly id = randomUUID()
@@ -40,5 +46,11 @@ export class SocketPeer implements Peer {
     this.metrics.connectionsClosed.inc({ code: String(code) })
     this.log.info({ connectionId: this.id, userId: this.user.id, code, reason }, 'closing sync connection')
     this.socket.close(code, closeReason(reason))
+    const socket = this.socket
+    const drop = setTimeout(() => {
+      if (socket.readyState !== socket.CLOSED) socket.terminate()
+    }, CLOSE_HANDSHAKE_MS)
+    drop.unref()
+    socket.once('close', () => clearTimeout(drop))
   }
 }

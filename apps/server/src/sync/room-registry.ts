@@ -5,6 +5,7 @@ import type { AcceptedEvents } from '../context'
 import type { Metrics } from '../metrics/metrics'
 import type { Store } from '../store/types'
 import { CloseCode, type CloseCodeValue } from './close-codes'
+import type { FanOut } from './fanout'
 import { GroupCommitter } from './group-commit'
 import type { Peer } from './peer'
 import { Room } from './room'
@@ -12,6 +13,8 @@ import type { Rooms } from './rooms'
 
 export interface RoomDeps {
   store: Store
+  /** Other instances of the deployment (`localFanOut()` when alone). */
+  fanout: FanOut
   catalog: PurposeCatalog
   config: Config
   events: AcceptedEvents
@@ -30,6 +33,8 @@ export interface RoomRegistry extends Rooms {
 export function createRooms(deps: RoomDeps): RoomRegistry {
   const committer = new GroupCommitter(deps.store, deps.metrics)
   const rooms = new Map<string, Promise<Room>>()
+  /** The rooms whose load finished, for messages from other instances (never waited for). */
+  const ready = new Map<string, Room>()
   const unloadTimers = new Map<string, NodeJS.Timeout>()
   let accepting = true
   let connections = 0
@@ -37,9 +42,11 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
   const load = (customerId: string): Promise<Room> => {
     let room = rooms.get(customerId)
     if (!room) {
-      room = deps.store
-        .loadDocument(customerId)
-        .then((stored) => new Room(customerId, stored, deps, committer))
+      room = deps.store.loadDocument(customerId).then((stored) => {
+        const r = new Room(customerId, stored, deps, committer)
+        ready.set(customerId, r)
+        return r
+      })
       rooms.set(customerId, room)
       // A failed load is not cached: the next open tries again.
       room.catch(() => rooms.delete(customerId))
@@ -61,12 +68,36 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
       await room.settled()
       if (!room.idle || rooms.get(room.customerId) === undefined) return
       rooms.delete(room.customerId)
+      ready.delete(room.customerId)
       room.destroy(CloseCode.Restarting, 'document unloaded')
       deps.metrics.documentsLoaded.set(rooms.size)
     }, deps.config.idleUnloadMs)
     timer.unref()
     unloadTimers.set(room.customerId, timer)
   }
+
+  deps.fanout.onUpdate(
+    ({ customerId, seq, update }) => void ready.get(customerId)?.receiveRemote(seq, update),
+  )
+  deps.fanout.onAwareness(({ customerId, update }) => ready.get(customerId)?.applyRemoteAwareness(update))
+  // What was published while delivery was down is lost: read it from the store.
+  deps.fanout.onResume(() => {
+    for (const r of ready.values()) void r.refresh()
+  })
+  // Fan-out is best effort; with a shared store, a periodic look at each loaded document's seq
+  // bounds how long a dropped message can leave it behind.
+  const catchUpTimer =
+    deps.store.kind === 'postgres' && deps.config.catchUpIntervalMs > 0
+      ? setInterval(() => {
+          for (const r of ready.values()) {
+            deps.store.updateSeq(r.customerId).then(
+              (seq) => (seq > r.appliedSeq ? r.refresh() : undefined),
+              (err: unknown) => deps.log.warn({ err, customerId: r.customerId }, 'seq check failed'),
+            )
+          }
+        }, deps.config.catchUpIntervalMs)
+      : undefined
+  catchUpTimer?.unref()
 
   return {
     get accepting() {
@@ -96,6 +127,7 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
     connectionCount: () => connections,
     async shutdown(code: number, reason: string) {
       accepting = false
+      clearInterval(catchUpTimer)
       for (const t of unloadTimers.values()) clearTimeout(t)
       unloadTimers.clear()
       const loaded = await Promise.allSettled(rooms.values())
@@ -104,6 +136,7 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
       await committer.drain()
       for (const r of loaded) if (r.status === 'fulfilled') r.value.destroy(code as CloseCodeValue, reason)
       rooms.clear()
+      ready.clear()
       deps.metrics.documentsLoaded.set(0)
     },
   }

@@ -10,7 +10,7 @@ import {
 } from '@consent-sync/consent-core'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import type { StoredDocument } from '../store/types'
+import type { AppendResult, StoredDocument } from '../store/types'
 import { CloseCode, type CloseCodeValue, closeReason } from './close-codes'
 import type { GroupCommitter } from './group-commit'
 import type { Peer } from './peer'
@@ -23,6 +23,12 @@ import {
   encodeSyncUpdate,
 } from './protocol'
 import type { RoomDeps } from './room-registry'
+
+/**
+ * Updates in a row from one connection that depend on changes the server lacks, each answered by
+ * asking for them (sync step 1), before the connection is closed with 4422 'pending'.
+ */
+const MAX_RESYNCS = 3
 
 /**
  * One customer's live document and the connections that have it open. Incoming updates go
@@ -41,6 +47,8 @@ export class Room {
   private readonly limits: Limits
   /** Judges updates on a copy of `doc` kept between updates (rebuilt after a rejection). */
   private readonly validator: ShadowValidator
+  /** Per connection: missing-dependency updates answered with a step 1 since its last accepted one. */
+  private readonly resyncs = new WeakMap<Peer, number>()
 
   constructor(
     readonly customerId: string,
@@ -63,10 +71,13 @@ export class Room {
     this.snapshotSeq = stored.snapshotSeq
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     this.awareness.setLocalState(null)
-    this.awareness.on('update', ({ added, updated, removed }: AwarenessChange) => {
+    this.awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
       const changed = [...added, ...updated, ...removed]
-      const message = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
+      const bytes = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
+      const message = encodeAwareness(bytes)
       for (const p of this.peers) p.send(message)
+      // Presence from this instance's connections reaches the other instances' (DESIGN.md §8).
+      if (isPeer(origin)) deps.fanout.publishAwareness(customerId, bytes)
     })
   }
 
@@ -137,12 +148,65 @@ export class Room {
 
   /** Queues an update from a peer; updates of one room are judged and stored one at a time. */
   submit(peer: Peer, update: Uint8Array, receivedAt: string, receivedAtMs: number): Promise<void> {
+    return this.enqueue(() => this.process(peer, update, receivedAt, receivedAtMs))
+  }
+
+  /**
+   * An update another instance accepted, with its seq (fan-out). In order: applied; after a gap
+   * (fan-out can drop messages): everything missed is read from the store.
+   */
+  receiveRemote(seq: number, update: Uint8Array): Promise<void> {
+    return this.enqueue(async () => {
+      if (seq <= this.seq) return
+      if (seq === this.seq + 1) this.applyStored(seq, update)
+      else await this.catchUp()
+    })
+  }
+
+  /** Reads what other instances stored since this room's last seq (periodic check, fan-out resumed). */
+  refresh(): Promise<void> {
+    return this.enqueue(() => this.catchUp())
+  }
+
+  applyRemoteAwareness(update: Uint8Array): void {
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE)
+    } catch (err) {
+      this.deps.log.warn({ err, customerId: this.customerId }, 'undecodable remote presence ignored')
+    }
+  }
+
+  /** Last stored update seq applied to the document. */
+  get appliedSeq(): number {
+    return this.seq
+  }
+
+  private enqueue(job: () => Promise<void>): Promise<void> {
     this.pendingUpdates++
-    const run = () => this.process(peer, update, receivedAt, receivedAtMs)
-    this.pipeline = this.pipeline.then(run, run).finally(() => {
+    this.pipeline = this.pipeline.then(job, job).finally(() => {
       this.pendingUpdates--
     })
     return this.pipeline
+  }
+
+  private async catchUp(): Promise<void> {
+    try {
+      for (const u of await this.deps.store.updatesSince(this.customerId, this.seq))
+        this.applyStored(u.seq, u.update)
+    } catch (err) {
+      // The next message, periodic check or append (which would come back `behind`) tries again.
+      this.deps.log.warn({ err, customerId: this.customerId }, 'catching up from the store failed')
+    }
+  }
+
+  /** Applies an update already durable in the store (another instance accepted it) and relays it. */
+  private applyStored(seq: number, update: Uint8Array): void {
+    if (seq <= this.seq) return
+    Y.applyUpdate(this.doc, update, REMOTE)
+    this.validator.absorb(update)
+    this.seq = seq
+    const message = encodeSyncUpdate(update)
+    for (const p of this.peers) p.send(message)
   }
 
   /** Resolves when every queued update has been handled. */
@@ -155,11 +219,25 @@ export class Room {
     update: Uint8Array,
     receivedAt: string,
     receivedAtMs: number,
+    attempt = 0,
   ): Promise<void> {
     // A rejected or failed update closes its connection; what it sent after is not judged.
     if (peer.closed) return
     const { catalog, config, metrics, events, log } = this.deps
     const verdict = this.validator.validate(update, peer.user, catalog, this.limits)
+    if (!verdict.ok && verdict.reason === 'pending' && (this.resyncs.get(peer) ?? 0) < MAX_RESYNCS) {
+      // The stock client sends local edits as soon as the socket opens, before its step 2 has
+      // brought what they build on (offline work): not applied, not acknowledged, and asked for
+      // again, so its answer carries this update together with what it depends on.
+      this.resyncs.set(peer, (this.resyncs.get(peer) ?? 0) + 1)
+      metrics.updatesRejected.inc({ reason: verdict.reason })
+      log.info(
+        { customerId: this.customerId, connectionId: peer.id },
+        'update ahead of its dependencies: resync',
+      )
+      peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
+      return
+    }
     if (!verdict.ok) {
       metrics.updatesRejected.inc({ reason: verdict.reason })
       log.warn({ customerId: this.customerId, connectionId: peer.id, reason: verdict.reason }, verdict.detail)
@@ -169,6 +247,7 @@ export class Room {
       else peer.close(CloseCode.Rejected, closeReason(`${verdict.reason}: ${verdict.detail}`))
       return
     }
+    this.resyncs.delete(peer)
     if (!verdict.changed) {
       this.acknowledge(peer)
       return
@@ -184,13 +263,14 @@ export class Room {
             { customerId: this.customerId, receivedAt, connectionId: peer.id, updateHash: hash, user },
             catalog,
           )
-    let result: Awaited<ReturnType<GroupCommitter['append']>>
+    let result: AppendResult
     try {
       result = await this.committer.append({
         customerId: this.customerId,
         update,
         meta: { receivedAt, connectionId: peer.id, userId: user.id, userRole: user.role, hash },
         audit,
+        expectedSeq: this.seq,
       })
     } catch (err) {
       // The shadow holds the update the document will not get: judge the next one on a fresh copy.
@@ -199,9 +279,24 @@ export class Room {
       peer.close(CloseCode.StorageError, 'storage error: the change was not saved; it will be resent')
       return
     }
+    if (result.behind) {
+      // Another instance stored updates this room has not applied: the audit records were derived
+      // from an old view. Catch up, then judge and derive again on the current document.
+      this.validator.reset()
+      if (attempt >= MAX_BEHIND_RETRIES) {
+        peer.close(
+          CloseCode.StorageError,
+          'busy: the record is changing fast elsewhere; the change will be resent',
+        )
+        return
+      }
+      await this.catchUp()
+      return this.process(peer, update, receivedAt, receivedAtMs, attempt + 1)
+    }
     // Durable: only now does anyone else see it (SPEC of the server, DESIGN.md §2).
     Y.applyUpdate(this.doc, update, peer)
     this.seq = result.seq
+    this.deps.fanout.publishUpdate(this.customerId, result.seq, update)
     metrics.updatesAccepted.inc()
     const message = encodeSyncUpdate(update)
     for (const p of this.peers) if (p !== peer) p.send(message)
@@ -239,6 +334,16 @@ export class Room {
     this.awareness.destroy()
     this.doc.destroy()
   }
+}
+
+/** Origin of changes that came from another instance or the store: not published again. */
+const REMOTE = Symbol('remote')
+
+/** How often one update may find the store moved on by other instances before the client is told to resend. */
+const MAX_BEHIND_RETRIES = 5
+
+function isPeer(origin: unknown): origin is Peer {
+  return typeof origin === 'object' && origin !== null && 'awarenessClients' in origin
 }
 
 interface AwarenessChange {

@@ -8,6 +8,7 @@ import { signToken } from '../auth/tokens'
 import { type Config, loadConfig } from '../config'
 import { createSqliteStore } from '../store/sqlite'
 import type { Store } from '../store/types'
+import type { FanOut } from '../sync/fanout'
 
 export interface TestUser {
   id: string
@@ -39,6 +40,8 @@ export interface TestServerOptions {
   dir?: string
   /** Listen on this port (a restart on the same address); default ephemeral. */
   port?: number
+  /** Fan-out to other instances instead of the one the env names. */
+  fanout?: FanOut
 }
 
 /** A real server on an ephemeral loopback port with a real SQLite file in a temp dir, demo data seeded. */
@@ -53,7 +56,11 @@ export async function startTestServer(options: TestServerOptions = {}) {
   const store = options.wrapStore
     ? options.wrapStore(createSqliteStore({ path: config.databasePath }))
     : undefined
-  const { app, ctx } = await createServer(config, { logger: false, ...(store ? { store } : {}) })
+  const { app, ctx } = await createServer(config, {
+    logger: false,
+    ...(store ? { store } : {}),
+    ...(options.fanout ? { fanout: options.fanout } : {}),
+  })
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' })
   const port = (app.server.address() as AddressInfo).port
   return {

@@ -1,0 +1,90 @@
+/**
+ * Regression (found by the soak): an update that arrives before the client's sync step 2 and
+ * depends on changes only that step 2 carries is not a rule breach. The stock client sends local
+ * edits as soon as the socket opens, before it has answered the server's step 1; a device back
+ * from offline that decides at that moment must not be closed with 4422 for good.
+ */
+import { DEFAULT_CATALOG, type DecideInput, decide, foldAll, readDecisions } from '@consent-sync/consent-core'
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { rawClient, stockClient, trackDurable } from '../testing/clients'
+import { CSR_1, CUSTOMER_1, startTestServer } from '../testing/server'
+import { until } from '../testing/until'
+import { CloseCode } from './close-codes'
+import { encodeSyncUpdate, MessageType } from './protocol'
+
+const cleanups: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+const byCustomer = (purposeId: string, state: 'granted' | 'withdrawn'): DecideInput => ({
+  purposeId,
+  state,
+  actor: { id: 'C-0001', role: 'customer' },
+  channel: 'app',
+  noticeVersion: '1.0',
+})
+
+describe('an update whose dependencies are still on their way (SPEC 2.2)', () => {
+  it('asks the stock client for what is missing instead of closing it, and keeps both decisions', async () => {
+    const server = await startTestServer()
+    cleanups.push(() => server.cleanup())
+    // Offline work: a decision the server has never seen.
+    const doc = new Y.Doc()
+    const offline = decide(doc, byCustomer('marketing-sms', 'granted'))
+    const customer = stockClient(server.syncUrl, 'C-0001', server.token(CUSTOMER_1), doc, { acks: true })
+    cleanups.push(() => customer.destroy())
+    const durable = trackDurable(customer.provider)
+    let tapped: string | undefined
+    customer.provider.on('status', ({ status }) => {
+      // The socket is open but the handshake has not run: the stock client sends this at once,
+      // and it depends on the offline decision that only the client's step 2 will carry.
+      if (status === 'connected' && tapped === undefined)
+        tapped = decide(doc, byCustomer('marketing-email', 'granted')).id
+    })
+    await until(() => tapped !== undefined && durable.saved(), 5000, 'both decisions durable')
+    expect(customer.closes).toEqual([])
+    expect(server.ctx.rooms.connectionCount()).toBe(1)
+    const agent = stockClient(server.syncUrl, 'C-0001', server.token(CSR_1))
+    cleanups.push(() => agent.destroy())
+    await agent.synced()
+    await until(() => readDecisions(agent.doc).length === 2, 5000, 'agent holds both')
+    expect(
+      readDecisions(agent.doc)
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual([offline.id, tapped].sort())
+    expect(JSON.stringify(foldAll(readDecisions(agent.doc), DEFAULT_CATALOG))).toBe(
+      JSON.stringify(foldAll(readDecisions(doc), DEFAULT_CATALOG)),
+    )
+  })
+
+  it('still closes with 4422 a connection that keeps sending what cannot be integrated', async () => {
+    const server = await startTestServer()
+    cleanups.push(() => server.cleanup())
+    const raw = await rawClient(`${server.syncUrl}/C-0001?token=${server.token(CUSTOMER_1)}`)
+    cleanups.push(() => raw.close())
+    // A decision on top of one the server will never get: the client never sends its base.
+    const doc = new Y.Doc()
+    decide(doc, byCustomer('marketing-sms', 'granted'))
+    const base = Y.encodeStateVector(doc)
+    for (let i = 0; i < 5 && !raw.closed; i++) {
+      decide(doc, byCustomer('marketing-email', i % 2 === 0 ? 'granted' : 'withdrawn'))
+      raw.send(encodeSyncUpdate(Y.encodeStateAsUpdate(doc, base)))
+      await until(
+        () => raw.closed || raw.frames.filter((f) => f[0] === MessageType.Sync && f[1] === 0).length > i + 1,
+        5000,
+        'a sync step 1 asking for the missing changes, or the close',
+      )
+    }
+    const closed = await raw.waitClosed()
+    expect(closed.code).toBe(CloseCode.Rejected)
+    expect(closed.reason).toMatch(/^pending: /)
+    expect(raw.durable()).toEqual([])
+    const agent = stockClient(server.syncUrl, 'C-0001', server.token(CSR_1))
+    cleanups.push(() => agent.destroy())
+    await agent.synced()
+    expect(readDecisions(agent.doc)).toEqual([])
+  })
+})
