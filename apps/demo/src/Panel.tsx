@@ -1,0 +1,122 @@
+import type { DecisionState, Language } from '@consent-sync/consent-core'
+import {
+  ConsentRow,
+  HistoryTable,
+  LanguageSwitch,
+  PresenceBar,
+  ProblemBanner,
+  StatusBadge,
+  useConsentState,
+} from '@consent-sync/ui'
+import { type FocusEvent, useState } from 'react'
+import { useStore } from 'zustand'
+import { AgentForm, type AgentFormValue, checkAgentForm, EMPTY_FORM } from './AgentForm'
+import { OfflineSwitch } from './OfflineSwitch'
+import { CATALOG, NAMES } from './people'
+import type { Replica } from './replica'
+
+interface Props {
+  replica: Replica
+  lang: Language
+  onLanguage(lang: Language): void
+}
+
+/** One side of the page: the same components as customer-web or csr-web, on this side's replica. */
+export function Panel({ replica, lang, onLanguage }: Props) {
+  const viewer = replica.side === 'customer' ? 'customer' : 'csr'
+  const selfId = replica.person.user.id
+  const status = useConsentState(replica, (s) => s.status)
+  const pending = useConsentState(replica, (s) => s.pending)
+  const purposes = useConsentState(replica, (s) => s.purposes)
+  const history = useConsentState(replica, (s) => s.history)
+  const presence = useConsentState(replica, (s) => s.presence)
+  const problem = useConsentState(replica, (s) => s.problem)
+  const waiting = useStore(replica.link, (s) => s.waiting)
+  const [form, setForm] = useState<AgentFormValue>(EMPTY_FORM)
+  const [formError, setFormError] = useState<string | null>(null)
+
+  const onToggle = (purposeId: string, next: DecisionState) => {
+    if (viewer === 'customer') {
+      replica.decide({ purposeId, state: next, channel: 'web' })
+      return
+    }
+    const check = checkAgentForm(form)
+    if (!check.ok) {
+      setFormError(check.message)
+      return
+    }
+    setFormError(null)
+    replica.decide({ purposeId, state: next, channel: check.channel, evidence: check.evidence })
+  }
+  // Presence says "editing" while focus is inside this side.
+  const onBlur = (e: FocusEvent<HTMLElement>) => {
+    if (!e.currentTarget.contains(e.relatedTarget as Node | null)) replica.setEditing(false)
+  }
+
+  return (
+    <section
+      className={`cs-app demo-panel demo-panel-${replica.side}`}
+      data-testid={`${replica.side}-panel`}
+      aria-labelledby={`demo-${replica.side}-title`}
+      lang={lang}
+      onFocus={() => replica.setEditing(true)}
+      onBlur={onBlur}
+    >
+      <header className="demo-panel-head">
+        <div>
+          <p className="demo-panel-kind" lang="en">
+            {viewer === 'customer' ? 'Customer dashboard' : `CSR dashboard · customer ${replica.customerId}`}
+          </p>
+          <h2 id={`demo-${replica.side}-title`} className="demo-panel-name">
+            {viewer === 'customer' ? replica.person.name : `${replica.person.name} (${selfId})`}
+          </h2>
+        </div>
+        <OfflineSwitch replica={replica} />
+      </header>
+      <div className="demo-panel-bar">
+        <StatusBadge status={status} pending={pending} lang={lang} />
+        <LanguageSwitch value={lang} onChange={onLanguage} />
+      </div>
+      <ProblemBanner problem={problem} lang={lang} onDiscard={() => replica.discardLocalChanges()} />
+      <PresenceBar presence={presence} viewer={viewer} lang={lang} />
+      {viewer === 'csr' ? (
+        <AgentForm
+          value={form}
+          error={formError}
+          onChange={(v) => {
+            setForm(v)
+            if (formError && checkAgentForm(v).ok) setFormError(null)
+          }}
+        />
+      ) : null}
+      <div className="cs-rows">
+        {purposes.map((state) => {
+          const purpose = CATALOG.purposes.find((p) => p.id === state.purposeId)
+          if (!purpose) return null
+          return (
+            <ConsentRow
+              key={purpose.id}
+              purpose={purpose}
+              state={state}
+              lang={lang}
+              viewer={viewer}
+              selfId={selfId}
+              names={NAMES}
+              pending={waiting.includes(purpose.id)}
+              onToggle={(next) => onToggle(purpose.id, next)}
+            />
+          )
+        })}
+      </div>
+      <HistoryTable
+        decisions={history}
+        catalog={CATALOG}
+        lang={lang}
+        selfId={selfId}
+        names={NAMES}
+        pageSize={6}
+        {...(viewer === 'csr' ? { caption: 'History of this record' } : {})}
+      />
+    </section>
+  )
+}

@@ -1,0 +1,100 @@
+import type { Language } from '@consent-sync/consent-core'
+import type { Side } from './people'
+import type { Replica } from './replica'
+import type { Demo } from './world'
+
+/** What a step's "Do it for me" may touch. */
+export interface StepContext {
+  demo: Demo
+  setLanguage(side: Side, lang: Language): void
+  showAudit(): void
+}
+
+export interface Step {
+  title: string
+  /** What the presenter does and what the audience should notice. */
+  text: string
+  run(ctx: StepContext): void
+}
+
+export const SMS = 'marketing-sms'
+export const EMAIL = 'marketing-email'
+export const PHONE_EVIDENCE = 'Call 14:02: Nimal asked us to stop SMS offers'
+
+function stateOf(replica: Replica, purposeId: string) {
+  return replica.store.getState().purposes.find((p) => p.purposeId === purposeId)
+}
+
+/** Decides only if the replica does not show that state already (a step may be run twice). */
+function ensure(replica: Replica, purposeId: string, state: 'granted' | 'withdrawn') {
+  const current = stateOf(replica, purposeId)
+  if (current?.state === state && !current.conflicted) return
+  replica.decide({
+    purposeId,
+    state,
+    ...(replica.side === 'customer' ? { channel: 'web' } : { channel: 'phone', evidence: PHONE_EVIDENCE }),
+  })
+}
+
+/** The guided script (DESIGN.md §9): offline edits, a conflict, convergence, the audit chain, languages. */
+export const STEPS: readonly Step[] = [
+  {
+    title: 'Live, both ways',
+    text: 'Nimal turns on "Marketing messages by SMS". Dilani sees it at once, and Nimal sees that an agent has the record open. The hub in this page judged, audited and relayed the change, as the server would.',
+    run({ demo }) {
+      demo.replicas.customer.setOnline(true)
+      demo.replicas.agent.setOnline(true)
+      ensure(demo.replicas.customer, SMS, 'granted')
+    },
+  },
+  {
+    title: 'Nimal steps into a lift',
+    text: 'Switch the customer Offline. In the lift Nimal turns SMS off, e-mail on, then SMS on again: the changes wait on the phone (3 waiting). Meanwhile Dilani records an earlier call, by phone with evidence, in which Nimal asked to stop SMS.',
+    run({ demo }) {
+      const { customer, agent } = demo.replicas
+      customer.setOnline(false)
+      agent.setOnline(true)
+      if (stateOf(customer, SMS)?.state === 'granted')
+        customer.decide({ purposeId: SMS, state: 'withdrawn', channel: 'web' })
+      ensure(customer, EMAIL, 'granted')
+      customer.decide({ purposeId: SMS, state: 'granted', channel: 'web' })
+      if (stateOf(agent, SMS)?.state === 'granted') ensure(agent, SMS, 'withdrawn')
+    },
+  },
+  {
+    title: 'Out of the lift: convergence',
+    text: 'Switch the customer Online. Both sides end up identical. SMS was decided twice without either person seeing the other: a withdrawal beats a grant (when in doubt there is no consent), and both dashboards say so, naming both decisions.',
+    run({ demo }) {
+      demo.replicas.customer.setOnline(true)
+      demo.replicas.agent.setOnline(true)
+    },
+  },
+  {
+    title: 'Someone decides again',
+    text: 'Nimal, having seen the notice, turns SMS on again. The new decision supersedes both, so the conflict clears on both sides.',
+    run({ demo }) {
+      const { customer } = demo.replicas
+      const sms = stateOf(customer, SMS)
+      customer.decide({
+        purposeId: SMS,
+        state: sms?.conflicted || sms?.state !== 'granted' ? 'granted' : 'withdrawn',
+        channel: 'web',
+      })
+    },
+  },
+  {
+    title: 'The audit trail',
+    text: 'Every decision the hub accepted has one entry: who (from the replica that sent it, never from the data), channel, previous → new state, conflicted, and a SHA-256 hash chain verified here in the page.',
+    run({ showAudit }) {
+      showAudit()
+    },
+  },
+  {
+    title: 'Sinhala and Tamil',
+    text: 'Switch the languages: Nimal reads Sinhala, Dilani Tamil. Titles, notices and the conflict explanation follow.',
+    run({ setLanguage }) {
+      setLanguage('customer', 'si')
+      setLanguage('agent', 'ta')
+    },
+  },
+]
