@@ -1,0 +1,145 @@
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
+
+/** Debian's Chromium: playwright-core ships no browser of its own. */
+export const CHROMIUM_PATH = '/usr/bin/chromium'
+export const DEMO_PASSWORD = 'consent-demo'
+export const CUSTOMER_VIEWPORT = { width: 390, height: 844 } as const
+export const CSR_VIEWPORT = { width: 1280, height: 800 } as const
+export const OUTPUT_DIR = path.resolve(import.meta.dirname, '../test-output')
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..')
+
+/** Waits in the steps below; generous because the suite may share a loaded CI machine. */
+const STEP_TIMEOUT = 15_000
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM_PATH)
+}
+
+/** Throws (rather than skipping) when a dashboard was not built: the pages would be a 404. */
+export function assertDashboardsBuilt(): void {
+  for (const app of ['customer-web', 'csr-web']) {
+    const index = path.join(REPO_ROOT, 'apps', app, 'dist', 'index.html')
+    if (!existsSync(index)) {
+      throw new Error(`apps/${app}/dist is missing: run npm run build first (or npm test, which builds it)`)
+    }
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  })
+}
+
+/** A fresh context (own storage, IndexedDB, service workers) for one person, and its page. */
+export async function openUserPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport })
+  context.setDefaultTimeout(STEP_TIMEOUT)
+  const page = await context.newPage()
+  return { context, page }
+}
+
+export function byTestId(page: Page, id: string): Locator {
+  return page.locator(`[data-testid="${id}"]`)
+}
+
+/** A purpose row in one state (optionally also with `data-conflicted`), as a CSS attribute selector. */
+export function purposeRow(
+  page: Page,
+  purposeId: string,
+  state: 'granted' | 'withdrawn',
+  conflicted?: boolean,
+): Locator {
+  const conflict = conflicted === undefined ? '' : `[data-conflicted="${conflicted}"]`
+  return page.locator(`[data-testid="purpose-${purposeId}"][data-state="${state}"]${conflict}`)
+}
+
+/**
+ * Waits for an element to carry an attribute value; on timeout the error says what it had instead,
+ * so a failing run tells the reader more than "timeout".
+ */
+export async function waitForAttribute(
+  locator: Locator,
+  name: string,
+  value: string,
+  timeout = STEP_TIMEOUT,
+): Promise<void> {
+  try {
+    await locator.and(locator.page().locator(`[${name}="${value}"]`)).waitFor({ state: 'attached', timeout })
+  } catch (err) {
+    const actual = await locator
+      .first()
+      .getAttribute(name, { timeout: 500 })
+      .catch(() => '(element missing)')
+    const where = new URL(locator.page().url()).pathname
+    throw new Error(
+      `${where}: ${locator} did not get ${name}="${value}" within ${timeout} ms; it has ${actual}`,
+      {
+        cause: err,
+      },
+    )
+  }
+}
+
+async function signIn(page: Page, url: string, username: string, ready: string): Promise<void> {
+  await page.goto(url)
+  await byTestId(page, 'login-username').fill(username)
+  await byTestId(page, 'login-password').fill(DEMO_PASSWORD)
+  await byTestId(page, 'login-submit').click()
+  await byTestId(page, ready).waitFor()
+}
+
+/** Signs a customer in at /customer/ and waits until their purposes are saved with the server. */
+export async function loginCustomer(page: Page, base: string, customerId: string): Promise<void> {
+  await signIn(page, `${base}/customer/`, customerId, 'customer-name')
+  await waitForAttribute(byTestId(page, 'sync-status'), 'data-status', 'saved')
+}
+
+/** Signs an agent in at /csr/. */
+export async function loginAgent(page: Page, base: string, username: string): Promise<void> {
+  await signIn(page, `${base}/csr/`, username, 'customer-search')
+}
+
+/** Finds a customer through the search box, opens the record, and waits until it is in sync. */
+export async function openCustomer(page: Page, customerId: string): Promise<void> {
+  await byTestId(page, 'customer-search').fill(customerId)
+  await byTestId(page, `customer-result-${customerId}`).click()
+  await waitForAttribute(byTestId(page, 'sync-status'), 'data-status', 'saved')
+}
+
+export interface OnBehalf {
+  channel: 'phone' | 'store'
+  evidence: string
+  /** Also toggles this purpose once the form is filled. */
+  purposeId?: string
+}
+
+/** Fills the agent's decision form (channel and evidence) and, given a purpose, toggles it. */
+export async function recordOnBehalf(page: Page, input: OnBehalf): Promise<void> {
+  await byTestId(page, 'channel-select').selectOption(input.channel)
+  await byTestId(page, 'evidence-input').fill(input.evidence)
+  if (input.purposeId !== undefined) await byTestId(page, `toggle-${input.purposeId}`).click()
+}
+
+/** A full-page PNG in e2e/test-output/ (gitignored), for a person to look at. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(OUTPUT_DIR, { recursive: true })
+  const file = path.join(OUTPUT_DIR, `${name}.png`)
+  await page.screenshot({ path: file, fullPage: true })
+  return file
+}

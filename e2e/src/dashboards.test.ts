@@ -1,0 +1,313 @@
+import { rm } from 'node:fs/promises'
+import { DEFAULT_CATALOG } from '@consent-sync/consent-core'
+import { CSR_1, startTestServer, type TestServer } from '@consent-sync/server/testing'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  assertDashboardsBuilt,
+  byTestId,
+  CHROMIUM_PATH,
+  CSR_VIEWPORT,
+  CUSTOMER_VIEWPORT,
+  chromiumAvailable,
+  launchChromium,
+  loginAgent,
+  loginCustomer,
+  openCustomer,
+  openUserPage,
+  purposeRow,
+  recordOnBehalf,
+  screenshot,
+  waitForAttribute,
+} from './browser'
+
+const hasChromium = chromiumAvailable()
+if (!hasChromium && process.env.CI === 'true') {
+  throw new Error(
+    `${CHROMIUM_PATH} is missing: the end-to-end tests must run in CI (apt-get install chromium)`,
+  )
+}
+if (!hasChromium) {
+  console.warn(`e2e: skipping the dashboard tests, ${CHROMIUM_PATH} is missing (apt-get install chromium)`)
+}
+
+const PURPOSE_IDS = DEFAULT_CATALOG.purposes.map((p) => p.id)
+const SMS = 'marketing-sms'
+const EMAIL = 'marketing-email'
+const OFFERS = 'personalised-offers'
+
+function noticeOf(purposeId: string, lang: 'en' | 'si' | 'ta'): string {
+  const purpose = DEFAULT_CATALOG.purposes.find((p) => p.id === purposeId)
+  if (!purpose) throw new Error(`no purpose ${purposeId} in DEFAULT_CATALOG`)
+  return purpose.notice[lang]
+}
+
+interface ServerPurpose {
+  purposeId: string
+  state: 'granted' | 'withdrawn'
+  conflicted: boolean
+  decidedBy: { id: string; role: string } | null
+  channel: string | null
+}
+
+/** What the server itself holds (its own fold of the durable decisions), read as an agent. */
+async function serverConsents(server: TestServer, customerId: string): Promise<Map<string, ServerPurpose>> {
+  const res = await fetch(`${server.httpUrl}/api/customers/${customerId}/consents`, {
+    headers: { authorization: `Bearer ${server.token(CSR_1)}` },
+  })
+  if (!res.ok) throw new Error(`GET consents: HTTP ${res.status}`)
+  const body = (await res.json()) as { purposes: ServerPurpose[] }
+  return new Map(body.purposes.map((p) => [p.purposeId, p]))
+}
+
+/** Every purpose row's `data-state` and `data-conflicted` on a page, in catalog order. */
+async function rowStates(page: Page): Promise<string[]> {
+  return Promise.all(
+    PURPOSE_IDS.map(async (id) => {
+      const row = byTestId(page, `purpose-${id}`)
+      return `${id}=${await row.getAttribute('data-state')}/${await row.getAttribute('data-conflicted')}`
+    }),
+  )
+}
+
+/** One test's browser, people and servers; `cleanup` closes and removes all of it. */
+async function setup() {
+  assertDashboardsBuilt()
+  const browser: Browser = await launchChromium()
+  const contexts: BrowserContext[] = []
+  const servers: TestServer[] = []
+  const dirs = new Set<string>()
+  const pages = new Map<string, Page>()
+  const server = await startTestServer()
+  servers.push(server)
+  dirs.add(server.dir)
+
+  const person = async (name: string, viewport: { width: number; height: number }) => {
+    const opened = await openUserPage(browser, viewport)
+    contexts.push(opened.context)
+    pages.set(name, opened.page)
+    return opened
+  }
+
+  return {
+    server,
+    customer: () => person('customer', CUSTOMER_VIEWPORT),
+    agent: (name = 'csr') => person(name, CSR_VIEWPORT),
+    /** Stops `server` (keeping its SQLite file) and starts another on the same directory and port. */
+    async restart(): Promise<TestServer> {
+      await server.cleanup(true)
+      const next = await startTestServer({ dir: server.dir, port: server.port })
+      servers.push(next)
+      return next
+    },
+    /** A screenshot of every page of this test, `<scenario>-<person>.png`. */
+    async screenshots(scenario: string): Promise<string[]> {
+      return Promise.all([...pages].map(([name, page]) => screenshot(page, `${scenario}-${name}`)))
+    },
+    async cleanup() {
+      await Promise.allSettled(contexts.map((c) => c.close()))
+      await browser.close()
+      // The first server may already be closed (restart); closing twice is harmless.
+      await Promise.allSettled(servers.map((s) => s.cleanup()))
+      await Promise.all([...dirs].map((d) => rm(d, { recursive: true, force: true })))
+    },
+  }
+}
+
+type Setup = Awaited<ReturnType<typeof setup>>
+
+describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', () => {
+  let current: Setup | undefined
+
+  afterEach(async (ctx) => {
+    if (current && ctx.task.result?.state === 'fail') {
+      await current.screenshots(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {})
+    }
+    await current?.cleanup()
+    current = undefined
+  })
+
+  it("shows a customer's grant on the agent's open record within a second, and in the live feed", async () => {
+    current = await setup()
+    const { server } = current
+    const { page: customer } = await current.customer()
+    const { page: agent } = await current.agent()
+    await loginCustomer(customer, server.httpUrl, 'C-0001')
+    await loginAgent(agent, server.httpUrl, 'csr1')
+    await openCustomer(agent, 'C-0001')
+    await waitForAttribute(byTestId(agent, `purpose-${SMS}`), 'data-state', 'withdrawn')
+
+    const clickedAt = Date.now()
+    await byTestId(customer, `toggle-${SMS}`).click()
+    await purposeRow(agent, SMS, 'granted').waitFor({
+      timeout: Math.max(1, 1_000 - (Date.now() - clickedAt)),
+    })
+
+    await agent
+      .locator(
+        `[data-testid="feed-item"][data-customer="C-0001"][data-purpose="${SMS}"][data-state="granted"]`,
+      )
+      .waitFor()
+    await waitForAttribute(byTestId(customer, 'sync-status'), 'data-status', 'saved')
+    expect((await serverConsents(server, 'C-0001')).get(SMS)?.state).toBe('granted')
+    await current.screenshots('1-grant')
+  })
+
+  it('records a phone withdrawal by an agent only with evidence, and the customer sees who made it', async () => {
+    current = await setup()
+    const { server } = current
+    const { page: customer } = await current.customer()
+    const { page: agent } = await current.agent()
+    await loginCustomer(customer, server.httpUrl, 'C-0001')
+    await loginAgent(agent, server.httpUrl, 'csr1')
+    await openCustomer(agent, 'C-0001')
+    // A grant first, so the agent has something to withdraw.
+    await byTestId(customer, `toggle-${OFFERS}`).click()
+    await purposeRow(agent, OFFERS, 'granted').waitFor()
+    const historyBefore = await byTestId(agent, 'history-row').count()
+
+    // Evidence empty: an error, and nothing recorded anywhere.
+    await recordOnBehalf(agent, { channel: 'phone', evidence: '', purposeId: OFFERS })
+    await byTestId(agent, 'decision-form-error').waitFor({ state: 'visible' })
+    await waitForAttribute(byTestId(agent, `purpose-${OFFERS}`), 'data-state', 'granted')
+    expect(await byTestId(agent, 'history-row').count()).toBe(historyBefore)
+    expect((await serverConsents(server, 'C-0001')).get(OFFERS)).toMatchObject({
+      state: 'granted',
+      decidedBy: { id: 'C-0001' },
+    })
+    // Nothing of this device waits to be saved (the customer's grant came from the server: durable).
+    await waitForAttribute(byTestId(agent, 'pending-count'), 'data-pending', '0')
+
+    await recordOnBehalf(agent, {
+      channel: 'phone',
+      evidence: 'Call #4471: customer asked to stop personalised offers',
+      purposeId: OFFERS,
+    })
+    await byTestId(agent, 'decision-form-error').waitFor({ state: 'detached' })
+    await purposeRow(customer, OFFERS, 'withdrawn', false).waitFor()
+    const decidedBy = (await byTestId(customer, `decided-by-${OFFERS}`).textContent()) ?? ''
+    expect(decidedBy).toMatch(/csr1|Agent One/)
+    expect(decidedBy).toMatch(/phone/i)
+    await waitForAttribute(byTestId(agent, 'sync-status'), 'data-status', 'saved')
+    expect((await serverConsents(server, 'C-0001')).get(OFFERS)).toMatchObject({
+      state: 'withdrawn',
+      channel: 'phone',
+      decidedBy: { id: 'csr1', role: 'csr' },
+    })
+    await current.screenshots('2-phone-withdrawal')
+  })
+
+  it('keeps offline changes across an offline reload, then converges with a concurrent agent decision', async () => {
+    current = await setup()
+    const { server } = current
+    const { context: customerContext, page: customer } = await current.customer()
+    const { page: agent } = await current.agent()
+    await loginCustomer(customer, server.httpUrl, 'C-0001')
+    await loginAgent(agent, server.httpUrl, 'csr1')
+    await openCustomer(agent, 'C-0001')
+
+    await customerContext.setOffline(true)
+    await byTestId(customer, `toggle-${SMS}`).click()
+    await byTestId(customer, `toggle-${EMAIL}`).click()
+    await waitForAttribute(byTestId(customer, 'pending-count'), 'data-pending', '2')
+
+    // Offline the page can only come back from the service worker's app shell and IndexedDB.
+    await customer.reload()
+    await purposeRow(customer, SMS, 'granted').waitFor()
+    await purposeRow(customer, EMAIL, 'granted').waitFor()
+    await waitForAttribute(byTestId(customer, 'pending-count'), 'data-pending', '2')
+    await waitForAttribute(byTestId(customer, 'sync-status'), 'data-status', 'offline')
+
+    // Meanwhile the agent records a withdrawal of SMS by phone, not having seen the customer's grant.
+    // A toggle flips what the agent sees (withdrawn), so the agent's grant comes first: the customer
+    // on the phone changed their mind. Its withdrawal supersedes only the agent's own grant.
+    await recordOnBehalf(agent, { channel: 'phone', evidence: 'Call #5102: customer asked for SMS offers' })
+    await byTestId(agent, `toggle-${SMS}`).click()
+    await purposeRow(agent, SMS, 'granted').waitFor()
+    await recordOnBehalf(agent, { channel: 'phone', evidence: 'Call #5102: changed mind, no SMS after all' })
+    await byTestId(agent, `toggle-${SMS}`).click()
+    await purposeRow(agent, SMS, 'withdrawn', false).waitFor()
+    await waitForAttribute(byTestId(agent, 'sync-status'), 'data-status', 'saved')
+    // Seconds later, still cut off: the badge must say so, not "connecting" (docs/ui-contract.md).
+    expect(await byTestId(customer, 'sync-status').getAttribute('data-status')).toBe('offline')
+    expect(await byTestId(customer, 'pending-count').getAttribute('data-pending')).toBe('2')
+
+    await customerContext.setOffline(false)
+    for (const page of [customer, agent]) {
+      await purposeRow(page, SMS, 'withdrawn', true).waitFor()
+      await byTestId(page, `conflict-${SMS}`).waitFor({ state: 'visible' })
+      await purposeRow(page, EMAIL, 'granted', false).waitFor()
+    }
+    await waitForAttribute(byTestId(customer, 'pending-count'), 'data-pending', '0')
+    await waitForAttribute(byTestId(customer, 'sync-status'), 'data-status', 'saved')
+    expect(await rowStates(customer)).toEqual(await rowStates(agent))
+    // The conflict note names both competing decisions.
+    const note = (await byTestId(agent, `conflict-${SMS}`).textContent()) ?? ''
+    expect(note).toMatch(/C-0001|customer/i)
+    expect(note).toMatch(/phone/i)
+
+    const held = await serverConsents(server, 'C-0001')
+    expect(held.get(SMS)).toMatchObject({ state: 'withdrawn', conflicted: true })
+    expect(held.get(EMAIL)).toMatchObject({ state: 'granted', conflicted: false })
+    await current.screenshots('3-offline-conflict')
+  })
+
+  it('reconnects both pages after a server restart, delivering a change made during the outage', async () => {
+    current = await setup()
+    const { server } = current
+    const { page: customer } = await current.customer()
+    const { page: agent } = await current.agent()
+    await loginCustomer(customer, server.httpUrl, 'C-0001')
+    await loginAgent(agent, server.httpUrl, 'csr1')
+    await openCustomer(agent, 'C-0001')
+    // Made before the restart: must survive it.
+    await byTestId(customer, `toggle-${OFFERS}`).click()
+    await purposeRow(agent, OFFERS, 'granted').waitFor()
+    await waitForAttribute(byTestId(customer, 'sync-status'), 'data-status', 'saved')
+
+    await server.cleanup(true)
+    const down = '[data-testid="sync-status"]:not([data-status="saved"])'
+    await customer.locator(down).waitFor()
+    await agent.locator(down).waitFor()
+    await byTestId(customer, `toggle-${EMAIL}`).click()
+    await waitForAttribute(byTestId(customer, 'pending-count'), 'data-pending', '1')
+
+    const restarted = await current.restart()
+    for (const page of [customer, agent]) {
+      await waitForAttribute(byTestId(page, 'sync-status'), 'data-status', 'saved', 30_000)
+    }
+    await purposeRow(agent, EMAIL, 'granted').waitFor()
+    await waitForAttribute(byTestId(customer, 'pending-count'), 'data-pending', '0')
+    for (const page of [customer, agent]) {
+      await purposeRow(page, OFFERS, 'granted', false).waitFor()
+    }
+    expect(await rowStates(customer)).toEqual(await rowStates(agent))
+    const held = await serverConsents(restarted, 'C-0001')
+    expect(held.get(OFFERS)?.state).toBe('granted')
+    expect(held.get(EMAIL)?.state).toBe('granted')
+    await current.screenshots('4-restart')
+  })
+
+  it('switches the notices to Sinhala and Tamil, and keeps the choice across a reload', async () => {
+    current = await setup()
+    const { server } = current
+    const { page: customer } = await current.customer()
+    await loginCustomer(customer, server.httpUrl, 'C-0001')
+    const notice = byTestId(customer, `notice-${SMS}`)
+    expect(await notice.textContent()).toBe(noticeOf(SMS, 'en'))
+
+    await byTestId(customer, 'language-select').selectOption('si')
+    await customer.getByText(noticeOf(SMS, 'si'), { exact: true }).waitFor()
+    expect(await notice.textContent()).toBe(noticeOf(SMS, 'si'))
+
+    await byTestId(customer, 'language-select').selectOption('ta')
+    await customer.getByText(noticeOf(SMS, 'ta'), { exact: true }).waitFor()
+    expect(await notice.textContent()).toBe(noticeOf(SMS, 'ta'))
+
+    await customer.reload()
+    await notice.waitFor()
+    expect(await notice.textContent()).toBe(noticeOf(SMS, 'ta'))
+    expect(await byTestId(customer, 'language-select').inputValue()).toBe('ta')
+    await current.screenshots('5-language')
+  })
+})
