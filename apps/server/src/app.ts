@@ -79,7 +79,8 @@ function loggerOptions(
   }
 }
 
-async function openStore(config: Config): Promise<Store> {
+/** The store `config` names: PostgreSQL with `STORE=postgres`, else the SQLite file. */
+export async function openStore(config: Config): Promise<Store> {
   if (config.store === 'postgres') {
     return createPostgresStore({ connectionString: config.databaseUrl, schema: config.databaseSchema })
   }

@@ -1,16 +1,15 @@
-import { createWriteStream, mkdirSync } from 'node:fs'
-import path from 'node:path'
+import { createWriteStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { DEFAULT_CATALOG, EXPORT_FORMATS, type ExportFormat } from '@consent-sync/consent-core'
 import { Command, Option } from 'commander'
 import * as Y from 'yjs'
-import { createServer } from './app'
+import { createServer, openStore } from './app'
 import { exportLines } from './audit/export'
 import { verifyStore } from './audit/verify'
+import { runCluster } from './cluster/run'
 import { type Config, ConfigError, loadConfig } from './config'
 import { DEMO_PASSWORD, demoAccounts, seedDemo } from './demo/seed'
-import { createSqliteStore } from './store/sqlite'
 import type { Store } from './store/types'
 
 function out(line = ''): void {
@@ -33,8 +32,8 @@ function configOrExit(): Config {
 }
 
 async function withStore<T>(config: Config, work: (store: Store) => Promise<T>): Promise<T> {
-  mkdirSync(path.dirname(config.databasePath), { recursive: true })
-  const store = createSqliteStore({ path: config.databasePath, synchronous: config.sqliteSynchronous })
+  // The store the server runs on: the SQLite file, or PostgreSQL with STORE=postgres.
+  const store = await openStore(config)
   try {
     await store.migrate()
     return await work(store)
@@ -155,6 +154,21 @@ const program = new Command()
   .description('consent-sync server and maintenance commands (configuration from the environment)')
 
 program.command('serve').description('start the server (HTTP API, sync endpoint, pages)').action(serve)
+
+program
+  .command('cluster')
+  .description('several instances on PostgreSQL + Redis behind a small proxy (DATABASE_URL, REDIS_URL)')
+  .option('--instances <n>', 'how many instances', '2')
+  .option('--port <port>', 'the proxy port; instances take the ports after it', '3000')
+  .option('--host <host>', 'the proxy address', '127.0.0.1')
+  .action(async (options: { instances: string; port: string; host: string }) => {
+    const instances = Number(options.instances)
+    const port = Number(options.port)
+    if (!Number.isInteger(instances) || instances < 1 || instances > 16)
+      fail('--instances: a number from 1 to 16')
+    if (!Number.isInteger(port) || port < 1 || port > 65535 - instances) fail('--port: a free port number')
+    await runCluster({ instances, port, host: options.host, log: out })
+  })
 
 program
   .command('verify')
