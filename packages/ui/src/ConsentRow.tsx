@@ -1,4 +1,5 @@
 import type { DecisionState, Language, Purpose, PurposeState } from '@consent-sync/consent-core'
+import { useId } from 'react'
 import { type ActorNames, describeDecision } from './describe'
 import { formatTime, stateLabel, t } from './i18n'
 import { ConsentSwitch } from './Switch'
@@ -37,9 +38,11 @@ export function ConsentRow({
   const id = purpose.id
   const title = localText(purpose.title, lang)
   const notice = localText(purpose.notice, lang)
-  const titleId = `cs-title-${id}`
-  const noticeId = `cs-notice-${id}`
-  const pendingId = `cs-pending-${id}`
+  // Unique per row instance: two dashboards may share a page (the offline demo).
+  const uid = useId()
+  const titleId = `cs-title-${id}${uid}`
+  const noticeId = `cs-notice-${id}${uid}`
+  const pendingId = `cs-pending-${id}${uid}`
   return (
     <section
       aria-labelledby={titleId}
