@@ -11,7 +11,8 @@ export type FeedStatus = 'connecting' | 'live' | 'reconnecting'
 /**
  * The live feed (`GET /api/feed`, server-sent events), newest first, at most FEED_CAP items.
  * EventSource retries a dropped stream by itself; when it gives up (401 after the token expired,
- * server gone) the feed reopens with a refreshed token after a backoff.
+ * server gone) the feed reopens with a refreshed token after a backoff. Either way the server
+ * replays what came after the last event seen, so nothing decided meanwhile is missing.
  */
 export function useFeed(): { items: FeedItem[]; status: FeedStatus } {
   const { session, refreshToken } = useSession()
@@ -25,9 +26,12 @@ export function useFeed(): { items: FeedItem[]; status: FeedStatus } {
     let timer: ReturnType<typeof setTimeout> | undefined
     let attempts = 0
     let stopped = false
+    // EventSource sends Last-Event-ID when it retries by itself; a reopened stream asks by query.
+    let lastEventId = ''
 
     const open = (token: string) => {
-      source = new EventSource(`${apiBase()}/api/feed?token=${encodeURIComponent(token)}`)
+      const since = lastEventId ? `&lastEventId=${encodeURIComponent(lastEventId)}` : ''
+      source = new EventSource(`${apiBase()}/api/feed?token=${encodeURIComponent(token)}${since}`)
       source.onopen = () => {
         attempts = 0
         setStatus('live')
@@ -35,6 +39,7 @@ export function useFeed(): { items: FeedItem[]; status: FeedStatus } {
       source.onmessage = (message) => {
         const event = parseFeedEvent(message.data as string)
         if (!event) return
+        if (message.lastEventId) lastEventId = message.lastEventId
         const key = message.lastEventId || event.consent.decisionId
         setItems((prev) =>
           prev.some((i) => i.key === key) ? prev : [{ key, event }, ...prev].slice(0, FEED_CAP),

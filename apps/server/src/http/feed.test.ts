@@ -87,7 +87,7 @@ describe('GET /api/feed', () => {
         updatedBy: { userId: 'csr2', userType: 'csr', userName: 'Suresh Kumar' },
       },
     ])
-    expect(text).toContain('id: C-0003:2\n')
+    expect(text).toContain(`id: ${receivedAt}|C-0003:2\n`)
     await reader.cancel()
   })
 
@@ -131,5 +131,70 @@ describe('GET /api/feed', () => {
     const expired = await fetch(s.url(`/api/feed?token=${s.tokenFor({ id: 'csr1', role: 'csr' }, -5)}`))
     expect(expired.status).toBe(401)
     expect(await expired.json()).toEqual({ error: 'unauthorized', message: 'the token has expired' })
+  })
+
+  it('replays what a reconnecting client missed after its Last-Event-ID, oldest first, then goes live', async () => {
+    const s = await start()
+    const token = await s.login('csr1')
+    const grant = decision({
+      purposeId: 'marketing-sms',
+      state: 'granted',
+      actor: { id: 'C-0003', role: 'customer' },
+    })
+    const [seen] = (
+      await appendDecisions(
+        s.ctx.store,
+        'C-0003',
+        [],
+        [grant],
+        { id: 'C-0003', role: 'customer' },
+        '2026-11-02T10:00:00.000Z',
+      )
+    ).entries
+    // Made while the client was away: one by the customer, one by an agent.
+    const missedOne = decision({
+      purposeId: 'marketing-sms',
+      state: 'withdrawn',
+      supersedes: [grant.id],
+      actor: { id: 'csr2', role: 'csr' },
+      channel: 'phone',
+    })
+    await appendDecisions(
+      s.ctx.store,
+      'C-0003',
+      [grant],
+      [missedOne],
+      { id: 'csr2', role: 'csr' },
+      '2026-11-02T10:05:00.000Z',
+    )
+    const other = decision({
+      purposeId: 'usage-analytics',
+      state: 'granted',
+      actor: { id: 'C-0004', role: 'customer' },
+    })
+    await appendDecisions(
+      s.ctx.store,
+      'C-0004',
+      [],
+      [other],
+      { id: 'C-0004', role: 'customer' },
+      '2026-11-02T10:06:00.000Z',
+    )
+
+    const res = await fetch(s.url(`/api/feed?token=${token}`), {
+      headers: { 'last-event-id': `2026-11-02T10:00:00.000Z|C-0003:${seen!.seq}` },
+    })
+    if (!res.body) throw new Error('no body')
+    const reader = res.body.getReader()
+    const text = await readUntil(reader, (t) => t.split('data: ').length === 3 && t.endsWith('\n\n'))
+    const events = text
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice('data: '.length)))
+    expect(events.map((e) => [e.consent.customerId, e.consent.decisionId, e.updatedBy.userName])).toEqual([
+      ['C-0003', missedOne.id, 'Suresh Kumar'],
+      ['C-0004', other.id, expect.any(String)],
+    ])
+    await reader.cancel()
   })
 })

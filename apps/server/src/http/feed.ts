@@ -1,8 +1,43 @@
-import { feedEventOf } from '@consent-sync/consent-core'
+import { type AuditEntry, feedEventOf } from '@consent-sync/consent-core'
 import type { FastifyInstance } from 'fastify'
 import { bearerSecurity, requireRole } from '../auth/guards'
 import type { ServerContext } from '../context'
 import { problemResponses } from './errors'
+
+/** Event ids carry the server's receive time, so a reconnecting client can be sent what it missed. */
+export function feedEventId(entry: AuditEntry): string {
+  return `${entry.receivedAt}|${entry.customerId}:${entry.seq}`
+}
+
+/** At most this many missed entries are replayed on reconnect; older ones are in the audit trail. */
+export const REPLAY_MAX = 1000
+
+/**
+ * Sends the entries received at or after the time in `lastEventId` (the `Last-Event-ID` that
+ * EventSource sends when it reconnects), oldest first, except the one the client already has.
+ */
+async function replaySince(
+  ctx: ServerContext,
+  lastEventId: string,
+  send: (entry: AuditEntry, userName: string) => void,
+): Promise<void> {
+  const from = lastEventId.split('|')[0] ?? ''
+  if (!Number.isFinite(Date.parse(from))) return
+  const missed: AuditEntry[] = []
+  for await (const entry of ctx.store.streamAudit({ from })) {
+    if (missed.length >= REPLAY_MAX) break
+    if (feedEventId(entry) !== lastEventId) missed.push(entry)
+  }
+  const names = new Map<string, string>()
+  for (const entry of missed.reverse()) {
+    let name = names.get(entry.actorId)
+    if (name === undefined) {
+      name = (await ctx.store.findUser(entry.actorId))?.name ?? entry.actorId
+      names.set(entry.actorId, name)
+    }
+    send(entry, name)
+  }
+}
 
 /** Proxies close idle connections; a comment line every 15 s keeps the stream open. */
 export const HEARTBEAT_MS = 15_000
@@ -18,7 +53,7 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: ServerContext): vo
     for (const end of [...open]) end()
   })
 
-  app.get(
+  app.get<{ Querystring: { token?: string; lastEventId?: string } }>(
     '/api/feed',
     {
       schema: {
@@ -31,6 +66,11 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: ServerContext): vo
           type: 'object',
           properties: {
             token: { type: 'string', description: 'the JWT, for clients that cannot set headers' },
+            lastEventId: {
+              type: 'string',
+              maxLength: 200,
+              description: 'replay what came after this event id (as the Last-Event-ID header does)',
+            },
           },
         },
         response: problemResponses(401, 403),
@@ -49,12 +89,31 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: ServerContext): vo
       })
       res.write(': connected\n\n')
 
+      const sent = new Set<string>()
+      const send = (entry: AuditEntry, userName: string) => {
+        const id = feedEventId(entry)
+        if (sent.has(id)) return
+        sent.add(id)
+        res.write(`id: ${id}\ndata: ${JSON.stringify(feedEventOf(entry, userName))}\n\n`)
+      }
+      // Live events wait while missed ones are replayed, so the stream stays in order.
+      let waiting: { entry: AuditEntry; name: string }[] | null = []
       const unsubscribe = ctx.events.on((event) => {
         for (const entry of event.entries) {
-          const data = JSON.stringify(feedEventOf(entry, event.user.name))
-          res.write(`id: ${entry.customerId}:${entry.seq}\ndata: ${data}\n\n`)
+          if (waiting) waiting.push({ entry, name: event.user.name })
+          else send(entry, event.user.name)
         }
       })
+      const lastEventId = request.headers['last-event-id'] ?? request.query.lastEventId
+      if (typeof lastEventId === 'string') {
+        try {
+          await replaySince(ctx, lastEventId, send)
+        } catch (err) {
+          request.log.warn({ err }, 'feed replay failed')
+        }
+      }
+      for (const w of waiting) send(w.entry, w.name)
+      waiting = null
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS)
       heartbeat.unref()
 
