@@ -1,26 +1,21 @@
-import { type AuditEntry, type AuditRecord, chainAll, GENESIS } from '@consent-sync/consent-core'
+import { type AuditEntry, chainAll, GENESIS } from '@consent-sync/consent-core'
 import pg, { type PoolClient, type QueryResultRow } from 'pg'
+import { AUDIT_COLUMNS, applyMigrations, checkSchemaName, type DocumentRow } from './postgres-schema'
 import {
-  AUDIT_COLUMNS,
   type AuditRow,
-  applyMigrations,
-  checkSchemaName,
-  type DocumentRow,
+  checkRequest,
+  decodeCursor,
+  digitsOf,
+  encodeCursor,
+  escapeLike,
+  exactRecord,
   toEntry,
   toUpdate,
   toUser,
   type UpdateRow,
   type UserRow,
-} from './postgres-schema'
-import {
-  type AppendRequest,
-  type AppendResult,
-  type AuditFilter,
-  type AuditPage,
-  type CustomerRecord,
-  InvalidCursorError,
-  type Store,
-} from './types'
+} from './rows'
+import type { AppendRequest, AppendResult, AuditFilter, AuditPage, CustomerRecord, Store } from './types'
 
 /** Rows read by `streamAudit` per page. */
 const STREAM_PAGE = 500
@@ -30,62 +25,6 @@ const APPEND_ATTEMPTS = 5
 
 /** SQLSTATEs after which the transaction was rolled back for sure and may simply be run again. */
 const RETRYABLE = new Set(['40001', '40P01'])
-
-/**
- * Exactly the fields of an AuditRecord, `evidence` null when absent: what is hashed must be what
- * the columns hold, or a stored entry would no longer verify when read back.
- */
-function exactRecord(r: AuditRecord): AuditRecord {
-  return {
-    customerId: r.customerId,
-    purposeId: r.purposeId,
-    decisionId: r.decisionId,
-    decision: r.decision,
-    previousState: r.previousState,
-    newState: r.newState,
-    conflicted: r.conflicted,
-    actorId: r.actorId,
-    actorRole: r.actorRole,
-    channel: r.channel,
-    noticeVersion: r.noticeVersion,
-    evidence: r.evidence ?? null,
-    deviceAt: r.deviceAt,
-    receivedAt: r.receivedAt,
-    connectionId: r.connectionId,
-    updateHash: r.updateHash,
-  }
-}
-
-// The same cursor format as the SQLite store: the audit id, opaque to clients.
-function encodeCursor(id: number): string {
-  return Buffer.from(String(id)).toString('base64url')
-}
-
-function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, 'base64url').toString()
-  if (!/^[1-9][0-9]{0,15}$/.test(text) || encodeCursor(Number(text)) !== cursor) {
-    throw new InvalidCursorError(`not a cursor this store issued: ${cursor.slice(0, 40)}`)
-  }
-  return Number(text)
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`)
-}
-
-function digitsOf(s: string): string {
-  return s.replace(/\D/g, '')
-}
-
-/** Broken requests are bugs of the caller: refused before anything is written. */
-function checkRequest({ customerId, update, audit }: AppendRequest): void {
-  if (!(update instanceof Uint8Array)) throw new TypeError(`append for ${customerId}: update is not bytes`)
-  const bad = audit.find((r) => r.customerId !== customerId)
-  if (bad)
-    throw new Error(
-      `append for ${customerId}: audit record of decision ${bad.decisionId} names ${bad.customerId}`,
-    )
-}
 
 function isRetryable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code

@@ -1,23 +1,27 @@
-import {
-  type AuditEntry,
-  type AuditRecord,
-  type ChainHead,
-  chainAll,
-  GENESIS,
-  type UserRole,
-} from '@consent-sync/consent-core'
+import { type ChainHead, chainAll, GENESIS } from '@consent-sync/consent-core'
 import Database from 'better-sqlite3'
 import {
-  type AppendRequest,
-  type AppendResult,
-  type AuditFilter,
-  type AuditPage,
-  type CustomerRecord,
-  InvalidCursorError,
-  type Store,
-  type StoredDocument,
-  type StoredUpdate,
-  type UserRecord,
+  type AuditRow,
+  checkRequest,
+  decodeCursor,
+  digitsOf,
+  encodeCursor,
+  escapeLike,
+  exactRecord,
+  toEntry,
+  toUpdate,
+  toUser,
+  type UpdateRow,
+  type UserRow,
+} from './rows'
+import type {
+  AppendRequest,
+  AppendResult,
+  AuditFilter,
+  AuditPage,
+  CustomerRecord,
+  Store,
+  StoredDocument,
 } from './types'
 
 /** Bumped with every schema change; `migrate` refuses a file written by a newer version. */
@@ -102,147 +106,6 @@ interface DocumentRow {
   snapshot_seq: number
 }
 
-interface UpdateRow {
-  customer_id: string
-  seq: number
-  data: Buffer
-  received_at: string
-  connection_id: string
-  user_id: string
-  user_role: string
-  hash: string
-}
-
-interface AuditRow {
-  id: number
-  customer_id: string
-  seq: number
-  purpose_id: string
-  decision_id: string
-  decision: string
-  previous_state: string
-  new_state: string
-  conflicted: number
-  actor_id: string
-  actor_role: string
-  channel: string
-  notice_version: string
-  evidence: string | null
-  device_at: string
-  received_at: string
-  connection_id: string
-  update_hash: string
-  prev_hash: string
-  hash: string
-}
-
-interface UserRow {
-  username: string
-  id: string
-  role: string
-  name: string
-  customer_id: string | null
-  password_hash: string
-  demo: number
-}
-
-// Columns hold only what `append` wrote from typed objects, so the casts restore the stored types.
-function toEntry(r: AuditRow): AuditEntry {
-  return {
-    customerId: r.customer_id,
-    purposeId: r.purpose_id,
-    decisionId: r.decision_id,
-    decision: r.decision as AuditEntry['decision'],
-    previousState: r.previous_state as AuditEntry['previousState'],
-    newState: r.new_state as AuditEntry['newState'],
-    conflicted: r.conflicted === 1,
-    actorId: r.actor_id,
-    actorRole: r.actor_role as UserRole,
-    channel: r.channel as AuditEntry['channel'],
-    noticeVersion: r.notice_version,
-    evidence: r.evidence,
-    deviceAt: r.device_at,
-    receivedAt: r.received_at,
-    connectionId: r.connection_id,
-    updateHash: r.update_hash,
-    seq: r.seq,
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  }
-}
-
-/**
- * Exactly the fields of an AuditRecord, `evidence` null when absent: what is hashed must be what
- * the columns hold, or a stored entry would no longer verify when read back.
- */
-function exactRecord(r: AuditRecord): AuditRecord {
-  return {
-    customerId: r.customerId,
-    purposeId: r.purposeId,
-    decisionId: r.decisionId,
-    decision: r.decision,
-    previousState: r.previousState,
-    newState: r.newState,
-    conflicted: r.conflicted,
-    actorId: r.actorId,
-    actorRole: r.actorRole,
-    channel: r.channel,
-    noticeVersion: r.noticeVersion,
-    evidence: r.evidence ?? null,
-    deviceAt: r.deviceAt,
-    receivedAt: r.receivedAt,
-    connectionId: r.connectionId,
-    updateHash: r.updateHash,
-  }
-}
-
-function toUpdate(r: UpdateRow): StoredUpdate {
-  return {
-    customerId: r.customer_id,
-    seq: r.seq,
-    // A plain Uint8Array (not a Buffer view into a shared pool), as it was appended.
-    update: new Uint8Array(r.data),
-    receivedAt: r.received_at,
-    connectionId: r.connection_id,
-    userId: r.user_id,
-    userRole: r.user_role as UserRole,
-    hash: r.hash,
-  }
-}
-
-function toUser(r: UserRow): UserRecord {
-  const user: UserRecord = {
-    username: r.username,
-    id: r.id,
-    role: r.role as UserRole,
-    name: r.name,
-    passwordHash: r.password_hash,
-    demo: r.demo === 1,
-  }
-  if (r.customer_id !== null) user.customerId = r.customer_id
-  return user
-}
-
-function encodeCursor(id: number): string {
-  return Buffer.from(String(id)).toString('base64url')
-}
-
-function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, 'base64url').toString()
-  if (!/^[1-9][0-9]{0,15}$/.test(text) || encodeCursor(Number(text)) !== cursor) {
-    throw new InvalidCursorError(`not a cursor this store issued: ${cursor.slice(0, 40)}`)
-  }
-  return Number(text)
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`)
-}
-
-function digitsOf(s: string): string {
-  return s.replace(/\D/g, '')
-}
-
 function prepareStatements(db: Database.Database) {
   return {
     document: db.prepare<[string], DocumentRow>(
@@ -318,13 +181,7 @@ export function createSqliteStore(opts: { path: string; synchronous?: 'FULL' | '
   const appendAll = db.transaction((requests: readonly AppendRequest[]): AppendResult[] => {
     const s = stmts()
     return requests.map(({ customerId, update, meta, audit, expectedSeq }) => {
-      if (!(update instanceof Uint8Array))
-        throw new TypeError(`append for ${customerId}: update is not bytes`)
-      const bad = audit.find((r) => r.customerId !== customerId)
-      if (bad)
-        throw new Error(
-          `append for ${customerId}: audit record of decision ${bad.decisionId} names ${bad.customerId}`,
-        )
+      checkRequest({ customerId, update, meta, audit })
       let doc = s.document.get(customerId)
       if (!doc) {
         s.insertDocument.run(customerId, GENESIS.hash)
@@ -395,7 +252,7 @@ export function createSqliteStore(opts: { path: string; synchronous?: 'FULL' | '
     const last = page.at(-1)
     return {
       entries: page.map(toEntry),
-      nextCursor: rows.length > filter.limit && last ? encodeCursor(last.id) : null,
+      nextCursor: rows.length > filter.limit && last ? encodeCursor(Number(last.id)) : null,
     }
   }
 
