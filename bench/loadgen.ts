@@ -13,6 +13,19 @@ export interface Target {
   syncUrl: string
   /** consent-sync: the secret to sign customer and csr tokens with (its demo secret, DEMO=false). */
   jwtSecret: string
+  /**
+   * Scale-out: the sync URLs of several instances sharing one store. The writer of the i-th
+   * document connects directly to `instances[i % n]`, its watcher to `instances[(i + 1) % n]`, so
+   * every update crosses instances. Absent: everyone on `syncUrl`.
+   */
+  instances?: string[]
+}
+
+/** The sync URL base a client of the `index`-th document connects to (see `Target.instances`). */
+function baseUrl(target: Target, index: number, role: 'writer' | 'watcher'): string {
+  const n = target.instances?.length ?? 0
+  if (!target.instances || n === 0) return target.syncUrl
+  return target.instances[(index + (role === 'watcher' ? 1 : 0)) % n]!
 }
 
 /** How a writer knows its update was accepted: what each server offers. */
@@ -67,13 +80,14 @@ function writer(
   target: Target,
   doc: string,
   extra: Partial<ConstructorParameters<typeof BenchClient>[0]> = {},
+  index = 0,
 ) {
   const token =
     target.kind === 'consent-sync'
       ? `?token=${sign(target, { sub: doc, role: 'customer', name: doc, customerId: doc })}`
       : ''
   return new BenchClient({
-    url: `${target.syncUrl}/${doc}${token}`,
+    url: `${baseUrl(target, index, 'writer')}/${doc}${token}`,
     docName: doc,
     dialect: dialectOf(target),
     actor: { id: doc, role: 'customer' },
@@ -87,6 +101,7 @@ function watcher(
   target: Target,
   doc: string,
   extra: Partial<ConstructorParameters<typeof BenchClient>[0]> = {},
+  index = 0,
 ) {
   let token = ''
   if (target.kind === 'consent-sync') {
@@ -96,7 +111,7 @@ function watcher(
     token = `?token=${csrToken}&ack=0`
   }
   return new BenchClient({
-    url: `${target.syncUrl}/${doc}${token}`,
+    url: `${baseUrl(target, index, 'watcher')}/${doc}${token}`,
     docName: doc,
     dialect: dialectOf(target),
     actor: CSR,
@@ -123,27 +138,33 @@ interface Pair {
 function makePair(
   target: Target,
   doc: string,
+  index: number,
   latencies: number[],
   onEcho?: () => void,
   onAck?: () => void,
 ): Pair {
-  const a = writer(target, doc, onAck ? { onAck } : {})
+  const a = writer(target, doc, onAck ? { onAck } : {}, index)
   const pair: Pair = { a, b: a, pending: [] }
-  pair.b = watcher(target, doc, {
-    onRemoteUpdate: () => {
-      const seen = Y.getState(pair.b.doc.store, pair.a.doc.clientID)
-      const now = performance.now()
-      while (pair.pending.length && pair.pending[0]![0] <= seen) {
-        latencies.push(now - pair.pending.shift()![1])
-      }
-      onEcho?.()
+  pair.b = watcher(
+    target,
+    doc,
+    {
+      onRemoteUpdate: () => {
+        const seen = Y.getState(pair.b.doc.store, pair.a.doc.clientID)
+        const now = performance.now()
+        while (pair.pending.length && pair.pending[0]![0] <= seen) {
+          latencies.push(now - pair.pending.shift()![1])
+        }
+        onEcho?.()
+      },
     },
-  })
+    index,
+  )
   return pair
 }
 
 async function openPairs(target: Target, docs: string[], latencies: number[]) {
-  const pairs = docs.map((doc) => makePair(target, doc, latencies))
+  const pairs = docs.map((doc, i) => makePair(target, doc, i, latencies))
   await connectAll(pairs.flatMap((p) => [p.a, p.b]))
   return pairs
 }
@@ -160,7 +181,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 async function sequential(target: Target, doc: string, decisions: number) {
   const latencies: number[] = []
   let wake: (() => void) | null = null
-  const pair = makePair(target, doc, latencies, () => wake?.())
+  const pair = makePair(target, doc, 0, latencies, () => wake?.())
   await connectAll([pair.a, pair.b])
   let lost = 0
   try {
@@ -235,11 +256,12 @@ async function closedLoop(
   const pairs: Pair[] = []
   let accepted = 0
   let stopAt = 0
-  const loops = docs.map((doc) => {
+  const loops = docs.map((doc, i) => {
     let wake: (() => void) | null = null
     const pair = makePair(
       target,
       doc,
+      i,
       latencies,
       () => wake?.(),
       () => wake?.(),

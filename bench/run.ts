@@ -2,9 +2,11 @@
  * The benchmark harness: consent-sync, the stock y-websocket server and Hocuspocus, side by side in
  * one run (DESIGN.md §11). Each server and the load generator run in their own processes.
  *
- *   npm run bench                 full mode (about 15 minutes)
- *   npm run bench -- --quick      quick mode (a few minutes)
- *   options: --repeat N (runs of scenarios 1–3), --only 1,2,3,4,5,6,7, --servers consent-sync,hocuspocus
+ *   npm run bench                 full mode (about 25 minutes), scale-out group included
+ *   npm run bench -- --quick      quick mode (a few minutes), without the scale-out group
+ *   npm run bench -- --scale-out  only the scale-out group (add --quick for the short version)
+ *   options: --repeat N (runs of scenarios 1–3), --only 1,2,3,4,5,6,7,scale-out,
+ *            --servers consent-sync,hocuspocus
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -12,7 +14,8 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { bundleSizes } from './lib/bundles'
 import { planFor } from './lib/plan'
-import { bundleTable, crashTable, type Row, table } from './lib/report'
+import { bundleTable, type ColumnRow, columnTable, crashTable, type Row, table } from './lib/report'
+import * as SO from './lib/scale-out'
 import * as S from './lib/scenarios'
 import { SERVER_KINDS, type ServerKind } from './lib/servers'
 
@@ -20,12 +23,20 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     repeat: { type: 'string' },
-    only: { type: 'string', default: '1,2,3,4,5,6,7' },
+    only: { type: 'string' },
+    'scale-out': { type: 'boolean', default: false },
     servers: { type: 'string', default: SERVER_KINDS.join(',') },
   },
 })
 const plan = planFor(values.quick ? 'quick' : 'full', values.repeat ? Number(values.repeat) : undefined)
-const only = new Set(values.only.split(',').map(Number))
+// --scale-out alone: only that group; full mode runs it after scenarios 1–7, quick mode does not.
+const onlyList =
+  values.only ??
+  (values['scale-out'] ? 'scale-out' : plan.mode === 'full' ? '1,2,3,4,5,6,7,scale-out' : '1,2,3,4,5,6,7')
+const only = new Set(onlyList.split(','))
+if (values['scale-out']) only.add('scale-out')
+const want = (group: number | string) => only.has(String(group))
+const mainGroups = [1, 2, 3, 4, 5, 6, 7].some(want)
 const kinds = values.servers.split(',') as ServerKind[]
 const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`)
 
@@ -52,13 +63,47 @@ async function attempt(scenario: string, kind: ServerKind, run: () => Promise<un
   }
 }
 
+type ScaleOutResults = Record<string, Partial<Record<SO.Deployment, unknown[]>>>
+const scaleOut: ScaleOutResults = {}
+
+/** The scale-out group: each repeat runs scenario 1, 2, 3 on SQLite, PostgreSQL ×1 and ×2 in turn. */
+async function runScaleOut() {
+  const services = await SO.servicesAvailable()
+  const record = (scenario: string, d: SO.Deployment, value: unknown) => {
+    const byDeployment = scaleOut[scenario] ?? {}
+    scaleOut[scenario] = byDeployment
+    byDeployment[d] = [...(byDeployment[d] ?? []), value]
+  }
+  if (!services.ok) {
+    log(`scale-out skipped: ${services.why}`)
+    for (const d of SO.DEPLOYMENTS) record('so-1-sequential', d, { error: services.why })
+    return
+  }
+  const step = async (scenario: string, d: SO.Deployment, run: () => Promise<unknown>) => {
+    const t0 = Date.now()
+    try {
+      const r = await run()
+      record(scenario, d, r)
+      log(`${scenario} ${d}: ${JSON.stringify(r).slice(0, 300)} (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+    } catch (err) {
+      record(scenario, d, { error: String((err as Error).message ?? err).slice(0, 500) })
+      log(`${scenario} ${d} FAILED: ${(err as Error).message}`)
+    }
+  }
+  for (let r = 0; r < plan.repeat; r++) {
+    for (const d of SO.DEPLOYMENTS) await step('so-1-sequential', d, () => SO.sequentialOn(d, plan))
+    for (const d of SO.DEPLOYMENTS) await step('so-2-scale', d, () => SO.scaleOn(d, plan))
+    for (const d of SO.DEPLOYMENTS) await step('so-3-durable', d, () => SO.durableOn(d, plan))
+  }
+}
+
 async function main() {
   const started = Date.now()
-  for (const kind of kinds) {
+  for (const kind of mainGroups ? kinds : []) {
     for (let r = 0; r < plan.repeat; r++) {
-      if (only.has(1)) await attempt('1-sequential', kind, () => S.sequential(kind, plan))
-      if (only.has(2)) await attempt('2-scale', kind, () => S.scale(kind, plan))
-      if (only.has(3)) {
+      if (want(1)) await attempt('1-sequential', kind, () => S.sequential(kind, plan))
+      if (want(2)) await attempt('2-scale', kind, () => S.scale(kind, plan))
+      if (want(3)) {
         if (kind === 'consent-sync') {
           await attempt('3-durable-FULL', kind, () => S.durable(kind, plan, 'FULL'))
           await attempt('3-durable-NORMAL', kind, () => S.durable(kind, plan, 'NORMAL'))
@@ -67,14 +112,15 @@ async function main() {
         }
       }
     }
-    if (only.has(2) && plan.scale.steps.length)
+    if (want(2) && plan.scale.steps.length)
       await attempt('2-saturation', kind, () => S.saturation(kind, plan))
-    if (only.has(4) && plan.memory) await attempt('4-memory', kind, () => S.memory(kind, plan))
-    if (only.has(5) && plan.cold && kind !== 'y-websocket')
+    if (want(4) && plan.memory) await attempt('4-memory', kind, () => S.memory(kind, plan))
+    if (want(5) && plan.cold && kind !== 'y-websocket')
       await attempt('5-cold', kind, () => S.cold(kind, plan))
-    if (only.has(6) && plan.stormClients) await attempt('6-storm', kind, () => S.storm(kind, plan))
+    if (want(6) && plan.stormClients) await attempt('6-storm', kind, () => S.storm(kind, plan))
   }
-  const bundles = only.has(7) ? await bundleSizes() : []
+  if (want('scale-out')) await runScaleOut()
+  const bundles = want(7) ? await bundleSizes() : []
   const machine = {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -87,19 +133,16 @@ async function main() {
   const md = [
     `consent-sync benchmark, ${plan.mode} mode, ${date}`,
     `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB, Node ${machine.node}, load ${machine.loadAverage.join(' ')}`,
-    `command: npm run bench --${plan.mode === 'quick' ? ' --quick' : ''}${values.repeat ? ` --repeat ${values.repeat}` : ''}; took ${Math.round((Date.now() - started) / 1000)} s`,
-    '',
-    table(rows()),
-    '',
-    bundleTable(bundles),
-    '',
-    crashTable(),
+    `command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}; took ${Math.round((Date.now() - started) / 1000)} s`,
+    ...(mainGroups ? ['', table(rows()), '', bundleTable(bundles), '', crashTable()] : []),
+    ...(want('scale-out') ? ['', 'Scaling out: one instance vs two', '', scaleOutTable()] : []),
   ].join('\n')
-  const out = path.join(import.meta.dirname, 'results', `${date.slice(0, 10)}-${plan.mode}.json`)
+  const suffix = mainGroups ? '' : '-scale-out'
+  const out = path.join(import.meta.dirname, 'results', `${date.slice(0, 10)}-${plan.mode}${suffix}.json`)
   await mkdir(path.dirname(out), { recursive: true })
   await writeFile(
     out,
-    `${JSON.stringify({ date, mode: plan.mode, plan, machine, results, bundles }, null, 2)}\n`,
+    `${JSON.stringify({ date, mode: plan.mode, plan, machine, results, scaleOut, bundles }, null, 2)}\n`,
   )
   process.stdout.write(`${md}\n\nraw results: ${path.relative(process.cwd(), out)}\n`)
 }
@@ -233,6 +276,64 @@ function rows(): Row[] {
     )
   }
   return rows
+}
+
+/** The scale-out table: one column per deployment, ratios 2 instances / 1 and postgres / sqlite. */
+function scaleOutTable(): string {
+  type Seq = S.SequentialResult
+  type Rate = import('./loadgen').RateResult
+  type Dur = S.DurableResult
+  const pickSO = (scenario: string, get: (r: never) => number | null | undefined) => {
+    const out: ColumnRow<SO.Deployment>['values'] = {}
+    for (const d of SO.DEPLOYMENTS) {
+      const rs = scaleOut[scenario]?.[d]
+      if (rs) out[d] = rs.map((r) => ((r as { error?: string }).error ? null : (get(r as never) ?? null)))
+    }
+    return out
+  }
+  const percentiles = (scenario: string, prefix: string, get: (r: never) => import('./lib/stats').Summary) =>
+    (['p50', 'p95', 'p99', 'max'] as const).map((p, i) => ({
+      label: i === 0 ? `${prefix}: ${p}` : `${prefix.split('.')[0]}. … ${p}`,
+      unit: 'ms',
+      values: pickSO(scenario, (r: never) => get(r)[p]),
+    }))
+  const rows: ColumnRow<SO.Deployment>[] = [
+    ...percentiles(
+      'so-1-sequential',
+      `1. propagation, 1 doc × 2 clients, ${plan.sequentialDecisions} decisions one at a time`,
+      (r: Seq) => r.latencyMs,
+    ),
+    { label: '1. … delivered', unit: 'count', values: pickSO('so-1-sequential', (r: Seq) => r.received) },
+    {
+      label: `2. scale: ${plan.scale.docs} docs × 2 clients, target ${plan.scale.rate} updates/s for ${plan.scale.seconds} s: achieved`,
+      unit: 'updates/s',
+      values: pickSO('so-2-scale', (r: Rate) => r.achievedRate),
+    },
+    ...percentiles('so-2-scale', '2. … propagation', (r: Rate) => r.latencyMs).map((row, i) =>
+      i === 0 ? { ...row, label: '2. … p50' } : row,
+    ),
+    {
+      label: `3. durable accepted updates/s, ${plan.durable.docs} writers, closed loop on the durable ack (message 100)`,
+      unit: 'updates/s',
+      values: pickSO('so-3-durable', (r: Dur) => r.perSecond),
+    },
+    ...percentiles('so-3-durable', '3. … ack latency', (r: Dur) => r.ackLatencyMs).map((row, i) =>
+      i === 0 ? { ...row, label: '3. … ack latency p50' } : row,
+    ),
+    {
+      label: '3. … propagation to the watcher p99',
+      unit: 'ms',
+      values: pickSO('so-3-durable', (r: Dur) => r.propagationMs.p99),
+    },
+  ]
+  return columnTable(
+    SO.DEPLOYMENTS.map((key) => ({ key, label: SO.DEPLOYMENT_LABEL[key] })),
+    [
+      ['2 instances / 1 instance', 'postgres-2', 'postgres-1'],
+      ['postgres 1 / sqlite', 'postgres-1', 'sqlite'],
+    ],
+    rows,
+  )
 }
 
 main().catch((err) => {

@@ -64,3 +64,36 @@ export function crashTable(): string {
     ...SERVER_KINDS.map((k) => `| ${k} | ${CRASH_PROMISE[k]} |`),
   ].join('\n')
 }
+
+export interface ColumnRow<K extends string> {
+  label: string
+  unit: string
+  /** Values per column (one per repeat); null = failed or not applicable. */
+  values: Partial<Record<K, (number | null)[]>>
+}
+
+/**
+ * A table with the given columns and ratio columns, each `[label, numerator, denominator]` of
+ * column means (the scale-out group: 2 instances / 1 instance, postgres / sqlite).
+ */
+export function columnTable<K extends string>(
+  columns: readonly { key: K; label: string }[],
+  ratios: readonly [string, K, K][],
+  rows: ColumnRow<K>[],
+): string {
+  const head = `| metric | unit | ${columns.map((c) => c.label).join(' | ')} | ${ratios.map((r) => r[0]).join(' | ')} |`
+  const sep = `|---|---|${columns.map(() => '---:').join('|')}|${ratios.map(() => '---:').join('|')}|`
+  const lines = rows.map((r) => {
+    const cells = columns.map((c) => {
+      const vs = r.values[c.key]
+      return vs?.length ? vs.map((v) => fmt(v, r.unit)).join(' / ') : 'n/a'
+    })
+    const ratioCells = ratios.map(([, a, b]) => {
+      const x = mean(r.values[a])
+      const y = mean(r.values[b])
+      return x !== null && y ? `${(x / y).toFixed(2)}×` : '—'
+    })
+    return `| ${r.label} | ${r.unit} | ${cells.join(' | ')} | ${ratioCells.join(' | ')} |`
+  })
+  return [head, sep, ...lines].join('\n')
+}
