@@ -89,7 +89,9 @@ export async function openStore(config: Config): Promise<Store> {
 }
 
 function openFanOut(config: Config, log: FastifyBaseLogger): FanOut {
-  return config.redisUrl ? createRedisFanOut({ url: config.redisUrl, log }) : localFanOut()
+  return config.redisUrl
+    ? createRedisFanOut({ url: config.redisUrl, channel: config.redisChannel, log })
+    : localFanOut()
 }
 
 /** Refuses what production must not run with (DESIGN.md §10); the message says why. */

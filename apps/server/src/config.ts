@@ -18,6 +18,8 @@ export interface Config {
   databaseSchema: string
   /** Redis for fan-out between instances; absent: one instance, or instances that only poll. */
   redisUrl: string | undefined
+  /** Redis channel shared by the instances of one deployment. */
+  redisChannel: string
   /** Milliseconds between checks of loaded documents for updates other instances stored (postgres). */
   catchUpIntervalMs: number
   /** SQLite `synchronous` pragma: FULL fsyncs every commit; NORMAL survives a process crash but not power loss. */
@@ -122,6 +124,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     databaseUrl,
     databaseSchema: schema(env),
     redisUrl: env.REDIS_URL || undefined,
+    redisChannel: env.REDIS_CHANNEL || 'consent-sync:fanout',
     catchUpIntervalMs: int(env, 'CATCH_UP_INTERVAL_MS', 2000, 0, 3_600_000),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
     jwtSecret,
