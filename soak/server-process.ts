@@ -3,9 +3,9 @@
  * and restarted on the same database and address while the proxies keep pointing at it.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createServer as createNetServer } from 'node:net'
 import path from 'node:path'
 import { DEMO_PASSWORD } from '@consent-sync/server'
+import { runCli } from '@consent-sync/server/testing'
 
 /** apps/server: the CLI's working directory. */
 export const SERVER_DIR = path.resolve(import.meta.dirname, '../apps/server')
@@ -35,41 +35,13 @@ export function soakServerEnv(port: number, databasePath: string): NodeJS.Proces
   }
 }
 
-/** A loopback port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const probe = createNetServer()
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', resolve)
-  })
-  const address = probe.address()
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  if (typeof address !== 'object' || address === null) throw new Error('no port from the probe server')
-  return address.port
-}
-
 /** `consent-sync verify` on the soak's database: chain walk and re-derivation from stored updates. */
-export function runVerify(databasePath: string, timeoutMs = 120_000) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'verify'], {
-    cwd: SERVER_DIR,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_PATH: databasePath, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (b: Buffer) => {
-    stdout += b.toString()
-  })
-  child.stderr.on('data', (b: Buffer) => {
-    stderr += b.toString()
-  })
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout: stdout.slice(-5000), stderr: stderr.slice(-5000) })
-    })
-  })
+export async function runVerify(databasePath: string, timeoutMs = 120_000) {
+  try {
+    return await runCli(['verify'], databasePath, {}, timeoutMs)
+  } catch (err) {
+    return { code: null, stdout: '', stderr: String(err) }
+  }
 }
 
 async function sleep(ms: number): Promise<void> {

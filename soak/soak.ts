@@ -7,13 +7,14 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { CloseCode } from '@consent-sync/consent-core'
+import { freePort } from '@consent-sync/server/testing'
 import { type FinalCheck, finalCheck } from './check'
 import { type ClientSpec, createClient, type MadeDecision, type Rejection, type SoakClient } from './clients'
 import { type ForgeryOutcome, forge } from './forger'
 import { type Profile, profileFor } from './profile'
 import { FaultProxy } from './proxy'
 import { createRng, type Rng } from './rng'
-import { freePort, ServerProcess } from './server-process'
+import { ServerProcess } from './server-process'
 
 export interface SoakOptions {
   seed: number

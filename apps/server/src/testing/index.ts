@@ -1,5 +1,5 @@
-export { runStoreTests } from '../store/conformance'
-export { freePort, runCli } from './child-server'
+export type { ChildServer } from './child-server'
+export { freePort, runCli, startChildServer } from './child-server'
 export { rawClient, sendDoc, stockClient } from './clients'
 export type { TestServer, TestServerOptions, TestUser } from './server'
 export { ADMIN, CSR_1, CSR_2, CUSTOMER_1, CUSTOMER_2, startTestServer } from './server'
