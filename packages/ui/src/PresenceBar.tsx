@@ -48,7 +48,7 @@ export function PresenceBar({ presence, viewer, lang = 'en' }: PresenceBarProps)
         <span className="cs-presence-alone">{t(lang, 'presenceAlone')}</span>
       ) : (
         <>
-          <span>{t(lang, 'presenceOthers')} </span>
+          <span>{t(lang, 'presenceOthers')}</span>
           <ul>
             {people.map((p) => (
               <li
