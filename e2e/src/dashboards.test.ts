@@ -284,7 +284,9 @@ describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', ()
     expect(await rowStates(customer)).toEqual(await rowStates(agent))
     // The agent's live feed was down too: it is replayed what was decided meanwhile.
     await agent
-      .locator(`[data-testid="feed-item"][data-customer="C-0001"][data-purpose="${EMAIL}"][data-state="granted"]`)
+      .locator(
+        `[data-testid="feed-item"][data-customer="C-0001"][data-purpose="${EMAIL}"][data-state="granted"]`,
+      )
       .waitFor({ timeout: 15_000 })
     const held = await serverConsents(restarted, 'C-0001')
     expect(held.get(OFFERS)?.state).toBe('granted')
