@@ -28,13 +28,14 @@ export function planFor(mode: Plan['mode'], repeat?: number): Plan {
   if (mode === 'quick') {
     return {
       mode,
-      repeat: repeat ?? 2,
-      sequentialDecisions: 500,
-      scale: { docs: 100, rate: 100, seconds: 5, steps: [], stepSeconds: 0 },
-      durable: { docs: 100, seconds: 5 },
-      memory: { first: 200, second: 1000, extraConnections: 200 },
-      cold: { docs: 100, decisionsPerDoc: 12 },
-      stormClients: 200,
+      // A smoke check that finishes in about two minutes: one run, small sizes.
+      repeat: repeat ?? 1,
+      sequentialDecisions: 100,
+      scale: { docs: 50, rate: 50, seconds: 3, steps: [], stepSeconds: 0 },
+      durable: { docs: 50, seconds: 3 },
+      memory: { first: 100, second: 300, extraConnections: 100 },
+      cold: { docs: 30, decisionsPerDoc: 8 },
+      stormClients: 100,
     }
   }
   return {
