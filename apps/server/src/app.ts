@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { DEFAULT_CATALOG } from '@consent-sync/consent-core'
 import fastifyJwt from '@fastify/jwt'
+import fastifyRateLimit from '@fastify/rate-limit'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import fastifyWebsocket from '@fastify/websocket'
@@ -150,6 +151,8 @@ export async function createServer(
   })
 
   await app.register(fastifyJwt, { secret: config.jwtSecret })
+  // Off by default; routes opt in (login: password guessing).
+  await app.register(fastifyRateLimit, { global: false })
   // ws itself closes frames over maxPayload with 1009, which stock clients retry forever; its cap
   // sits well above ours so that sync/route.ts closes oversize messages with 4413 (permanent).
   const hardCap = Math.max(config.limits.maxMessageBytes * 8, 8 * 1024 * 1024)

@@ -39,6 +39,8 @@ export interface Config {
     userMessagesPerSecond: number
     /** Open sync connections per user. */
     maxConnectionsPerUser: number
+    /** Login attempts per minute for one username from one address (429 past it). */
+    loginAttemptsPerMinute: number
   }
   /** Updates in a document's log after which it is folded into a snapshot. */
   snapshotEvery: number
@@ -141,6 +143,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       messagesPerSecond: int(env, 'RATE_MESSAGES_PER_SECOND', 50, 1, 100_000),
       userMessagesPerSecond: int(env, 'RATE_USER_MESSAGES_PER_SECOND', 200, 1, 1_000_000),
       maxConnectionsPerUser: int(env, 'MAX_CONNECTIONS_PER_USER', 20, 1, 100_000),
+      loginAttemptsPerMinute: int(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 30, 1, 100_000),
     },
     snapshotEvery: int(env, 'SNAPSHOT_EVERY', 200, 2, 1_000_000),
     idleUnloadMs: int(env, 'IDLE_UNLOAD_MS', 60_000, 0, 24 * 3600 * 1000),

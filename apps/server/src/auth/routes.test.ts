@@ -74,6 +74,21 @@ describe('POST /api/auth/login', () => {
   })
 })
 
+describe('login attempts', () => {
+  it('answers 429 in the error shape once one username is guessed too often from one address', async () => {
+    server = await setup({ env: { LOGIN_ATTEMPTS_PER_MINUTE: '3' } })
+    const s = server
+    for (let i = 0; i < 3; i++) {
+      expect((await s.post('/api/auth/login', { username: 'csr1', password: `guess-${i}` })).status).toBe(401)
+    }
+    const limited = await s.post('/api/auth/login', { username: 'csr1', password: 'consent-demo' })
+    expect(limited.status).toBe(429)
+    expect(await limited.json()).toMatchObject({ error: 'too-many-requests', message: expect.any(String) })
+    // Another account from the same address is counted on its own.
+    expect((await s.post('/api/auth/login', { username: 'csr2', password: 'consent-demo' })).status).toBe(200)
+  })
+})
+
 describe('POST /api/auth/refresh', () => {
   it('gives the holder of a valid token a fresh one for the same user', async () => {
     const s = await start()

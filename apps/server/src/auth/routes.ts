@@ -60,7 +60,17 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
             password: { type: 'string', minLength: 1, maxLength: 200 },
           },
         },
-        response: { 200: sessionSchema, ...problemResponses(400, 401) },
+        response: { 200: sessionSchema, ...problemResponses(400, 401, 429) },
+      },
+      config: {
+        rateLimit: {
+          max: ctx.config.limits.loginAttemptsPerMinute,
+          timeWindow: '1 minute',
+          // After the body is parsed, so guesses are counted per username and address.
+          hook: 'preHandler',
+          keyGenerator: (request) =>
+            `${request.ip}|${String((request.body as { username?: unknown } | undefined)?.username ?? '')}`,
+        },
       },
     },
     async (request, reply) => {
