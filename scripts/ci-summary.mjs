@@ -3,11 +3,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
 const root = path.resolve(import.meta.dirname, '..')
-const workspaces = ['packages', 'apps'].flatMap((dir) =>
-  existsSync(path.join(root, dir))
-    ? readdirSync(path.join(root, dir)).map((name) => path.join(root, dir, name))
-    : [],
-)
+// The workspaces of the root package.json: `dir/*` globs and plain folders.
+const globs = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).workspaces ?? []
+const workspaces = globs.flatMap((glob) => {
+  if (!glob.endsWith('/*')) return [path.join(root, glob)]
+  const dir = path.join(root, glob.slice(0, -2))
+  return existsSync(dir) ? readdirSync(dir).map((name) => path.join(dir, name)) : []
+})
 let passed = 0
 let failed = 0
 let skipped = 0
