@@ -94,13 +94,25 @@ function timeline() {
 }
 
 /** Every adapter's test file calls this with a factory for a fresh, empty store (DESIGN.md §8). */
-export function runStoreTests(
-  name: string,
-  makeStore: () => Promise<{ store: Store; cleanup: () => Promise<void> }>,
-): void {
+/**
+ * What an adapter's test gives the suite: `open()` opens a store on one fresh set of data (called
+ * again, another store on the same data, as after a restart); `cleanup` closes every store it
+ * opened and removes the data.
+ */
+export interface StoreFixture {
+  open: () => Store
+  cleanup: () => Promise<void>
+}
+
+export function runStoreTests(name: string, makeStore: () => Promise<StoreFixture>): void {
+  async function fixture(): Promise<StoreFixture> {
+    const f = await makeStore()
+    onTestFinished(f.cleanup)
+    return f
+  }
+
   async function setup(): Promise<Store> {
-    const { store, cleanup } = await makeStore()
-    onTestFinished(cleanup)
+    const store = (await fixture()).open()
     await store.migrate()
     return store
   }
@@ -301,6 +313,56 @@ export function runStoreTests(
         expect(verifyChain(chain).ok).toBe(true)
         expect(await store.chainHead(id)).toEqual({ seq: perCustomer, hash: chain.at(-1)!.hash })
       }
+    })
+
+    it('keeps everything across a restart (close, then a new store on the same data)', async () => {
+      const { open } = await fixture()
+      const store = open()
+      await store.migrate()
+      const t = (m: number) => `2026-11-02T08:0${m}:00.000Z`
+      const a = consentHistory('C-0001')
+      await store.append([
+        a.record([{ purposeId: 'marketing-sms', state: 'granted', by: 'customer', receivedAt: t(1) }]),
+        a.record([{ purposeId: 'marketing-sms', state: 'withdrawn', by: 'csr', receivedAt: t(2) }]),
+      ])
+      await store.saveSnapshot('C-0001', new Uint8Array([1, 2, 3]), 1)
+      await store.upsertCustomer({ id: 'C-0001', name: 'Nimal Perera', phone: '+94 77 123 4567' })
+      await store.upsertUser({
+        username: 'csr1',
+        id: 'csr1',
+        role: 'csr',
+        name: 'Agent',
+        passwordHash: 'x',
+        demo: true,
+      })
+      const before = {
+        doc: await store.loadDocument('C-0001'),
+        chain: await store.auditChain('C-0001'),
+        head: await store.chainHead('C-0001'),
+        page: await store.queryAudit({ limit: 1 }),
+      }
+      await store.close()
+
+      const restarted = open()
+      await restarted.migrate()
+      expect(await restarted.loadDocument('C-0001')).toEqual(before.doc)
+      expect(await restarted.auditChain('C-0001')).toEqual(before.chain)
+      expect(await restarted.chainHead('C-0001')).toEqual(before.head)
+      expect(verifyChain(before.chain).ok).toBe(true)
+      // A cursor issued before the restart still pages on.
+      const rest = await restarted.queryAudit({ limit: 10, cursor: before.page.nextCursor! })
+      expect([...before.page.entries, ...rest.entries]).toEqual([...before.chain].reverse())
+      expect(await restarted.getCustomer('C-0001')).toEqual({
+        id: 'C-0001',
+        name: 'Nimal Perera',
+        phone: '+94 77 123 4567',
+      })
+      expect(await restarted.hasDemoUsers()).toBe(true)
+      const [next] = await restarted.append([
+        a.record([{ purposeId: 'marketing-push', state: 'granted', by: 'customer', receivedAt: t(3) }]),
+      ])
+      expect(next!.seq).toBe(3)
+      expect(verifyChain(await restarted.auditChain('C-0001')).ok).toBe(true)
     })
 
     it('loads a document that has no data as empty', async () => {
