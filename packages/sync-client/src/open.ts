@@ -172,6 +172,16 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
     refreshTimer = setTimeout(() => void refreshToken(), delay)
   }
 
+  /** Hands the open connection the current token, so it closes at that token's expiry. */
+  const sendToken = () => {
+    const ws = provider.ws
+    if (!provider.wsconnected || !ws || !token) return
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, MessageType.RefreshToken)
+    encoding.writeVarString(e, token)
+    ws.send(encoding.toUint8Array(e))
+  }
+
   const refreshToken = async (): Promise<boolean> => {
     if (!options.getToken) return false
     try {
@@ -180,13 +190,7 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
       return false
     }
     provider.params.token = token
-    const ws = provider.ws
-    if (provider.wsconnected && ws) {
-      const e = encoding.createEncoder()
-      encoding.writeVarUint(e, MessageType.RefreshToken)
-      encoding.writeVarString(e, token)
-      ws.send(encoding.toUint8Array(e))
-    }
+    sendToken()
     scheduleRefresh()
     return true
   }
@@ -245,6 +249,8 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
       wsStatus = status
       if (status !== 'connected') store.setState({ synced: false })
       if (status === 'disconnected') forgetRemovedPresence(provider.awareness, doc.clientID)
+      // A refresh while the socket was opening only reached the URL of the next connection.
+      if (status === 'connected' && options.getToken) sendToken()
       recompute()
     })
     provider.on('sync', (synced: boolean) => {
