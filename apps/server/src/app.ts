@@ -23,6 +23,7 @@ import { registerFeedRoutes } from './http/feed'
 import { registerHealthRoutes } from './http/health'
 import { registerPages } from './http/pages'
 import { registerPurposeRoutes } from './http/purposes'
+import { redactingStream, redactUrl } from './log/redact'
 import { createMetrics } from './metrics/metrics'
 import { createPostgresStore } from './store/postgres'
 import { createSqliteStore } from './store/sqlite'
@@ -49,20 +50,17 @@ export interface CreateServerOptions {
   fanout?: FanOut
 }
 
-/** Replaces the value of a `token` query parameter: tokens travel in URLs for WebSockets (DESIGN.md §6). */
-export function redactUrl(url: string): string {
-  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]')
-}
-
 function loggerOptions(
   config: Config,
   logger: CreateServerOptions['logger'],
 ): Exclude<FastifyServerOptions['logger'], undefined> {
   if (logger === false) return false
-  const overrides = typeof logger === 'object' ? logger : {}
+  const overrides: { stream?: { write(line: string): unknown } } = typeof logger === 'object' ? logger : {}
   return {
     level: config.logLevel,
     ...overrides,
+    // Every line, whatever logged it (a plugin's message, an error's stack), is redacted once more.
+    stream: redactingStream(overrides.stream ?? process.stdout),
     serializers: {
       ...(overrides as { serializers?: object }).serializers,
       req(req: FastifyRequest) {

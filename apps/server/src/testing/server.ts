@@ -42,6 +42,8 @@ export interface TestServerOptions {
   port?: number
   /** Fan-out to other instances instead of the one the env names. */
   fanout?: FanOut
+  /** Pino options (e.g. a `stream` to capture log lines); silent by default. */
+  logger?: object
 }
 
 /** A real server on an ephemeral loopback port with a real SQLite file in a temp dir, demo data seeded. */
@@ -57,7 +59,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
     ? options.wrapStore(createSqliteStore({ path: config.databasePath }))
     : undefined
   const { app, ctx } = await createServer(config, {
-    logger: false,
+    logger: options.logger ?? false,
     ...(store ? { store } : {}),
     ...(options.fanout ? { fanout: options.fanout } : {}),
   })
