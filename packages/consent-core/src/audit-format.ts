@@ -37,10 +37,19 @@ export const EXPORT_CONTENT_TYPE: Readonly<Record<ExportFormat, string>> = {
   csv: 'text/csv; charset=utf-8',
 }
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; null is empty. */
+/** First characters that make a spreadsheet read a cell as a formula (OWASP: CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; null is empty.
+ * A string a spreadsheet would run (`=1+2`, `-1+2`, `@SUM(1,2)`) gets a leading `'` and is quoted,
+ * as OWASP recommends (SPEC 4.4); so does `-1` written as text. Numbers and booleans are data, never
+ * formulas, and are written as they are: a negative number stays a number.
+ */
 export function csvField(value: string | number | boolean | null): string {
   if (value === null) return ''
   const s = String(value)
+  if (typeof value === 'string' && FORMULA_START.test(s)) return `"'${s.replaceAll('"', '""')}"`
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
 }
 

@@ -118,6 +118,8 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ServerContext): v
       schema: {
         tags: ['audit'],
         summary: 'Every matching audit entry, streamed as JSON Lines or CSV',
+        description:
+          'JSON Lines: each stored entry exactly, so its hash verifies. CSV (RFC 4180, a header row): a text cell that starts with `=`, `+`, `-`, `@`, tab or carriage return, which a spreadsheet would run as a formula, is written with a leading `\'` and quoted (`"\'=1+2"`, as OWASP recommends against CSV injection); numbers and booleans (`seq`, `conflicted`) are written as they are. Use JSON Lines where the exact text matters.',
         security: bearerSecurity,
         querystring: {
           type: 'object',
