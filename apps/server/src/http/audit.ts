@@ -13,13 +13,17 @@ import type { ServerContext } from '../context'
 import { type AuditFilter, InvalidCursorError } from '../store/types'
 import { customerIdSchema } from './customers'
 import { problemResponses, sendProblem } from './errors'
+import { parseRfc3339 } from './rfc3339'
+
+const INSTANT_NOTE =
+  'RFC 3339, e.g. 2026-11-02T10:00:00Z or 2026-11-02T15:30:00+05:30; a leap second 23:59:60 is the first instant of the next day; fractions finer than a millisecond round up'
 
 const filterProperties = {
   customerId: customerIdSchema,
   purposeId: { type: 'string', minLength: 1, maxLength: 100 },
   actorId: { type: 'string', minLength: 1, maxLength: 100 },
-  from: { type: 'string', format: 'date-time', description: 'received at or after (ISO 8601)' },
-  to: { type: 'string', format: 'date-time', description: 'received before (ISO 8601)' },
+  from: { type: 'string', format: 'date-time', description: `received at or after (${INSTANT_NOTE})` },
+  to: { type: 'string', format: 'date-time', description: `received before (${INSTANT_NOTE})` },
 } as const
 
 export const auditEntrySchema = {
@@ -50,15 +54,27 @@ export const auditEntrySchema = {
 
 type FilterQuery = Partial<Record<'customerId' | 'purposeId' | 'actorId' | 'from' | 'to', string>>
 
-/** The store filter of a query, without the keys that are absent (exactOptionalPropertyTypes). */
-function filterOf(query: FilterQuery): Omit<AuditFilter, 'cursor' | 'limit'> {
-  const filter: Omit<AuditFilter, 'cursor' | 'limit'> = {}
+type QueryFilter = Omit<AuditFilter, 'cursor' | 'limit'>
+
+/**
+ * The store filter of a query, without the keys that are absent (exactOptionalPropertyTypes), or
+ * the problem with its `from` or `to`, named (DESIGN.md §10).
+ */
+function filterOf(
+  query: FilterQuery,
+): { ok: true; value: QueryFilter } | { ok: false; field: 'from' | 'to'; message: string } {
+  const filter: QueryFilter = {}
   if (query.customerId !== undefined) filter.customerId = query.customerId
   if (query.purposeId !== undefined) filter.purposeId = query.purposeId
   if (query.actorId !== undefined) filter.actorId = query.actorId
-  if (query.from !== undefined) filter.from = new Date(query.from).toISOString()
-  if (query.to !== undefined) filter.to = new Date(query.to).toISOString()
-  return filter
+  for (const field of ['from', 'to'] as const) {
+    const text = query[field]
+    if (text === undefined) continue
+    const instant = parseRfc3339(text)
+    if (!instant.ok) return { ok: false, field, message: `${field}: ${instant.detail}` }
+    filter[field] = instant.value
+  }
+  return { ok: true, value: filter }
 }
 
 /** `GET /api/audit` (cursor-paged, newest first) and `GET /api/audit/export` (DESIGN.md §7). */
@@ -101,7 +117,9 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ServerContext): v
         }
         query.customerId = own
       }
-      const filter: AuditFilter = { ...filterOf(query), limit: query.limit }
+      const parsed = filterOf(query)
+      if (!parsed.ok) return sendProblem(reply, 400, parsed.message, parsed.field)
+      const filter: AuditFilter = { ...parsed.value, limit: query.limit }
       if (query.cursor !== undefined) filter.cursor = query.cursor
       try {
         return await ctx.store.queryAudit(filter)
@@ -134,7 +152,9 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
     async (request, reply) => {
       const { format } = request.query
-      const filter = filterOf(request.query)
+      const parsed = filterOf(request.query)
+      if (!parsed.ok) return sendProblem(reply, 400, parsed.message, parsed.field)
+      const filter = parsed.value
       request.log.info({ format, filter, by: request.user.sub }, 'audit export')
       const body = Readable.from(exportLines(ctx.store.streamAudit(filter), format))
       return reply
