@@ -23,6 +23,7 @@ import { registerFeedRoutes } from './http/feed'
 import { registerHealthRoutes } from './http/health'
 import { registerPages } from './http/pages'
 import { registerPurposeRoutes } from './http/purposes'
+import { DOCS_CSP, registerSecurityHeaders } from './http/security-headers'
 import { redactingStream, redactUrl } from './log/redact'
 import { createMetrics } from './metrics/metrics'
 import { createPostgresStore } from './store/postgres'
@@ -166,7 +167,13 @@ export async function createServer(
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
   })
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
+  await registerSecurityHeaders(app)
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    // The validator badge would load an image from another site, which the CSP refuses.
+    uiConfig: { validatorUrl: null },
+    transformStaticCSP: () => DOCS_CSP,
+  })
 
   registerErrorHandlers(app)
   registerAuthRoutes(app, ctx)

@@ -18,7 +18,8 @@ export type {
   Store,
   StoredDocument,
   StoredUpdate,
+  StoreUnavailableReason,
   UpdateMeta,
   UserRecord,
 } from './store/types'
-export { InvalidCursorError } from './store/types'
+export { InvalidCursorError, StoreUnavailableError } from './store/types'

@@ -25,6 +25,10 @@ export function pageStatuses(webRoot: string): PageStatus[] {
   })
 }
 
+/** The style of `/` and the not-built pages, as a file: the CSP allows no inline styles. */
+const INDEX_CSS =
+  'body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}code{color:#555}\n'
+
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
@@ -40,7 +44,7 @@ function indexHtml(pages: readonly PageStatus[]): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>consent-sync</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}code{color:#555}</style>
+<link rel="stylesheet" href="/index.css">
 </head><body>
 <h1>consent-sync</h1>
 <ul>
@@ -54,8 +58,9 @@ ${items}
 
 function notBuiltHtml(page: PageStatus): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(page.title)}: not built yet</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto">
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(page.title)}: not built yet</title>
+<link rel="stylesheet" href="/index.css"></head>
+<body>
 <h1>${escapeHtml(page.title)}: not built yet</h1>
 <p>Run <code>npm run build</code> at the repository root, then restart the server.</p>
 <p><a href="/">Back to the index</a></p>
@@ -69,6 +74,9 @@ export async function registerPages(app: FastifyInstance, ctx: ServerContext): P
   const html = indexHtml(pages)
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').send(html),
+  )
+  app.get('/index.css', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').send(INDEX_CSS),
   )
 
   for (const page of pages) {

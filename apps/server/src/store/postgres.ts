@@ -1,5 +1,6 @@
 import { type AuditEntry, chainAll, GENESIS } from '@consent-sync/consent-core'
-import pg, { type PoolClient, type QueryResultRow } from 'pg'
+import type { PoolClient } from 'pg'
+import { openPool, type PoolOptions } from './postgres-pool'
 import { AUDIT_COLUMNS, applyMigrations, checkSchemaName, type DocumentRow } from './postgres-schema'
 import {
   type AuditRow,
@@ -23,30 +24,15 @@ const STREAM_PAGE = 500
 /** Tries of one append when PostgreSQL aborts it for a deadlock or a serialization failure. */
 const APPEND_ATTEMPTS = 5
 
-/** SQLSTATEs after which the transaction was rolled back for sure and may simply be run again. */
-const RETRYABLE = new Set(['40001', '40P01'])
-
-function isRetryable(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code
-  return typeof code === 'string' && RETRYABLE.has(code)
-}
-
 /**
  * The store for many server instances sharing one PostgreSQL database (DESIGN.md §8). Every
  * table lives in `opts.schema` (default `public`), named with the schema in every statement.
+ * When PostgreSQL cannot be reached, drops the connection or stops answering, calls fail with a
+ * `StoreUnavailableError` within the connect or statement timeout (DESIGN.md §10).
  */
-export function createPostgresStore(opts: {
-  connectionString: string
-  schema?: string
-  max?: number
-}): Store {
+export function createPostgresStore(opts: PoolOptions & { schema?: string }): Store {
   const schema = checkSchemaName(opts.schema ?? 'public')
-  const pool = new pg.Pool({
-    connectionString: opts.connectionString,
-    ...(opts.max === undefined ? {} : { max: opts.max }),
-  })
-  // An idle connection dropped by the server must not crash the process; the next query reports it.
-  pool.on('error', () => {})
+  const { transaction, rows, end } = openPool(opts)
   let closed = false
 
   const t = (table: string) => `"${schema}".${table}`
@@ -55,36 +41,6 @@ export function createPostgresStore(opts: {
   const audit = t('audit')
   const customers = t('customers')
   const users = t('users')
-
-  /** Runs `work` in one transaction on one connection; again, from the start, after a deadlock or serialization failure. */
-  async function transaction<T>(
-    work: (client: PoolClient) => Promise<T>,
-    { begin = 'BEGIN', attempts = 1 }: { begin?: string; attempts?: number } = {},
-  ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const client = await pool.connect()
-      let broken = false
-      try {
-        await client.query(begin)
-        const value = await work(client)
-        await client.query('COMMIT')
-        return value
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true
-        })
-        if (attempt < attempts && isRetryable(err)) continue
-        throw err
-      } finally {
-        // A connection that cannot even roll back is discarded rather than handed to the next caller.
-        client.release(broken)
-      }
-    }
-  }
-
-  async function rows<R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return (await pool.query<R>(sql, params)).rows
-  }
 
   async function appendAll(client: PoolClient, requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     const ids = [...new Set(requests.map((r) => r.customerId))]
@@ -244,13 +200,13 @@ export function createPostgresStore(opts: {
     },
 
     async ping() {
-      await pool.query('SELECT 1')
+      await rows('SELECT 1')
     },
 
     async close() {
       if (closed) return
       closed = true
-      await pool.end()
+      await end()
     },
 
     async append(requests) {
@@ -343,7 +299,7 @@ export function createPostgresStore(opts: {
     },
 
     async upsertCustomer(c) {
-      await pool.query(
+      await rows(
         `INSERT INTO ${customers} (id, name, phone, phone_digits) VALUES ($1, $2, $3, $4)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone,
            phone_digits = excluded.phone_digits`,
@@ -368,7 +324,7 @@ export function createPostgresStore(opts: {
     },
 
     async upsertUser(u) {
-      await pool.query(
+      await rows(
         `INSERT INTO ${users} (username, id, role, name, customer_id, password_hash, demo)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (username) DO UPDATE SET id = excluded.id, role = excluded.role, name = excluded.name,

@@ -69,6 +69,26 @@ export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError'
 }
 
+/** Why a store could not serve a call: it cannot be reached, the connection broke, or it did not answer in time. */
+export type StoreUnavailableReason = 'connect' | 'lost' | 'timeout'
+
+/**
+ * Thrown by a store that cannot serve the call now: the database is unreachable, its connection
+ * dropped, or it did not answer in time. Transient: the same call may succeed later. Whether a
+ * write that failed this way was stored is unknown (a commit may have landed before the answer was
+ * lost), so it is never acknowledged; a client resending it is safe (Yjs updates are idempotent).
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError'
+  constructor(
+    readonly reason: StoreUnavailableReason,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
 export interface AuditPage {
   /** Newest first. */
   entries: AuditEntry[]

@@ -1,5 +1,5 @@
 import type { Metrics } from '../metrics/metrics'
-import type { AppendRequest, AppendResult, Store } from '../store/types'
+import { type AppendRequest, type AppendResult, type Store, StoreUnavailableError } from '../store/types'
 
 interface Waiting {
   request: AppendRequest
@@ -10,7 +10,8 @@ interface Waiting {
 /**
  * Groups appends that arrive while the previous commit is being made into one transaction
  * (DESIGN.md §6.3), so durability costs one fsync per batch rather than per update. A failed
- * batch is retried one request at a time, so one bad request fails alone.
+ * batch is retried one request at a time, so one bad request fails alone; when the store is
+ * unavailable the whole batch fails at once instead (each retry would wait for its own timeout).
  */
 export class GroupCommitter {
   private queue: Waiting[] = []
@@ -55,8 +56,8 @@ export class GroupCommitter {
       this.metrics.commitBatchSize.observe(batch.length)
       for (const [i, w] of batch.entries()) w.resolve(results[i]!)
     } catch (err) {
-      if (batch.length === 1) {
-        batch[0]!.reject(err)
+      if (batch.length === 1 || err instanceof StoreUnavailableError) {
+        for (const w of batch) w.reject(err)
         return
       }
       for (const w of batch) await this.commit([w])

@@ -1,0 +1,157 @@
+import pg, { type PoolClient, type QueryResultRow } from 'pg'
+import { StoreUnavailableError } from './types'
+
+/** SQLSTATEs after which the transaction was rolled back for sure and may simply be run again. */
+const RETRYABLE = new Set(['40001', '40P01'])
+
+/** SQLSTATEs after which the server closes the session: connection exceptions, shutdown, not accepting yet. */
+const CONNECTION_GONE = /^(08...|57P0[1-3])$/
+
+/** The part of pino's logger the pool reports to. */
+export interface PoolLog {
+  warn(obj: object, msg: string): void
+}
+
+export interface PoolOptions {
+  connectionString: string
+  max?: number
+  log?: PoolLog
+}
+
+/** One checked-out connection; `broken` once it must not be handed to the next caller. */
+interface Session {
+  readonly client: PoolClient
+  broken: Error | undefined
+}
+
+function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
+function messageOf(err: unknown): string {
+  // Node reports a refused connection to a name with several addresses as an AggregateError with no message.
+  if (err instanceof AggregateError && err.errors.length > 0) return err.errors.map(messageOf).join('; ')
+  return err instanceof Error ? err.message : String(err)
+}
+
+/**
+ * Where a connection string points, for messages: `host:port` (or the socket directory), never
+ * the user or the password.
+ */
+export function addressOf(connectionString: string): string {
+  try {
+    const url = new URL(connectionString)
+    const host = url.searchParams.get('host') || url.hostname || 'localhost'
+    const port = url.searchParams.get('port') || url.port || '5432'
+    return host.startsWith('/') ? `${host} (socket, port ${port})` : `${host}:${port}`
+  } catch {
+    return 'the configured address'
+  }
+}
+
+/**
+ * A pg pool that survives its database going away: every client has an 'error' listener for as
+ * long as it lives, a connection that broke is discarded rather than reused, and what failed
+ * because the database could not be reached is a `StoreUnavailableError`.
+ */
+export function openPool(opts: PoolOptions) {
+  const address = addressOf(opts.connectionString)
+  const pool = new pg.Pool({
+    connectionString: opts.connectionString,
+    ...(opts.max === undefined ? {} : { max: opts.max }),
+  })
+  // pg emits 'error' on a client whose connection drops, and the pool listens only while the
+  // client is idle: unheard, that event ends the process. Whoever holds the client learns of the
+  // failure from its own listener (withConnection) or from the query that fails.
+  pool.on('connect', (client) => client.on('error', () => {}))
+  pool.on('error', (err) =>
+    opts.log?.warn(
+      { err, address },
+      'an idle PostgreSQL connection was lost; a new one is opened when needed',
+    ),
+  )
+
+  const connectFailure = (err: unknown) =>
+    new StoreUnavailableError('connect', `cannot connect to PostgreSQL at ${address}: ${messageOf(err)}`, {
+      cause: err,
+    })
+
+  /** The error to throw for `err`: unavailability as a StoreUnavailableError, anything else unchanged. */
+  const classify = (err: unknown, session: Session): unknown => {
+    if (err instanceof StoreUnavailableError) return err
+    if (session.broken) {
+      return new StoreUnavailableError(
+        'lost',
+        `lost the connection to PostgreSQL at ${address}: ${messageOf(session.broken)}`,
+        { cause: err },
+      )
+    }
+    return err
+  }
+
+  /** Runs `work` on one pooled connection, which is discarded afterwards if it broke. */
+  async function withConnection<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    let client: PoolClient
+    try {
+      client = await pool.connect()
+    } catch (err) {
+      throw connectFailure(err)
+    }
+    const session: Session = { client, broken: undefined }
+    const onError = (err: Error) => {
+      session.broken ??= err
+    }
+    client.on('error', onError)
+    try {
+      return await work(session)
+    } catch (err) {
+      if (!session.broken && CONNECTION_GONE.test(sqlState(err) ?? '')) {
+        session.broken = err as Error
+      }
+      throw classify(err, session)
+    } finally {
+      client.off('error', onError)
+      // With an error, the pool closes the connection instead of handing it to the next caller.
+      client.release(session.broken ?? false)
+    }
+  }
+
+  /** Runs `work` in one transaction; again, from the start, after a deadlock or serialization failure. */
+  async function transaction<T>(
+    work: (client: PoolClient) => Promise<T>,
+    { begin = 'BEGIN', attempts = 1 }: { begin?: string; attempts?: number } = {},
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await withConnection(async (session) => {
+          const { client } = session
+          try {
+            await client.query(begin)
+            const value = await work(client)
+            await client.query('COMMIT')
+            return value
+          } catch (err) {
+            // A connection that broke or cannot even roll back is discarded, and the server ends
+            // its session, which rolls back.
+            if (!session.broken) {
+              await client.query('ROLLBACK').catch((rollbackErr: Error) => {
+                session.broken ??= rollbackErr
+              })
+            }
+            throw err
+          }
+        })
+      } catch (err) {
+        if (attempt < attempts && RETRYABLE.has(sqlState(err) ?? '')) continue
+        throw err
+      }
+    }
+  }
+
+  async function rows<R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return withConnection(async ({ client }) => (await client.query<R>(sql, params)).rows)
+  }
+
+  return { transaction, rows, end: () => pool.end() }
+}

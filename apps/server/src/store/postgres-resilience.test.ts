@@ -1,0 +1,229 @@
+/**
+ * DESIGN.md §10, "the store's connection drops or stops answering": a real `consent-sync serve`
+ * child process on PostgreSQL through a TCP proxy that the test cuts, refuses and stalls. The
+ * writes in flight get 1011 without an ack, the process stays up, it reconnects by itself, and
+ * every acknowledged decision is in PostgreSQL.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { DEFAULT_CATALOG, decide, verifyChain } from '@consent-sync/consent-core'
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { CloseCode } from '../sync/close-codes'
+import { type ChildServer, runCli, startChildServer } from '../testing/child-server'
+import { rawClient, sendDoc } from '../testing/clients'
+import { dropSchema, freshSchema, POSTGRES_URL, scaleOutServices } from '../testing/services'
+import { startTcpProxy, type TcpProxy, type UpstreamVerdict } from '../testing/tcp-proxy'
+import { until } from '../testing/until'
+import { createPostgresStore } from './postgres'
+
+const services = await scaleOutServices()
+if (!services.ok) console.warn(`skipping the PostgreSQL resilience tests: ${services.why}`)
+
+const cleanups: (() => Promise<unknown> | unknown)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+const CUSTOMERS = ['C-0001', 'C-0002', 'C-0003', 'C-0004', 'C-0005']
+const PURPOSES = DEFAULT_CATALOG.purposes.map((p) => p.id)
+
+/** `url` with its host and port replaced: the same database, reached through the proxy. */
+function through(url: string, port: number): string {
+  const u = new URL(url)
+  u.hostname = '127.0.0.1'
+  u.port = String(port)
+  return u.toString()
+}
+
+/** A child server on a fresh schema, talking to PostgreSQL only through a proxy the test controls. */
+async function setup(env: Record<string, string> = {}) {
+  const schema = freshSchema('cs_resilience')
+  const target = new URL(POSTGRES_URL)
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
+  const dir = await mkdtemp(path.join(tmpdir(), 'consent-sync-resilience-'))
+  const serverEnv = {
+    STORE: 'postgres',
+    DATABASE_URL: through(POSTGRES_URL, proxy.port),
+    DATABASE_SCHEMA: schema,
+    ...env,
+  }
+  cleanups.push(async () => {
+    await dropSchema(schema)
+    await rm(dir, { recursive: true, force: true })
+  })
+  cleanups.push(() => proxy.close())
+  const server = await startChildServer(path.join(dir, 'unused.db'), serverEnv)
+  cleanups.push(() => server.stop('SIGKILL'))
+  const tokens = new Map<string, string>()
+  for (const id of CUSTOMERS) tokens.set(id, await server.login(id))
+  return { schema, proxy, server, tokens, env: serverEnv }
+}
+
+type Outcome = { decisionId: string; customerId: string } & (
+  | { acked: true }
+  | { acked: false; code: number; reason: string }
+)
+
+/** One decision by a customer in a fresh document, as a client that was offline would hold it. */
+function decision(customerId: string, n: number) {
+  const doc = new Y.Doc()
+  const { id } = decide(doc, {
+    purposeId: PURPOSES[n % PURPOSES.length] ?? 'marketing-sms',
+    state: n % 2 === 0 ? 'granted' : 'withdrawn',
+    actor: { id: customerId, role: 'customer' },
+    channel: 'app',
+    noticeVersion: '1.0',
+  })
+  return { doc, id }
+}
+
+/** A raw sync connection of a customer; `send` resolves once the server acknowledged the decision or closed without doing so. */
+async function connect(server: ChildServer, customerId: string, token: string) {
+  const client = await rawClient(`${server.syncUrl}/${customerId}?token=${encodeURIComponent(token)}`)
+  return {
+    client,
+    async send(n: number): Promise<Outcome> {
+      const { doc, id: decisionId } = decision(customerId, n)
+      sendDoc(client, doc)
+      const covered = () =>
+        client.durable().some((sv) => (sv.get(doc.clientID) ?? 0) >= Y.getState(doc.store, doc.clientID))
+      try {
+        return await until(
+          (): Outcome | null => {
+            if (covered()) return { decisionId, customerId, acked: true }
+            const closed = client.closed
+            return closed ? { decisionId, customerId, acked: false, ...closed } : null
+          },
+          30_000,
+          `decision ${n} of ${customerId} acknowledged or refused`,
+        )
+      } finally {
+        client.close()
+        doc.destroy()
+      }
+    },
+  }
+}
+
+/** One decision on a fresh connection, sent as soon as it opens (before the server let it in). */
+async function write(server: ChildServer, customerId: string, token: string, n: number): Promise<Outcome> {
+  return (await connect(server, customerId, token)).send(n)
+}
+
+const status = async (url: string) => (await fetch(url)).status
+
+/** Whether the process still answers `/healthz`; when it does not, waits for its exit to be seen. */
+async function alive(server: ChildServer): Promise<boolean> {
+  try {
+    return (await status(`${server.httpUrl}/healthz`)) === 200
+  } catch {
+    await until(() => server.exit, 5000, 'the exit of a server that stopped answering')
+    return false
+  }
+}
+
+/** Every acknowledged decision is in PostgreSQL, each customer's log gapless and its chain valid. */
+async function expectAllAcknowledgedStored(schema: string, outcomes: readonly Outcome[]) {
+  const store = createPostgresStore({ connectionString: POSTGRES_URL, schema })
+  try {
+    for (const customerId of CUSTOMERS) {
+      const chain = await store.auditChain(customerId)
+      const stored = new Set(chain.map((e) => e.decisionId))
+      const mine = outcomes.filter((o) => o.customerId === customerId)
+      const acked = mine.filter((o) => o.acked).map((o) => o.decisionId)
+      expect(acked.filter((id) => !stored.has(id))).toEqual([])
+      // Nothing stored that was not sent, and nothing stored twice.
+      expect([...stored].filter((id) => !mine.some((o) => o.decisionId === id))).toEqual([])
+      expect(stored.size).toBe(chain.length)
+      expect(verifyChain(chain).ok).toBe(true)
+      const seqs = (await store.updatesSince(customerId, 0)).map((u) => u.seq)
+      expect(seqs).toEqual(seqs.map((_, i) => i + 1))
+    }
+  } finally {
+    await store.close()
+  }
+}
+
+/** Where in the traffic to PostgreSQL a round cuts the link. */
+const CUT_POINTS = ['before-insert', 'after-insert', 'after-commit', 'at-connection-open'] as const
+type CutPoint = (typeof CUT_POINTS)[number]
+
+/** Cuts the link once, at `point` (with RST when `reset`); `then` runs just before the cut. */
+function cutAt(proxy: TcpProxy, schema: string, point: CutPoint, reset: boolean, then: () => void) {
+  const insert = `INSERT INTO "${schema}".updates`
+  const customers = `FROM "${schema}".customers`
+  let sawInsert = false
+  proxy.inspect((chunk): UpstreamVerdict => {
+    const text = chunk.toString('latin1')
+    let when: 'before' | 'after' | null = null
+    if (point === 'before-insert' && text.includes(insert)) when = 'before'
+    if (point === 'after-insert' && text.includes(insert)) when = 'after'
+    // The commit reaches PostgreSQL but its answer never comes back: stored, yet not acknowledged.
+    if (point === 'after-commit' && sawInsert && text.includes('COMMIT')) when = 'after'
+    if (point === 'at-connection-open' && text.includes(customers)) when = 'before'
+    sawInsert ||= text.includes(insert)
+    if (when === null) return 'forward'
+    proxy.inspect(null)
+    then()
+    return `${reset ? 'reset' : 'cut'}-${when}`
+  })
+}
+
+describe.skipIf(!services.ok)('DESIGN §10: the PostgreSQL link drops or stops answering', () => {
+  it('keeps serving through 20 cuts of the link with writes in flight, and reconnects by itself', async () => {
+    const ROUNDS = 20
+    const { schema, proxy, server, tokens, env } = await setup()
+    const outcomes: Outcome[] = []
+    let n = 0
+    const burst = () =>
+      Promise.all(CUSTOMERS.flatMap((id) => [0, 1].map(() => write(server, id, tokens.get(id)!, n++))))
+
+    for (let round = 0; round < ROUNDS; round++) {
+      await until(
+        async () => (await status(`${server.httpUrl}/readyz`)) === 200,
+        15_000,
+        `ready again before round ${round}`,
+      )
+      const point = CUT_POINTS[round % CUT_POINTS.length]!
+      // Every third round PostgreSQL stays unreachable for a while after the cut, and rounds 4–7
+      // and 12–15 cut with RST: every cut point meets both.
+      const refuse = round % 3 === 1
+      const reset = Math.floor(round / 4) % 2 === 1
+      const cutsBefore = proxy.cuts
+      const refusedBefore = proxy.refused
+      cutAt(proxy, schema, point, reset, () => proxy.refuse(refuse))
+      const results = await burst()
+      expect(proxy.cuts, `round ${round} (${point}) cut the link`).toBeGreaterThan(cutsBefore)
+      outcomes.push(...results)
+
+      expect(await alive(server), `still up after round ${round} (${point}):\n${server.output}`).toBe(true)
+      const refused = results.filter((o) => !o.acked)
+      // The writes the cut caught were refused with 1011 and nothing else; later ones may have made it.
+      expect(refused.length, `round ${round} (${point}): a write was in flight`).toBeGreaterThan(0)
+      for (const o of refused) expect(o).toMatchObject({ code: CloseCode.StorageError })
+
+      if (refuse) {
+        // Unreachable: the process answers, says the store is not ready, and tried to reconnect.
+        expect(await status(`${server.httpUrl}/healthz`)).toBe(200)
+        expect(await status(`${server.httpUrl}/readyz`)).toBe(503)
+        expect(proxy.refused).toBeGreaterThan(refusedBefore)
+        proxy.refuse(false)
+      }
+    }
+
+    await until(async () => (await status(`${server.httpUrl}/readyz`)) === 200, 15_000, 'ready at the end')
+    const after = await burst()
+    outcomes.push(...after)
+    expect(after.filter((o) => !o.acked)).toEqual([])
+    expect(await alive(server), server.output).toBe(true)
+    expect(server.output).not.toMatch(/unhandled|uncaught/i)
+    expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null })
+
+    await expectAllAcknowledgedStored(schema, outcomes)
+    // Every stored audit entry still re-derives from the stored updates.
+    const verify = await runCli(['verify'], '', { ...env, DATABASE_URL: POSTGRES_URL })
+    expect(verify, verify.stderr).toMatchObject({ code: 0 })
+  }, 180_000)
+})

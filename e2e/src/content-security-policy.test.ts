@@ -1,0 +1,130 @@
+/**
+ * The pages and the API reference work under the server's Content-Security-Policy: nothing they
+ * load, run or connect to is refused, in real Chromium against a real server.
+ */
+import { startTestServer, type TestServer } from '@consent-sync/server/testing'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  assertDashboardsBuilt,
+  byTestId,
+  CHROMIUM_PATH,
+  CSR_VIEWPORT,
+  chromiumAvailable,
+  launchChromium,
+  loginAgent,
+  loginCustomer,
+  openCustomer,
+  openUserPage,
+} from './browser'
+
+const hasChromium = chromiumAvailable()
+if (!hasChromium && process.env.CI === 'true') {
+  throw new Error(
+    `${CHROMIUM_PATH} is missing: the end-to-end tests must run in CI (apt-get install chromium)`,
+  )
+}
+if (!hasChromium) {
+  console.warn(`e2e: skipping the CSP tests, ${CHROMIUM_PATH} is missing (apt-get install chromium)`)
+}
+
+declare global {
+  interface Window {
+    reportViolation?: (v: string) => void
+  }
+}
+
+/** A page that records every CSP violation: `securitypolicyviolation` events and console reports. */
+async function watchedPage(
+  browser: Browser,
+): Promise<{ context: BrowserContext; page: Page; violations: string[] }> {
+  const { context, page } = await openUserPage(browser, CSR_VIEWPORT)
+  const violations: string[] = []
+  await context.exposeFunction('reportViolation', (v: string) => violations.push(v))
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.reportViolation?.(
+        `${e.violatedDirective} refused ${e.blockedURI || '(inline)'} in ${e.sourceFile}`,
+      )
+    })
+  })
+  page.on('console', (message) => {
+    if (/Content Security Policy|Content-Security-Policy/i.test(message.text())) {
+      violations.push(`console: ${message.text()}`)
+    }
+  })
+  page.on('pageerror', (err) => violations.push(`page error: ${err.message}`))
+  return { context, page, violations }
+}
+
+describe.skipIf(!hasChromium)('the pages under the Content-Security-Policy, in Chromium', () => {
+  let server: TestServer
+  let browser: Browser
+  const contexts: BrowserContext[] = []
+  let base: string
+
+  beforeAll(async () => {
+    assertDashboardsBuilt()
+    server = await startTestServer()
+    browser = await launchChromium()
+    base = server.httpUrl
+  })
+  afterAll(async () => {
+    await Promise.allSettled(contexts.map((c) => c.close()))
+    await browser?.close()
+    await server?.cleanup()
+  })
+
+  const open = async () => {
+    const watched = await watchedPage(browser)
+    contexts.push(watched.context)
+    return watched
+  }
+
+  it('serves /customer/ with a CSP, and the customer signs in, syncs, and gets the fonts and the offline shell', async () => {
+    const { page, violations } = await open()
+    const answer = await page.goto(`${base}/customer/`)
+    expect(answer?.headers()['content-security-policy']).toMatch(/script-src 'self'/)
+    await loginCustomer(page, base, 'C-0001')
+    // The WebSocket to the same origin was allowed: the status is "saved" only after the server's ack.
+    expect(await byTestId(page, 'sync-status').getAttribute('data-status')).toBe('saved')
+    // Self-hosted web fonts load (lazily, so ask for the script that needs them).
+    const loaded = await page.evaluate(async () => {
+      const faces = await document.fonts.load('16px "Noto Sans Sinhala"', 'අ')
+      return faces.length
+    })
+    expect(loaded).toBeGreaterThan(0)
+    // The service worker was allowed to register.
+    expect(await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active !== null))).toBe(true)
+    expect(violations).toEqual([])
+  })
+
+  it('serves /csr/: an agent signs in, opens a customer, and the record syncs', async () => {
+    const { page, violations } = await open()
+    await loginAgent(page, base, 'csr1')
+    await openCustomer(page, 'C-0001')
+    expect(violations).toEqual([])
+  })
+
+  it('serves /demo/, which runs with no server', async () => {
+    const { page, violations } = await open()
+    await page.goto(`${base}/demo/`)
+    await page.locator('[data-testid="demo-page"][data-ready="true"]').waitFor()
+    expect(violations).toEqual([])
+  })
+
+  it('serves /docs, where Swagger UI renders the API reference', async () => {
+    const { page, violations } = await open()
+    const answer = await page.goto(`${base}/docs`)
+    expect(answer?.headers()['content-security-policy']).toMatch(/frame-ancestors 'none'/)
+    await page.locator('.opblock-summary-path', { hasText: '/api/audit/export' }).first().waitFor()
+    expect(violations).toEqual([])
+  })
+
+  it('serves the index page /', async () => {
+    const { page, violations } = await open()
+    await page.goto(`${base}/`)
+    expect(await page.evaluate(() => getComputedStyle(document.body).maxWidth)).toBe('640px')
+    expect(violations).toEqual([])
+  })
+})
