@@ -129,6 +129,8 @@ export async function createServer(
     await store.migrate()
     await checkProduction(config, store)
     if (config.demo) await seedDemo(store)
+    // Serve once the other instances can be heard; without Redis, start anyway and catch up later.
+    await fanout.ready(3000)
     rooms = (opts.rooms ?? createRooms)({ store, fanout, catalog, config, events, metrics, log: app.log })
   } catch (err) {
     await fanout.close()

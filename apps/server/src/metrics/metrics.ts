@@ -8,6 +8,7 @@ export interface Metrics {
   updatesAccepted: Counter
   updatesRejected: Counter<'reason'>
   connectionsClosed: Counter<'code'>
+  presenceDropped: Counter<'reason'>
   commitSeconds: Histogram
   commitBatchSize: Histogram
   broadcastSeconds: Histogram
@@ -43,6 +44,12 @@ export function createMetrics(): Metrics {
       name: 'consent_sync_connections_closed_total',
       help: 'Sync connections closed by the server, by close code',
       labelNames: ['code'],
+      registers: [registry],
+    }),
+    presenceDropped: new Counter({
+      name: 'consent_sync_presence_dropped_total',
+      help: 'Presence entries not taken: relayed back, repeated, for client ids the connection does not own, or over the cap',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     commitSeconds: new Histogram({

@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws'
 import type { Metrics } from '../metrics/metrics'
 import { type CloseCodeValue, closeReason } from './close-codes'
 import type { Peer } from './peer'
+import { newPeerPresence } from './presence'
 
 /**
  * How long a closing connection waits for the peer's close frame before the socket is dropped.
@@ -15,7 +16,7 @@ export const CLOSE_HANDSHAKE_MS = 2000
 /** A WebSocket as a room sees it: send, close with a code of close-codes.ts, and nothing more. */
 export class SocketPeer implements Peer {
   readonly id = randomUUID()
-  readonly awarenessClients = new Set<number>()
+  readonly presence = newPeerPresence()
   private isClosed = false
 
   constructor(

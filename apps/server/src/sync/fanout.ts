@@ -15,6 +15,11 @@ export interface RemoteAwareness {
   update: Uint8Array
 }
 
+/** Another instance opened the customer's document and asks who is present here. */
+export interface PresenceQuery {
+  customerId: string
+}
+
 /**
  * Fans accepted updates and presence out to the other instances serving the same documents
  * (DESIGN.md §8). Delivery may drop messages: receivers detect gaps by seq and repair from the store.
@@ -23,8 +28,13 @@ export interface FanOut {
   readonly instanceId: string
   publishUpdate(customerId: string, seq: number, update: Uint8Array): void
   publishAwareness(customerId: string, update: Uint8Array): void
+  /** Asks the other instances to publish the presence of their connections to this document. */
+  publishPresenceQuery(customerId: string): void
   onUpdate(listener: (message: RemoteUpdate) => void): void
   onAwareness(listener: (message: RemoteAwareness) => void): void
+  onPresenceQuery(listener: (message: PresenceQuery) => void): void
+  /** Resolves once messages from the other instances are being received (or after `timeoutMs`). */
+  ready(timeoutMs: number): Promise<void>
   /** Called when delivery (re)starts after an interruption: what was published meanwhile is lost. */
   onResume(listener: () => void): void
   /** Throws when the fan-out cannot deliver right now (readiness). */
@@ -38,8 +48,11 @@ export function localFanOut(): FanOut {
     instanceId: 'local',
     publishUpdate() {},
     publishAwareness() {},
+    publishPresenceQuery() {},
     onUpdate() {},
     onAwareness() {},
+    onPresenceQuery() {},
+    async ready() {},
     onResume() {},
     async ping() {},
     async close() {},
@@ -48,6 +61,7 @@ export function localFanOut(): FanOut {
 
 const KIND_UPDATE = 0
 const KIND_AWARENESS = 1
+const KIND_PRESENCE_QUERY = 2
 
 function encodeMessage(
   kind: number,
@@ -85,8 +99,13 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
   const sub = new Redis(options.url, { lazyConnect: false })
   const updateListeners: ((m: RemoteUpdate) => void)[] = []
   const awarenessListeners: ((m: RemoteAwareness) => void)[] = []
+  const queryListeners: ((m: PresenceQuery) => void)[] = []
   const resumeListeners: (() => void)[] = []
   let subscribedOnce = false
+  let subscribed: () => void = () => {}
+  const whenSubscribed = new Promise<void>((resolve) => {
+    subscribed = resolve
+  })
   const warn = (err: unknown, msg: string) => options.log?.warn({ err }, msg)
   pub.on('error', (err) => warn(err, 'redis publisher'))
   sub.on('error', (err) => warn(err, 'redis subscriber'))
@@ -97,6 +116,7 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
   sub.subscribe(channel).then(
     () => {
       subscribedOnce = true
+      subscribed()
     },
     (err) => warn(err, 'redis subscribe failed'),
   )
@@ -111,6 +131,7 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
       const payload = decoding.readVarUint8Array(d)
       if (kind === KIND_UPDATE) for (const l of updateListeners) l({ customerId, seq, update: payload })
       else if (kind === KIND_AWARENESS) for (const l of awarenessListeners) l({ customerId, update: payload })
+      else if (kind === KIND_PRESENCE_QUERY) for (const l of queryListeners) l({ customerId })
     } catch (err) {
       warn(err, 'undecodable fan-out message ignored')
     }
@@ -126,8 +147,24 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
     publishAwareness(customerId, update) {
       publish(encodeMessage(KIND_AWARENESS, instanceId, customerId, 0, update))
     },
+    publishPresenceQuery(customerId) {
+      publish(encodeMessage(KIND_PRESENCE_QUERY, instanceId, customerId, 0, new Uint8Array()))
+    },
     onUpdate(l) {
       updateListeners.push(l)
+    },
+    onPresenceQuery(l) {
+      queryListeners.push(l)
+    },
+    async ready(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        whenSubscribed,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs)
+        }),
+      ])
+      clearTimeout(timer)
     },
     onAwareness(l) {
       awarenessListeners.push(l)

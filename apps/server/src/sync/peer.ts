@@ -1,5 +1,6 @@
 import type { ConnectionUser } from '@consent-sync/consent-core'
 import type { CloseCodeValue } from './close-codes'
+import type { PeerPresence } from './presence'
 
 /** What a room needs of a connection (sync/connection.ts). */
 export interface Peer {
@@ -7,8 +8,8 @@ export interface Peer {
   readonly user: ConnectionUser & { name: string }
   /** Whether the client asked for durable acks (default yes; `?ack=0` turns them off). */
   readonly wantsAck: boolean
-  /** Awareness client ids this connection announced. */
-  readonly awarenessClients: Set<number>
+  /** The client ids it speaks for and what it heard of others' (sync/presence.ts). */
+  readonly presence: PeerPresence
   readonly closed: boolean
   send(message: Uint8Array): void
   close(code: CloseCodeValue, reason: string): void

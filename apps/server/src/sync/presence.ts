@@ -1,5 +1,9 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import type * as Y from 'yjs'
+import type { Peer } from './peer'
+import { encodeAwareness } from './protocol'
 
 export interface PresenceIdentity {
   id: string
@@ -7,43 +11,293 @@ export interface PresenceIdentity {
   name: string
 }
 
-/**
- * Rewrites an incoming awareness update so each state's `user` is the signed-in user from the
- * token (presence is shown to others as "who has this record open", so it must not be forgeable),
- * drops entries for client ids another connection owns, and sets each clock as `clockFor` says.
- * Returns the client ids kept, or
- * null when the bytes are not an awareness update.
- */
-export function stampAwareness(
-  update: Uint8Array,
-  identity: PresenceIdentity,
-  ownedElsewhere: (clientId: number) => boolean,
-  clockFor: (clientId: number, clock: number) => number = (_id, clock) => clock,
-): { update: Uint8Array; clients: number[] } | null {
+/** What the room keeps of one connection's presence (DESIGN.md §5). */
+export interface PeerPresence {
+  /** Client ids this connection speaks for, with the last clock it sent for each. */
+  readonly owned: Map<number, number>
+  /** Client ids the server told this connection about, with the highest clock it sent. */
+  readonly heard: Map<number, number>
+}
+
+export function newPeerPresence(): PeerPresence {
+  return { owned: new Map(), heard: new Map() }
+}
+
+export interface PresenceLimits {
+  /** Client ids one connection may speak for (a page has one; a few tabs' worth is generous). */
+  maxClientsPerConnection: number
+  /** Bytes of one presence state's JSON. */
+  maxStateBytes: number
+}
+
+export const DEFAULT_PRESENCE_LIMITS: PresenceLimits = { maxClientsPerConnection: 4, maxStateBytes: 4096 }
+
+/** Why an incoming presence entry was not taken (counted in /metrics). */
+export type PresenceDrop =
+  | 'relayed'
+  | 'repeated'
+  | 'removal-by-other'
+  | 'owned-elsewhere'
+  | 'too-many-clients'
+
+export type PresenceVerdict =
+  | { ok: true; dropped: PresenceDrop[] }
+  | { ok: false; problem: 'malformed' | 'too-large'; detail: string }
+
+interface Entry {
+  clientId: number
+  clock: number
+  json: string
+}
+
+function decodeEntries(update: Uint8Array): Entry[] | null {
   try {
     const decoder = decoding.createDecoder(update)
-    const encoder = encoding.createEncoder()
     const count = decoding.readVarUint(decoder)
-    const kept: { clientId: number; clock: number; state: string }[] = []
+    const entries: Entry[] = []
     for (let i = 0; i < count; i++) {
       const clientId = decoding.readVarUint(decoder)
       const clock = decoding.readVarUint(decoder)
-      const json = decoding.readVarString(decoder)
-      if (ownedElsewhere(clientId)) continue
-      const state: unknown = JSON.parse(json)
-      if (state !== null && (typeof state !== 'object' || Array.isArray(state))) return null
-      const stamped = state === null ? null : { ...(state as Record<string, unknown>), user: identity }
-      kept.push({ clientId, clock: clockFor(clientId, clock), state: JSON.stringify(stamped) })
+      entries.push({ clientId, clock, json: decoding.readVarString(decoder) })
     }
-    if (decoding.hasContent(decoder)) return null
-    encoding.writeVarUint(encoder, kept.length)
-    for (const k of kept) {
-      encoding.writeVarUint(encoder, k.clientId)
-      encoding.writeVarUint(encoder, k.clock)
-      encoding.writeVarString(encoder, k.state)
-    }
-    return { update: encoding.toUint8Array(encoder), clients: kept.map((k) => k.clientId) }
+    return decoding.hasContent(decoder) ? null : entries
   } catch {
     return null
   }
+}
+
+function encodeEntries(entries: readonly Entry[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, entries.length)
+  for (const e of entries) {
+    encoding.writeVarUint(encoder, e.clientId)
+    encoding.writeVarUint(encoder, e.clock)
+    encoding.writeVarString(encoder, e.json)
+  }
+  return encoding.toUint8Array(encoder)
+}
+
+/** The state with `user` set to the signed-in identity: presence cannot be forged. Null when not an object. */
+function stamp(json: string, identity: PresenceIdentity): string | null | undefined {
+  let state: unknown
+  try {
+    state = JSON.parse(json)
+  } catch {
+    return undefined
+  }
+  if (state === null) return null
+  if (typeof state !== 'object' || Array.isArray(state)) return undefined
+  return JSON.stringify({ ...(state as Record<string, unknown>), user: identity })
+}
+
+function userIdOf(state: unknown): string | undefined {
+  return (state as { user?: { id?: unknown } } | null)?.user?.id as string | undefined
+}
+
+/**
+ * One room's presence (y-protocols awareness), with the server as the only source of what each
+ * connection hears (DESIGN.md §5):
+ * - a connection speaks only for client ids it announced itself; a stock provider relays every
+ *   state it receives, and a relay (a clock the server already sent it) is dropped, never re-published;
+ * - each state is stamped with the identity from the token;
+ * - the server's clock for an id only grows, so a client that comes back is seen again by
+ *   everyone, while its own connection hears its states echoed with its own clock (hearing a
+ *   higher one, a stock provider would adopt it and send it back, round and round);
+ * - a connection never hears its own ids from others, and what it hears is recorded so its relay
+ *   can be recognised.
+ */
+export class RoomPresence {
+  readonly awareness: awarenessProtocol.Awareness
+  /** The echo for the connection whose update is being applied. */
+  private echo: { peer: Peer; message: Uint8Array } | null = null
+
+  constructor(
+    doc: Y.Doc,
+    private readonly peers: ReadonlySet<Peer>,
+    private readonly publish: (update: Uint8Array) => void,
+    private readonly limits: PresenceLimits = DEFAULT_PRESENCE_LIMITS,
+  ) {
+    this.awareness = new awarenessProtocol.Awareness(doc)
+    this.awareness.setLocalState(null)
+    this.awareness.on('update', (change: AwarenessChange, origin: unknown) => this.broadcast(change, origin))
+  }
+
+  /**
+   * Tells a new connection who is here. A client that comes back with the same id still holds
+   * the clocks it recorded when it dropped everyone (one past what it heard), and would ignore
+   * states that did not move since: the server's clocks step past any such record first.
+   */
+  join(peer: Peer): void {
+    const ids = [...this.awareness.getStates().keys()]
+    for (const id of ids) {
+      const meta = this.awareness.meta.get(id)
+      if (meta) this.awareness.meta.set(id, { clock: meta.clock + 2, lastUpdated: meta.lastUpdated })
+    }
+    this.sendStates(peer, ids)
+  }
+
+  /** The connection's ids leave with it, for everyone, on every instance. */
+  leave(peer: Peer): void {
+    const mine = [...peer.presence.owned.keys()].filter((id) => this.awareness.getStates().has(id))
+    if (mine.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, mine, peer)
+  }
+
+  /** Answers a query-awareness message: every state but the connection's own. */
+  answerQuery(peer: Peer): void {
+    this.sendStates(
+      peer,
+      [...this.awareness.getStates().keys()].filter((id) => !peer.presence.owned.has(id)),
+    )
+  }
+
+  /** Publishes the states this instance's connections speak for (another instance asked). */
+  publishLocal(): void {
+    const ids = [...this.awareness.getStates().keys()].filter((id) => this.ownedHere(id))
+    if (ids.length > 0) this.publish(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids))
+  }
+
+  /** An awareness update from one of this instance's connections. */
+  receive(peer: Peer, update: Uint8Array): PresenceVerdict {
+    const entries = decodeEntries(update)
+    if (entries === null) return { ok: false, problem: 'malformed', detail: 'bad awareness update' }
+    const dropped: PresenceDrop[] = []
+    const accepted: Entry[] = []
+    const echoed: Entry[] = []
+    const identity = { id: peer.user.id, role: peer.user.role, name: peer.user.name }
+    for (const entry of entries) {
+      const bytes = Buffer.byteLength(entry.json)
+      if (bytes > this.limits.maxStateBytes) {
+        return {
+          ok: false,
+          problem: 'too-large',
+          detail: `presence state of ${bytes} bytes exceeds ${this.limits.maxStateBytes}`,
+        }
+      }
+      const json = stamp(entry.json, identity)
+      if (json === undefined) return { ok: false, problem: 'malformed', detail: 'bad awareness state' }
+      const drop = this.judge(peer, entry, json === null)
+      if (drop) {
+        dropped.push(drop)
+        continue
+      }
+      peer.presence.owned.set(entry.clientId, entry.clock)
+      const stamped = json ?? 'null'
+      accepted.push({ clientId: entry.clientId, clock: this.nextClock(entry), json: stamped })
+      echoed.push({ clientId: entry.clientId, clock: entry.clock, json: stamped })
+    }
+    if (accepted.length > 0) {
+      this.echo = { peer, message: encodeAwareness(encodeEntries(echoed)) }
+      try {
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeEntries(accepted), peer)
+      } finally {
+        this.echo = null
+      }
+    }
+    return { ok: true, dropped }
+  }
+
+  /**
+   * Presence another instance accepted (fan-out): only its owners' changes are published, so each
+   * entry is news, set on this instance's clocks; never published again. Ids a connection of this
+   * instance speaks for stay theirs.
+   */
+  receiveRemote(update: Uint8Array): boolean {
+    const entries = decodeEntries(update)
+    if (entries === null) return false
+    const accepted = entries
+      .filter((e) => !this.ownedHere(e.clientId))
+      .map((e) => ({ ...e, clock: this.nextClock(e) }))
+    if (accepted.length > 0) {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeEntries(accepted), REMOTE)
+    }
+    return true
+  }
+
+  /** The server's clock for a change: the sender's, or one past the server's when that is not ahead. */
+  private nextClock(entry: Entry): number {
+    const known = this.awareness.meta.get(entry.clientId)?.clock
+    return known !== undefined && entry.clock <= known ? known + 1 : entry.clock
+  }
+
+  destroy(): void {
+    this.awareness.destroy()
+  }
+
+  /** Why an entry from `peer` is not taken, or null when the connection may speak for it. */
+  private judge(peer: Peer, entry: Entry, removal: boolean): PresenceDrop | null {
+    const { clientId, clock } = entry
+    const last = peer.presence.owned.get(clientId)
+    if (last !== undefined) return clock <= last ? 'repeated' : null
+    // Only an id's owner removes it; a stock provider relays removals it heard or timed out itself.
+    if (removal) return 'removal-by-other'
+    // A relay carries a clock the server sent this connection; an owner's own clock is past it.
+    const heard = peer.presence.heard.get(clientId)
+    if (heard !== undefined && clock <= heard) return 'relayed'
+    for (const other of this.peers) {
+      if (other === peer || !other.presence.owned.has(clientId)) continue
+      // The same person on a new connection before the old one was seen to close: theirs now.
+      if (other.user.id !== peer.user.id) return 'owned-elsewhere'
+      other.presence.owned.delete(clientId)
+    }
+    // Live on another instance: only the same person may take it over.
+    const current = this.awareness.getStates().get(clientId)
+    if (current !== undefined && !this.ownedHere(clientId) && userIdOf(current) !== peer.user.id) {
+      return 'owned-elsewhere'
+    }
+    if (peer.presence.owned.size >= this.limits.maxClientsPerConnection) return 'too-many-clients'
+    return null
+  }
+
+  private ownedHere(clientId: number): boolean {
+    for (const p of this.peers) if (p.presence.owned.has(clientId)) return true
+    return false
+  }
+
+  private broadcast({ added, updated, removed }: AwarenessChange, origin: unknown): void {
+    const changed = [...added, ...updated, ...removed]
+    if (changed.length === 0) return
+    const bytes = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
+    const message = encodeAwareness(bytes)
+    for (const p of this.peers) {
+      if (this.echo !== null && p === this.echo.peer) {
+        p.send(this.echo.message)
+        continue
+      }
+      const ids = changed.filter((id) => !p.presence.owned.has(id))
+      if (ids.length === changed.length) {
+        this.record(p, ids)
+        p.send(message)
+      } else if (ids.length > 0) {
+        this.sendStates(p, ids)
+      }
+    }
+    // Presence from this instance's connections reaches the other instances' (DESIGN.md §8).
+    if (isPeer(origin)) this.publish(bytes)
+  }
+
+  private sendStates(peer: Peer, ids: number[]): void {
+    if (ids.length === 0) return
+    this.record(peer, ids)
+    peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)))
+  }
+
+  private record(peer: Peer, ids: readonly number[]): void {
+    for (const id of ids) {
+      const clock = this.awareness.meta.get(id)?.clock ?? 0
+      if ((peer.presence.heard.get(id) ?? -1) < clock) peer.presence.heard.set(id, clock)
+    }
+  }
+}
+
+/** Origin of presence that came from another instance: not published again. */
+const REMOTE = Symbol('remote presence')
+
+function isPeer(origin: unknown): origin is Peer {
+  return typeof origin === 'object' && origin !== null && 'presence' in origin
+}
+
+interface AwarenessChange {
+  added: number[]
+  updated: number[]
+  removed: number[]
 }

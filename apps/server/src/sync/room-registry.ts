@@ -45,6 +45,8 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
       room = deps.store.loadDocument(customerId).then((stored) => {
         const r = new Room(customerId, stored, deps, committer)
         ready.set(customerId, r)
+        // Other instances' connections to this document announced themselves before it was loaded here.
+        deps.fanout.publishPresenceQuery(customerId)
         return r
       })
       rooms.set(customerId, room)
@@ -80,9 +82,13 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
     ({ customerId, seq, update }) => void ready.get(customerId)?.receiveRemote(seq, update),
   )
   deps.fanout.onAwareness(({ customerId, update }) => ready.get(customerId)?.applyRemoteAwareness(update))
-  // What was published while delivery was down is lost: read it from the store.
+  deps.fanout.onPresenceQuery(({ customerId }) => ready.get(customerId)?.publishPresence())
+  // What was published while delivery was down is lost: read it from the store, ask for presence.
   deps.fanout.onResume(() => {
-    for (const r of ready.values()) void r.refresh()
+    for (const r of ready.values()) {
+      void r.refresh()
+      deps.fanout.publishPresenceQuery(r.customerId)
+    }
   })
   // Fan-out is best effort; with a shared store, a periodic look at each loaded document's seq
   // bounds how long a dropped message can leave it behind.

@@ -8,20 +8,13 @@ import {
   readDecisions,
   ShadowValidator,
 } from '@consent-sync/consent-core'
-import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import type { AppendResult, StoredDocument } from '../store/types'
 import { CloseCode, type CloseCodeValue, closeReason } from './close-codes'
 import type { GroupCommitter } from './group-commit'
 import type { Peer } from './peer'
-import { stampAwareness } from './presence'
-import {
-  encodeAwareness,
-  encodeDurable,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  encodeSyncUpdate,
-} from './protocol'
+import { type PresenceVerdict, RoomPresence } from './presence'
+import { encodeDurable, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from './protocol'
 import type { RoomDeps } from './room-registry'
 
 /**
@@ -37,7 +30,7 @@ const MAX_RESYNCS = 3
  */
 export class Room {
   readonly doc: Y.Doc
-  readonly awareness: awarenessProtocol.Awareness
+  readonly presence: RoomPresence
   readonly peers = new Set<Peer>()
   /** Seq of the last stored update applied to `doc`. */
   private seq: number
@@ -69,16 +62,9 @@ export class Room {
     this.validator = new ShadowValidator(this.doc)
     this.seq = stored.tail.at(-1)?.seq ?? stored.snapshotSeq
     this.snapshotSeq = stored.snapshotSeq
-    this.awareness = new awarenessProtocol.Awareness(this.doc)
-    this.awareness.setLocalState(null)
-    this.awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
-      const changed = [...added, ...updated, ...removed]
-      const bytes = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
-      const message = encodeAwareness(bytes)
-      for (const p of this.peers) p.send(message)
-      // Presence from this instance's connections reaches the other instances' (DESIGN.md §8).
-      if (isPeer(origin)) deps.fanout.publishAwareness(customerId, bytes)
-    })
+    this.presence = new RoomPresence(this.doc, this.peers, (bytes) =>
+      deps.fanout.publishAwareness(customerId, bytes),
+    )
   }
 
   /** True when no connection has the document open and no update is in flight. */
@@ -94,16 +80,12 @@ export class Room {
   join(peer: Peer): void {
     this.peers.add(peer)
     peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)))
-    const states = [...this.awareness.getStates().keys()]
-    if (states.length > 0) {
-      peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)))
-    }
+    this.presence.join(peer)
   }
 
   leave(peer: Peer): void {
     if (!this.peers.delete(peer)) return
-    const mine = [...peer.awarenessClients].filter((c) => this.awareness.getStates().has(c))
-    if (mine.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, mine, peer)
+    this.presence.leave(peer)
   }
 
   /** Answers a client's step 1 with what it lacks; false when its state vector is undecodable. */
@@ -118,32 +100,20 @@ export class Room {
     return true
   }
 
-  applyAwareness(peer: Peer, update: Uint8Array): boolean {
-    const ownedElsewhere = (clientId: number) => {
-      for (const p of this.peers) if (p !== peer && p.awarenessClients.has(clientId)) return true
-      return false
-    }
-    // Removing a state on disconnect records a clock one past the client's, here and at every
-    // receiver; a reconnecting client re-announces its old clock, so the server relays it raised.
-    const clockFor = (clientId: number, clock: number) => {
-      const known = this.awareness.meta.get(clientId)?.clock
-      return known !== undefined && clock <= known ? known + 1 : clock
-    }
-    const stamped = stampAwareness(
-      update,
-      { id: peer.user.id, role: peer.user.role, name: peer.user.name },
-      ownedElsewhere,
-      clockFor,
-    )
-    if (stamped === null) return false
-    for (const c of stamped.clients) peer.awarenessClients.add(c)
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, stamped.update, peer)
-    return true
+  /** Presence from one of this room's connections (DESIGN.md §5). */
+  applyAwareness(peer: Peer, update: Uint8Array): PresenceVerdict {
+    const verdict = this.presence.receive(peer, update)
+    if (verdict.ok) for (const reason of verdict.dropped) this.deps.metrics.presenceDropped.inc({ reason })
+    return verdict
+  }
+
+  /** Publishes the presence of this instance's connections (another instance asked). */
+  publishPresence(): void {
+    this.presence.publishLocal()
   }
 
   sendAwarenessTo(peer: Peer): void {
-    const states = [...this.awareness.getStates().keys()]
-    peer.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)))
+    this.presence.answerQuery(peer)
   }
 
   /** Queues an update from a peer; updates of one room are judged and stored one at a time. */
@@ -169,10 +139,8 @@ export class Room {
   }
 
   applyRemoteAwareness(update: Uint8Array): void {
-    try {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE)
-    } catch (err) {
-      this.deps.log.warn({ err, customerId: this.customerId }, 'undecodable remote presence ignored')
+    if (!this.presence.receiveRemote(update)) {
+      this.deps.log.warn({ customerId: this.customerId }, 'undecodable remote presence ignored')
     }
   }
 
@@ -331,7 +299,7 @@ export class Room {
   /** Closes every connection and releases the document. */
   destroy(code: CloseCodeValue, reason: string): void {
     for (const p of [...this.peers]) p.close(code, reason)
-    this.awareness.destroy()
+    this.presence.destroy()
     this.doc.destroy()
   }
 }
@@ -341,13 +309,3 @@ const REMOTE = Symbol('remote')
 
 /** How often one update may find the store moved on by other instances before the client is told to resend. */
 const MAX_BEHIND_RETRIES = 5
-
-function isPeer(origin: unknown): origin is Peer {
-  return typeof origin === 'object' && origin !== null && 'awarenessClients' in origin
-}
-
-interface AwarenessChange {
-  added: number[]
-  updated: number[]
-  removed: number[]
-}

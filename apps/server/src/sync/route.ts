@@ -76,11 +76,13 @@ export function registerSync(app: FastifyInstance, ctx: ServerContext): void {
             if (!rooms.accepting) return
             room.submit(peer, message.update, at, atMs)
             return
-          case 'awareness':
-            if (!room.applyAwareness(peer, message.update)) {
-              peer.close(CloseCode.Malformed, 'malformed message: bad awareness update')
-            }
-            return
+          case 'awareness': {
+            const verdict = room.applyAwareness(peer, message.update)
+            if (verdict.ok) return
+            return verdict.problem === 'too-large'
+              ? peer.close(CloseCode.TooLarge, verdict.detail)
+              : peer.close(CloseCode.Malformed, `malformed message: ${verdict.detail}`)
+          }
           case 'query-awareness':
             return room.sendAwarenessTo(peer)
           case 'auth':

@@ -39,6 +39,66 @@ export function stockClient(
   }
 }
 
+/**
+ * A stock provider that behaves like a page of ours (a presence state with who it is) and counts
+ * what a person would feel: connections opened, closes by code, presence messages received.
+ */
+export function presenceProbe(
+  syncUrl: string,
+  customerId: string,
+  token: string,
+  user: { id: string; role: string; name: string },
+) {
+  const client = stockClient(syncUrl, customerId, token)
+  const { provider } = client
+  let opened = 0
+  let presenceMessages = 0
+  let destroyed = false
+  provider.on('status', ({ status }) => {
+    if (status === 'connected') opened++
+  })
+  const relay = provider.messageHandlers[MessageType.Awareness]
+  provider.messageHandlers[MessageType.Awareness] = (...args) => {
+    presenceMessages++
+    relay?.(...args)
+  }
+  provider.awareness.setLocalState({ user, editing: false })
+  return {
+    provider,
+    user,
+    closes: client.closes,
+    synced: client.synced,
+    get clientId() {
+      return client.doc.clientID
+    },
+    get opened() {
+      return opened
+    },
+    get presenceMessages() {
+      return presenceMessages
+    },
+    get destroyed() {
+      return destroyed
+    },
+    /** Whether this client shows `clientId` as present, labelled with `userId`. */
+    sees(clientId: number, userId: string): boolean {
+      const state = provider.awareness.getStates().get(clientId) as { user?: { id?: string } } | undefined
+      return state?.user?.id === userId
+    },
+    /** Client ids of the others this client shows as present. */
+    remoteIds(): number[] {
+      return [...provider.awareness.getStates().keys()].filter((id) => id !== client.doc.clientID)
+    },
+    destroy() {
+      if (destroyed) return
+      destroyed = true
+      client.destroy()
+    },
+  }
+}
+
+export type PresenceProbe = ReturnType<typeof presenceProbe>
+
 /** A raw WebSocket speaking the protocol by hand, recording every frame and the close. */
 export async function rawClient(url: string) {
   const ws = new WebSocket(url)
