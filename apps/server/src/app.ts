@@ -80,9 +80,15 @@ function loggerOptions(
 }
 
 /** The store `config` names: PostgreSQL with `STORE=postgres`, else the SQLite file. */
-export async function openStore(config: Config): Promise<Store> {
+export async function openStore(config: Config, log?: FastifyBaseLogger): Promise<Store> {
   if (config.store === 'postgres') {
-    return createPostgresStore({ connectionString: config.databaseUrl, schema: config.databaseSchema })
+    return createPostgresStore({
+      connectionString: config.databaseUrl,
+      schema: config.databaseSchema,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
+      ...(log ? { log } : {}),
+    })
   }
   if (config.databasePath !== ':memory:') mkdirSync(path.dirname(config.databasePath), { recursive: true })
   return createSqliteStore({ path: config.databasePath, synchronous: config.sqliteSynchronous })
@@ -119,7 +125,7 @@ export async function createServer(
     bodyLimit: 64 * 1024,
   })
 
-  const store = opts.store ?? (await openStore(config))
+  const store = opts.store ?? (await openStore(config, app.log))
   const catalog = DEFAULT_CATALOG
   const events = createAcceptedEvents()
   const metrics = createMetrics()

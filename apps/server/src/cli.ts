@@ -10,7 +10,7 @@ import { verifyStore } from './audit/verify'
 import { runCluster } from './cluster/run'
 import { type Config, ConfigError, loadConfig } from './config'
 import { DEMO_PASSWORD, demoAccounts, seedDemo } from './demo/seed'
-import type { Store } from './store/types'
+import { type Store, StoreUnavailableError } from './store/types'
 
 function out(line = ''): void {
   process.stdout.write(`${line}\n`)
@@ -31,11 +31,26 @@ function configOrExit(): Config {
   }
 }
 
+/**
+ * What to print when a command could not start: a store that cannot be reached is named with the
+ * setting that points at it (DESIGN.md §10); the message carries host and port, never the password.
+ */
+function startFailure(config: Config, err: unknown): string {
+  if (err instanceof StoreUnavailableError && config.store === 'postgres') {
+    return `cannot start: ${err.message}; check DATABASE_URL`
+  }
+  return err instanceof Error ? err.message : String(err)
+}
+
 async function withStore<T>(config: Config, work: (store: Store) => Promise<T>): Promise<T> {
   // The store the server runs on: the SQLite file, or PostgreSQL with STORE=postgres.
   const store = await openStore(config)
   try {
-    await store.migrate()
+    try {
+      await store.migrate()
+    } catch (err) {
+      fail(startFailure(config, err))
+    }
     return await work(store)
   } finally {
     await store.close()
@@ -48,7 +63,7 @@ async function serve(): Promise<void> {
   try {
     server = await createServer(config)
   } catch (err) {
-    fail(err instanceof Error ? err.message : String(err))
+    fail(startFailure(config, err))
   }
   const { app } = server
   await app.listen({ port: config.port, host: config.host })

@@ -50,6 +50,23 @@ describe('loadConfig', () => {
     expect(errorOf({ SQLITE_SYNCHRONOUS: 'OFF' }).variable).toBe('SQLITE_SYNCHRONOUS')
     expect(errorOf({ LOG_LEVEL: 'loud' }).variable).toBe('LOG_LEVEL')
   })
+
+  it('bounds waiting for PostgreSQL by default, and names a timeout that is not a number of milliseconds', () => {
+    expect(loadConfig({}, '/srv/app')).toMatchObject({
+      databaseConnectTimeoutMs: 5000,
+      databaseStatementTimeoutMs: 15_000,
+    })
+    const set = loadConfig(
+      { DATABASE_CONNECT_TIMEOUT_MS: '1500', DATABASE_STATEMENT_TIMEOUT_MS: '60000' },
+      '/srv/app',
+    )
+    expect(set).toMatchObject({ databaseConnectTimeoutMs: 1500, databaseStatementTimeoutMs: 60_000 })
+    // 0 would mean "wait for ever" to pg: exactly what these settings exist to prevent.
+    for (const value of ['0', 'soon', '2.5']) {
+      expect(errorOf({ DATABASE_CONNECT_TIMEOUT_MS: value }).variable).toBe('DATABASE_CONNECT_TIMEOUT_MS')
+      expect(errorOf({ DATABASE_STATEMENT_TIMEOUT_MS: value }).variable).toBe('DATABASE_STATEMENT_TIMEOUT_MS')
+    }
+  })
 })
 
 describe('web root', () => {

@@ -16,6 +16,10 @@ export interface Config {
   databaseUrl: string
   /** PostgreSQL schema holding the tables. */
   databaseSchema: string
+  /** Milliseconds to get a PostgreSQL connection before the call fails (at start: exit 1). */
+  databaseConnectTimeoutMs: number
+  /** Milliseconds one PostgreSQL statement may take, or go unanswered, before it fails (a write: close 1011). */
+  databaseStatementTimeoutMs: number
   /** Redis for fan-out between instances; absent: one instance, or instances that only poll. */
   redisUrl: string | undefined
   /** Redis channel shared by the instances of one deployment. */
@@ -151,3 +155,5 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webRoot: path.resolve(cwd, env.WEB_ROOT || path.join(import.meta.dirname, '../../..')),
   }
 }
+    databaseConnectTimeoutMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+    databaseStatementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),

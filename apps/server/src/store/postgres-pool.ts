@@ -1,11 +1,19 @@
 import pg, { type PoolClient, type QueryResultRow } from 'pg'
 import { StoreUnavailableError } from './types'
 
+/** Milliseconds to get a connection (TCP, TLS, authentication, or a free pooled one) before giving up. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000
+/** Milliseconds one statement may take before it fails. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000
+
 /** SQLSTATEs after which the transaction was rolled back for sure and may simply be run again. */
 const RETRYABLE = new Set(['40001', '40P01'])
 
 /** SQLSTATEs after which the server closes the session: connection exceptions, shutdown, not accepting yet. */
 const CONNECTION_GONE = /^(08...|57P0[1-3])$/
+
+/** The server cancelled the statement: `statement_timeout` (nothing else here cancels). */
+const STATEMENT_TIMEOUT = '57014'
 
 /** The part of pino's logger the pool reports to. */
 export interface PoolLog {
@@ -15,6 +23,8 @@ export interface PoolLog {
 export interface PoolOptions {
   connectionString: string
   max?: number
+  connectTimeoutMs?: number
+  statementTimeoutMs?: number
   log?: PoolLog
 }
 
@@ -52,14 +62,24 @@ export function addressOf(connectionString: string): string {
 
 /**
  * A pg pool that survives its database going away: every client has an 'error' listener for as
- * long as it lives, a connection that broke is discarded rather than reused, and what failed
- * because the database could not be reached is a `StoreUnavailableError`.
+ * long as it lives, a connection that broke or stopped answering is discarded rather than reused,
+ * every wait is bounded by a timeout, and what failed for those reasons is a `StoreUnavailableError`.
  */
 export function openPool(opts: PoolOptions) {
   const address = addressOf(opts.connectionString)
+  const connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
+  const statementTimeoutMs = opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS
   const pool = new pg.Pool({
     connectionString: opts.connectionString,
     ...(opts.max === undefined ? {} : { max: opts.max }),
+    connectionTimeoutMillis: connectTimeoutMs,
+    // The server cancels a statement that runs too long (and frees its locks); a server that stops
+    // answering altogether cannot, so the client gives up after the same time.
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs,
+    // A session whose client vanished mid-transaction would hold its row locks until TCP noticed.
+    idle_in_transaction_session_timeout: statementTimeoutMs,
+    keepAlive: true,
   })
   // pg emits 'error' on a client whose connection drops, and the pool listens only while the
   // client is idle: unheard, that event ends the process. Whoever holds the client learns of the
@@ -73,13 +93,24 @@ export function openPool(opts: PoolOptions) {
   )
 
   const connectFailure = (err: unknown) =>
-    new StoreUnavailableError('connect', `cannot connect to PostgreSQL at ${address}: ${messageOf(err)}`, {
-      cause: err,
-    })
+    new StoreUnavailableError(
+      'connect',
+      /timeout/i.test(messageOf(err))
+        ? `cannot connect to PostgreSQL at ${address}: no connection within ${connectTimeoutMs} ms`
+        : `cannot connect to PostgreSQL at ${address}: ${messageOf(err)}`,
+      { cause: err },
+    )
 
   /** The error to throw for `err`: unavailability as a StoreUnavailableError, anything else unchanged. */
   const classify = (err: unknown, session: Session): unknown => {
     if (err instanceof StoreUnavailableError) return err
+    if (isReadTimeout(err) || sqlState(err) === STATEMENT_TIMEOUT) {
+      return new StoreUnavailableError(
+        'timeout',
+        `PostgreSQL at ${address} did not answer within ${statementTimeoutMs} ms`,
+        { cause: err },
+      )
+    }
     if (session.broken) {
       return new StoreUnavailableError(
         'lost',
@@ -106,7 +137,8 @@ export function openPool(opts: PoolOptions) {
     try {
       return await work(session)
     } catch (err) {
-      if (!session.broken && CONNECTION_GONE.test(sqlState(err) ?? '')) {
+      // An unanswered query stays in front of any later one on this connection: it is no use.
+      if (!session.broken && (isReadTimeout(err) || CONNECTION_GONE.test(sqlState(err) ?? ''))) {
         session.broken = err as Error
       }
       throw classify(err, session)
@@ -133,8 +165,8 @@ export function openPool(opts: PoolOptions) {
             return value
           } catch (err) {
             // A connection that broke or cannot even roll back is discarded, and the server ends
-            // its session, which rolls back.
-            if (!session.broken) {
+            // its session, which rolls back; waiting for a ROLLBACK on it would only add a timeout.
+            if (!session.broken && !isReadTimeout(err)) {
               await client.query('ROLLBACK').catch((rollbackErr: Error) => {
                 session.broken ??= rollbackErr
               })
@@ -154,4 +186,9 @@ export function openPool(opts: PoolOptions) {
   }
 
   return { transaction, rows, end: () => pool.end() }
+}
+
+/** pg's own timeout (`query_timeout`): the query was sent and no answer came back in time. */
+function isReadTimeout(err: unknown): boolean {
+  return err instanceof Error && err.message === 'Query read timeout'
 }

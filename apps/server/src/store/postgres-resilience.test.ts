@@ -5,13 +5,14 @@
  * every acknowledged decision is in PostgreSQL.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DEFAULT_CATALOG, decide, verifyChain } from '@consent-sync/consent-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode } from '../sync/close-codes'
-import { type ChildServer, runCli, startChildServer } from '../testing/child-server'
+import { type ChildServer, freePort, runCli, startChildServer } from '../testing/child-server'
 import { rawClient, sendDoc } from '../testing/clients'
 import { dropSchema, freshSchema, POSTGRES_URL, scaleOutServices } from '../testing/services'
 import { startTcpProxy, type TcpProxy, type UpstreamVerdict } from '../testing/tcp-proxy'
@@ -226,4 +227,101 @@ describe.skipIf(!services.ok)('DESIGN §10: the PostgreSQL link drops or stops a
     const verify = await runCli(['verify'], '', { ...env, DATABASE_URL: POSTGRES_URL })
     expect(verify, verify.stderr).toMatchObject({ code: 0 })
   }, 180_000)
+
+  it('refuses the writes with 1011 within the timeouts while PostgreSQL stops answering, and recovers', async () => {
+    const timeoutMs = 1500
+    const { schema, proxy, server, tokens } = await setup({
+      DATABASE_CONNECT_TIMEOUT_MS: String(timeoutMs),
+      DATABASE_STATEMENT_TIMEOUT_MS: String(timeoutMs),
+    })
+    const outcomes: Outcome[] = []
+    let n = 0
+    const joinAll = () =>
+      Promise.all(
+        CUSTOMERS.map(async (id) => {
+          const c = await connect(server, id, tokens.get(id)!)
+          // Let in: the server's sync step 1 arrived, so the room is loaded and the next message goes to its append.
+          await until(() => c.client.frames.length > 0 || c.client.closed, 5000, `${id} let in`)
+          return c
+        }),
+      )
+
+    const warm = await Promise.all((await joinAll()).map((c) => c.send(n++)))
+    expect(warm.filter((o) => !o.acked)).toEqual([])
+    outcomes.push(...warm)
+
+    const open = await joinAll()
+    proxy.stall(true)
+    const sentAt = Date.now()
+    const stalled = await Promise.all(open.map((c) => c.send(n++)))
+    const waited = Date.now() - sentAt
+    outcomes.push(...stalled)
+    for (const o of stalled) expect(o).toMatchObject({ acked: false, code: CloseCode.StorageError })
+    // One statement timeout, and one connect timeout for the batch queued behind it; not one per update.
+    expect(waited).toBeLessThan(2 * timeoutMs + 2000)
+    expect(await alive(server), server.output).toBe(true)
+    expect(await status(`${server.httpUrl}/readyz`)).toBe(503)
+
+    proxy.stall(false)
+    await until(async () => (await status(`${server.httpUrl}/readyz`)) === 200, 15_000, 'ready again')
+    const after = await Promise.all(CUSTOMERS.map((id) => write(server, id, tokens.get(id)!, n++)))
+    expect(after.filter((o) => !o.acked)).toEqual([])
+    outcomes.push(...after)
+    expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null })
+    await expectAllAcknowledgedStored(schema, outcomes)
+  }, 60_000)
+})
+
+describe('DESIGN §10: at start, a PostgreSQL that cannot be reached or does not answer', () => {
+  /** A TCP listener that accepts connections and never writes a byte: a database that hangs. */
+  async function silentDatabase() {
+    const sockets = new Set<Socket>()
+    const listener = createNetServer((socket) => {
+      sockets.add(socket)
+      socket.on('error', () => {})
+    })
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve))
+    cleanups.push(async () => {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>((resolve) => listener.close(() => resolve()))
+    })
+    return (listener.address() as AddressInfo).port
+  }
+
+  const PASSWORD = 'pw-never-shown-7d1e'
+  const serve = (port: number, env: Record<string, string> = {}) =>
+    runCli(
+      ['serve'],
+      '',
+      {
+        STORE: 'postgres',
+        DATABASE_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/test`,
+        PORT: '0',
+        ...env,
+      },
+      20_000,
+    )
+
+  it('exits 1 within the connect timeout, naming DATABASE_URL, PostgreSQL and the address, when it never answers', async () => {
+    const port = await silentDatabase()
+    const run = await serve(port, { DATABASE_CONNECT_TIMEOUT_MS: '1000' })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/DATABASE_URL/)
+    expect(run.stderr).toMatch(/PostgreSQL/)
+    expect(run.stderr).toContain(`127.0.0.1:${port}`)
+    expect(run.stderr).toMatch(/1000 ms/)
+    expect(run.stdout + run.stderr).not.toContain(PASSWORD)
+    expect(run.stdout).not.toMatch(/listening/)
+  })
+
+  it('exits 1 naming DATABASE_URL, PostgreSQL and the address when nothing listens there', async () => {
+    const port = await freePort()
+    const run = await serve(port)
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/DATABASE_URL/)
+    expect(run.stderr).toMatch(/PostgreSQL/)
+    expect(run.stderr).toContain(`127.0.0.1:${port}`)
+    expect(run.stdout + run.stderr).not.toContain(PASSWORD)
+    expect(run.stdout).not.toMatch(/listening/)
+  })
 })
