@@ -129,6 +129,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     databasePath: path.resolve(cwd, env.DATABASE_PATH || 'data/consent-sync.db'),
     databaseUrl,
     databaseSchema: schema(env),
+    databaseConnectTimeoutMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+    databaseStatementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
     redisUrl: env.REDIS_URL || undefined,
     redisChannel: env.REDIS_CHANNEL || 'consent-sync:fanout',
     catchUpIntervalMs: int(env, 'CATCH_UP_INTERVAL_MS', 2000, 0, 3_600_000),
@@ -155,5 +157,3 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webRoot: path.resolve(cwd, env.WEB_ROOT || path.join(import.meta.dirname, '../../..')),
   }
 }
-    databaseConnectTimeoutMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
-    databaseStatementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
