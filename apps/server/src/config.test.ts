@@ -77,3 +77,26 @@ describe('web root', () => {
     expect(existsSync(path.join(root, 'apps', 'server', 'package.json'))).toBe(true)
   })
 })
+
+describe('browser origins', () => {
+  it('reads ALLOWED_ORIGINS as origins or *, and names it when an entry is not an origin', () => {
+    expect(loadConfig({}, '/srv/app').allowedOrigins).toEqual([])
+    expect(
+      loadConfig({ ALLOWED_ORIGINS: 'http://localhost:5173, https://Ops.example.com' }, '/srv/app')
+        .allowedOrigins,
+    ).toEqual(['http://localhost:5173', 'https://ops.example.com'])
+    expect(loadConfig({ ALLOWED_ORIGINS: '*' }, '/srv/app').allowedOrigins).toBe('*')
+    for (const ALLOWED_ORIGINS of [
+      'localhost:5173',
+      'https://ops.example.com/',
+      'ftp://x.example',
+      '*, https://a.example',
+    ]) {
+      const err = errorOf({ ALLOWED_ORIGINS })
+      expect(err.variable, ALLOWED_ORIGINS).toBe('ALLOWED_ORIGINS')
+    }
+    expect(errorOf({ ALLOWED_ORIGINS: 'https://ops.example.com/app' }).message).toContain(
+      'https://ops.example.com/app',
+    )
+  })
+})

@@ -52,6 +52,11 @@ export interface Config {
   idleUnloadMs: number
   /** Directory of built web pages served at /customer/, /csr/, /demo/ (absent pages are skipped). */
   webRoot: string
+  /**
+   * Browser origins (`https://host[:port]`) allowed to open the sync endpoint besides the server's
+   * own; `'*'`: any. Requests without an Origin header (non-browser clients) are always allowed.
+   */
+  allowedOrigins: readonly string[] | '*'
 }
 
 export class ConfigError extends Error {
@@ -98,6 +103,32 @@ function schema(env: Env): string {
     throw new ConfigError('DATABASE_SCHEMA', `must be lowercase letters, digits and _, got "${value}"`)
   }
   return value
+}
+
+/** `ALLOWED_ORIGINS`: comma-separated origins, or `*`; each written as a browser sends it. */
+function allowedOrigins(env: Env): readonly string[] | '*' {
+  const entries = (env.ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '')
+  if (entries.includes('*')) {
+    if (entries.length > 1) throw new ConfigError('ALLOWED_ORIGINS', 'is either * alone or a list of origins')
+    return '*'
+  }
+  return entries.map((entry) => {
+    let url: URL | undefined
+    try {
+      url = new URL(entry)
+    } catch {}
+    // An origin is scheme, host and port only: a path or a trailing slash would never match.
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== entry.toLowerCase()) {
+      throw new ConfigError(
+        'ALLOWED_ORIGINS',
+        `"${entry}" is not an origin such as https://consent.example.com or http://localhost:5173`,
+      )
+    }
+    return url.origin
+  })
 }
 
 /** Reads and validates the whole configuration once, at start (README: Configuration). */
@@ -155,5 +186,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     idleUnloadMs: int(env, 'IDLE_UNLOAD_MS', 60_000, 0, 24 * 3600 * 1000),
     // apps/server/src → the repository root, where apps/*/dist are built.
     webRoot: path.resolve(cwd, env.WEB_ROOT || path.join(import.meta.dirname, '../../..')),
+    allowedOrigins: allowedOrigins(env),
   }
 }

@@ -7,6 +7,7 @@ import { verifyToken } from '../auth/tokens'
 import type { ServerContext } from '../context'
 import { CloseCode } from './close-codes'
 import { SocketPeer } from './connection'
+import { originAllowed } from './origin'
 import { parseMessage } from './protocol'
 import type { Room } from './room'
 import type { RoomRegistry } from './room-registry'
@@ -151,6 +152,10 @@ export function registerSync(app: FastifyInstance, ctx: ServerContext): void {
         const customerId = req.params.customerId
         const verdict = verifyToken(app, req.query.token)
         if (!verdict.ok) return closeRaw(CloseCode.Unauthorized, `unauthorized: ${verdict.reason} token`)
+        if (!originAllowed(req.headers.origin, req.headers.host, config.allowedOrigins)) {
+          log.warn({ origin: req.headers.origin, customerId }, 'sync origin refused')
+          return closeRaw(CloseCode.Forbidden, 'forbidden: this origin is not allowed (ALLOWED_ORIGINS)')
+        }
         const claims = verdict.claims
         if (!CUSTOMER_ID.test(customerId)) return closeRaw(CloseCode.NotFound, 'no such customer')
         if (claims.role === 'customer' && claims.customerId !== customerId) {
