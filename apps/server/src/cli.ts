@@ -77,6 +77,13 @@ async function serve(): Promise<void> {
   out(`  CSR dashboard       ${base}/csr/`)
   out(`  offline demo        ${base}/demo/`)
   out(`  API reference       ${base}/docs`)
+  if (config.production) {
+    out(
+      config.metricsToken
+        ? `  metrics             ${base}/metrics (protected: send Authorization: Bearer $METRICS_TOKEN)`
+        : `  metrics             ${base}/metrics (open to anyone who reaches this port; set METRICS_TOKEN to protect it)`,
+    )
+  }
   if (config.demo) {
     out()
     out(`demo mode: accounts below, password "${DEMO_PASSWORD}"`)

@@ -100,3 +100,15 @@ describe('browser origins', () => {
     )
   })
 })
+
+describe('the metrics token', () => {
+  it('reads METRICS_TOKEN, and names it when it is too short to keep a secret', () => {
+    expect(loadConfig({}, '/srv/app').metricsToken).toBeUndefined()
+    expect(loadConfig({ METRICS_TOKEN: 'scrape-me-0123456789' }, '/srv/app').metricsToken).toBe(
+      'scrape-me-0123456789',
+    )
+    for (const METRICS_TOKEN of ['short', 'has a space in it, sixteen+']) {
+      expect(errorOf({ METRICS_TOKEN }).variable).toBe('METRICS_TOKEN')
+    }
+  })
+})

@@ -57,6 +57,8 @@ export interface Config {
    * own; `'*'`: any. Requests without an Origin header (non-browser clients) are always allowed.
    */
   allowedOrigins: readonly string[] | '*'
+  /** Bearer token that `GET /metrics` requires; absent: /metrics is open. */
+  metricsToken: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -131,6 +133,16 @@ function allowedOrigins(env: Env): readonly string[] | '*' {
   })
 }
 
+/** `METRICS_TOKEN`: long enough not to be guessed, and sendable in an Authorization header. */
+function metricsToken(env: Env): string | undefined {
+  const token = env.METRICS_TOKEN
+  if (token === undefined || token === '') return undefined
+  if (token.length < 16 || !/^[\x21-\x7e]+$/.test(token)) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 printable characters without spaces')
+  }
+  return token
+}
+
 /** Reads and validates the whole configuration once, at start (README: Configuration). */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const production = env.NODE_ENV === 'production'
@@ -187,5 +199,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     // apps/server/src → the repository root, where apps/*/dist are built.
     webRoot: path.resolve(cwd, env.WEB_ROOT || path.join(import.meta.dirname, '../../..')),
     allowedOrigins: allowedOrigins(env),
+    metricsToken: metricsToken(env),
   }
 }

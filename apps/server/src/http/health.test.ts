@@ -113,3 +113,45 @@ describe('API reference and errors', () => {
     expect(await res.json()).toEqual({ error: 'internal', message: 'internal server error' })
   })
 })
+
+describe('/metrics with METRICS_TOKEN', () => {
+  const METRICS_TOKEN = 'scrape-token-0123456789abcdef'
+
+  it('answers only a scrape that sends the token as a bearer; 401 in the problem shape otherwise', async () => {
+    server = await setup({ env: { METRICS_TOKEN } })
+    const s = server
+    const scrape = (authorization?: string) =>
+      fetch(s.url('/metrics'), authorization === undefined ? {} : { headers: { authorization } })
+
+    const ok = await scrape(`Bearer ${METRICS_TOKEN}`)
+    expect(ok.status).toBe(200)
+    expect(await ok.text()).toContain('# TYPE')
+
+    for (const authorization of [
+      undefined,
+      `Bearer ${METRICS_TOKEN}x`,
+      `Bearer ${METRICS_TOKEN.slice(0, -1)}`,
+      'Bearer',
+      METRICS_TOKEN,
+      `Basic ${Buffer.from(`user:${METRICS_TOKEN}`).toString('base64')}`,
+      // A valid user token is not the metrics token.
+      `Bearer ${s.tokenFor({ id: 'admin1', role: 'admin' })}`,
+    ]) {
+      const res = await scrape(authorization)
+      expect(res.status, String(authorization)).toBe(401)
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/)
+      const body = (await res.json()) as Record<string, string>
+      expect(body).toMatchObject({ error: 'unauthorized' })
+      expect(body.message).toMatch(/token/)
+      expect(JSON.stringify(body)).not.toContain(METRICS_TOKEN)
+    }
+    // Health checks stay open for the load balancer.
+    expect((await s.get('/healthz')).status).toBe(200)
+    expect((await s.get('/readyz')).status).toBe(200)
+  })
+
+  it('leaves /metrics open without a token', async () => {
+    server = await setup()
+    expect((await server.get('/metrics')).status).toBe(200)
+  })
+})

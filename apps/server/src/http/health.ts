@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ServerContext } from '../context'
+import { problemResponses } from './errors'
+import { requireMetricsToken } from './metrics-token'
 
 const statusSchema = {
   type: 'object',
@@ -57,9 +59,19 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
   )
 
+  const { metricsToken } = ctx.config
   app.get(
     '/metrics',
-    { schema: { tags: ['ops'], summary: 'Prometheus metrics (text exposition format)' } },
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Prometheus metrics (text exposition format)',
+        description:
+          'Open, unless the server has a `METRICS_TOKEN`: then it needs `Authorization: Bearer <METRICS_TOKEN>` (401 otherwise).',
+        ...(metricsToken ? { security: [{ bearer: [] }], response: problemResponses(401) } : {}),
+      },
+      ...(metricsToken ? { preHandler: requireMetricsToken(metricsToken) } : {}),
+    },
     async (_request, reply) => {
       // Gauges of what is in memory are read at scrape time rather than tracked on every change.
       ctx.metrics.documentsLoaded.set(ctx.rooms.loadedCount())

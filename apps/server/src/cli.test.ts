@@ -1,0 +1,44 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { type ChildServer, startChildServer } from './testing/child-server'
+import { until } from './testing/until'
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'a-production-secret-of-more-than-32-characters',
+  LOG_LEVEL: 'warn',
+}
+
+describe('consent-sync serve in production', () => {
+  const cleanups: (() => Promise<unknown>)[] = []
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c()
+  })
+
+  async function serve(env: Record<string, string>): Promise<ChildServer> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'consent-sync-cli-'))
+    cleanups.push(() => rm(dir, { recursive: true, force: true }))
+    const child = await startChildServer(path.join(dir, 'consent.db'), { ...PRODUCTION, ...env })
+    cleanups.push(() => child.stop('SIGTERM'))
+    await until(() => child.output.includes('metrics '), 10_000, 'the start output')
+    return child
+  }
+
+  it('says that /metrics is open when no METRICS_TOKEN is set', async () => {
+    const child = await serve({})
+    expect(child.output).toMatch(/\/metrics \(open to anyone who reaches this port; set METRICS_TOKEN/)
+    expect((await fetch(`${child.httpUrl}/metrics`)).status).toBe(200)
+  })
+
+  it('says that /metrics is protected when METRICS_TOKEN is set, and never prints the token', async () => {
+    const token = 'scrape-token-0123456789abcdef'
+    const child = await serve({ METRICS_TOKEN: token })
+    expect(child.output).toMatch(/\/metrics \(protected: send Authorization: Bearer \$METRICS_TOKEN\)/)
+    expect(child.output).not.toContain(token)
+    expect((await fetch(`${child.httpUrl}/metrics`)).status).toBe(401)
+    const scrape = await fetch(`${child.httpUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+    expect(scrape.status).toBe(200)
+  })
+})
