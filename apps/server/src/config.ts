@@ -43,6 +43,8 @@ export interface Config {
     userMessagesPerSecond: number
     /** Open sync connections per user. */
     maxConnectionsPerUser: number
+    /** Bytes queued for one connection that it has not read; past it the connection is closed (4508). */
+    maxUnsentBytes: number
     /** Login attempts per minute for one username from one address (429 past it). */
     loginAttemptsPerMinute: number
   }
@@ -192,6 +194,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       messagesPerSecond: int(env, 'RATE_MESSAGES_PER_SECOND', 50, 1, 100_000),
       userMessagesPerSecond: int(env, 'RATE_USER_MESSAGES_PER_SECOND', 200, 1, 1_000_000),
       maxConnectionsPerUser: int(env, 'MAX_CONNECTIONS_PER_USER', 20, 1, 100_000),
+      maxUnsentBytes: int(env, 'MAX_UNSENT_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
       loginAttemptsPerMinute: int(env, 'LOGIN_ATTEMPTS_PER_MINUTE', 30, 1, 100_000),
     },
     snapshotEvery: int(env, 'SNAPSHOT_EVERY', 200, 2, 1_000_000),

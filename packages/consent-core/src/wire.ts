@@ -15,6 +15,8 @@ export const CloseCode = {
   TooLarge: 4413,
   /** Update rejected by validation; the reason starts with the rule (a RejectReason). */
   Rejected: 4422,
+  /** The client did not read what it was sent: its unsent data passed the cap. Transient: it resyncs on reconnect. */
+  SlowReader: 4508,
   /** Message flood or too many connections: transient, "try again later". */
   RateLimited: 4529,
   /** Storage failed; nothing was acknowledged. Transient. */

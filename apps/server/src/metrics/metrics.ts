@@ -9,6 +9,7 @@ export interface Metrics {
   updatesRejected: Counter<'reason'>
   connectionsClosed: Counter<'code'>
   presenceDropped: Counter<'reason'>
+  slowReadersClosed: Counter
   commitSeconds: Histogram
   commitBatchSize: Histogram
   broadcastSeconds: Histogram
@@ -50,6 +51,11 @@ export function createMetrics(): Metrics {
       name: 'consent_sync_presence_dropped_total',
       help: 'Presence entries not taken: relayed back, repeated, for client ids the connection does not own, or over the cap',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    slowReadersClosed: new Counter({
+      name: 'consent_sync_slow_readers_closed_total',
+      help: 'Sync connections closed because their unsent data passed MAX_UNSENT_BYTES (the client did not read)',
       registers: [registry],
     }),
     commitSeconds: new Histogram({

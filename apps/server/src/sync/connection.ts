@@ -3,7 +3,7 @@ import type { ConnectionUser } from '@consent-sync/consent-core'
 import type { FastifyBaseLogger } from 'fastify'
 import type { WebSocket } from 'ws'
 import type { Metrics } from '../metrics/metrics'
-import { type CloseCodeValue, closeReason } from './close-codes'
+import { CloseCode, type CloseCodeValue, closeReason } from './close-codes'
 import type { Peer } from './peer'
 import { newPeerPresence } from './presence'
 
@@ -13,45 +13,96 @@ import { newPeerPresence } from './presence'
  */
 export const CLOSE_HANDSHAKE_MS = 2000
 
-/** A WebSocket as a room sees it: send, close with a code of close-codes.ts, and nothing more. */
-export class SocketPeer implements Peer {
-  readonly id = randomUUID()
-  readonly presence = newPeerPresence()
-  private isClosed = false
+/** Bytes of messages read after a close (sent before the peer saw it) before reading stops. */
+const READ_AFTER_CLOSE_BYTES = 64 * 1024
+
+/**
+ * The server's side of one WebSocket from the upgrade on, before and after authentication:
+ * it closes once, reads nothing more into memory after its close (a peer that keeps sending is
+ * paused, so its bytes stay in the kernel's buffers and then its own), and drops the socket when the
+ * peer does not finish the close handshake in time. A peer that does not read what it is sent is
+ * closed once its unsent bytes pass the cap (DESIGN.md §10).
+ */
+export class SyncSocket {
+  private closing = false
+  private readAfterClose = 0
 
   constructor(
     private readonly socket: WebSocket,
-    readonly user: ConnectionUser & { name: string },
-    readonly wantsAck: boolean,
+    private readonly maxUnsentBytes: number,
     private readonly metrics: Metrics,
     private readonly log: FastifyBaseLogger,
   ) {}
 
   get closed(): boolean {
-    return this.isClosed
+    return this.closing
   }
 
-  /** Marks the peer closed when the socket closed from the other side. */
+  /**
+   * Whether an incoming message is to be handled; after the close none is. A few messages that
+   * crossed the close frame are let through so the close handshake can finish; past that the
+   * socket stops being read.
+   */
+  admit(bytes: number): boolean {
+    if (!this.closing) return true
+    this.readAfterClose += bytes
+    if (this.readAfterClose > READ_AFTER_CLOSE_BYTES) this.socket.pause()
+    return false
+  }
+
+  /** The peer closed (or the socket died): nothing more is sent. */
   markClosed(): void {
-    this.isClosed = true
+    this.closing = true
   }
 
   send(message: Uint8Array): void {
-    if (this.isClosed || this.socket.readyState !== this.socket.OPEN) return
+    if (this.closing || this.socket.readyState !== this.socket.OPEN) return
     this.socket.send(message, { binary: true })
+    if (this.socket.bufferedAmount > this.maxUnsentBytes) {
+      this.metrics.slowReadersClosed.inc()
+      this.close(
+        CloseCode.SlowReader,
+        `slow reader: over ${this.maxUnsentBytes} bytes unsent; reconnect to resync`,
+      )
+    }
   }
 
-  close(code: CloseCodeValue, reason: string): void {
-    if (this.isClosed) return
-    this.isClosed = true
+  close(code: CloseCodeValue, reason: string, fields: object = {}): void {
+    if (this.closing) return
+    this.closing = true
     this.metrics.connectionsClosed.inc({ code: String(code) })
-    this.log.info({ connectionId: this.id, userId: this.user.id, code, reason }, 'closing sync connection')
-    this.socket.close(code, closeReason(reason))
+    this.log.info({ ...fields, code, reason }, 'closing sync connection')
     const socket = this.socket
+    if (socket.readyState === socket.CLOSED) return
+    socket.close(code, closeReason(reason))
     const drop = setTimeout(() => {
       if (socket.readyState !== socket.CLOSED) socket.terminate()
     }, CLOSE_HANDSHAKE_MS)
     drop.unref()
     socket.once('close', () => clearTimeout(drop))
+  }
+}
+
+/** A WebSocket as a room sees it, once authenticated: send, close with a code of close-codes.ts. */
+export class SocketPeer implements Peer {
+  readonly id = randomUUID()
+  readonly presence = newPeerPresence()
+
+  constructor(
+    private readonly socket: SyncSocket,
+    readonly user: ConnectionUser & { name: string },
+    readonly wantsAck: boolean,
+  ) {}
+
+  get closed(): boolean {
+    return this.socket.closed
+  }
+
+  send(message: Uint8Array): void {
+    this.socket.send(message)
+  }
+
+  close(code: CloseCodeValue, reason: string): void {
+    this.socket.close(code, reason, { connectionId: this.id, userId: this.user.id })
   }
 }

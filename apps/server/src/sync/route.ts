@@ -5,8 +5,8 @@ import type { FastifyInstance } from 'fastify'
 import type { WebSocket } from 'ws'
 import { verifyToken } from '../auth/tokens'
 import type { ServerContext } from '../context'
-import { CloseCode } from './close-codes'
-import { SocketPeer } from './connection'
+import { CloseCode, type CloseCodeValue } from './close-codes'
+import { SocketPeer, SyncSocket } from './connection'
 import { originAllowed } from './origin'
 import { parseMessage } from './protocol'
 import type { Room } from './room'
@@ -33,6 +33,8 @@ export function registerSync(app: FastifyInstance, ctx: ServerContext): void {
   const rooms = ctx.rooms
   if (!isRegistry(rooms)) return
   const { config, metrics } = ctx
+  // One message of the largest size, and the handshake frames around it.
+  const maxBytesBeforeReady = config.limits.maxMessageBytes + 64 * 1024
   const users = new Map<string, UserSlot>()
   const slotFor = (userId: string): UserSlot => {
     let slot = users.get(userId)
@@ -49,17 +51,16 @@ export function registerSync(app: FastifyInstance, ctx: ServerContext): void {
     { websocket: true, schema: { hide: true } },
     (socket: WebSocket, req) => {
       const receivedBeforeReady: { data: Uint8Array; at: string; atMs: number }[] = []
+      let bytesBeforeReady = 0
       let room: Room | null = null
       let peer: SocketPeer | null = null
       let slot: UserSlot | null = null
       let expiry: NodeJS.Timeout | undefined
       const connBucket = new TokenBucket(config.limits.messagesPerSecond, config.limits.messagesPerSecond * 2)
       const log = req.log
-
-      const closeRaw = (code: number, reason: string) => {
-        metrics.connectionsClosed.inc({ code: String(code) })
-        socket.close(code, reason)
-      }
+      const conn = new SyncSocket(socket, config.limits.maxUnsentBytes, metrics, log)
+      const close = (code: CloseCodeValue, reason: string) =>
+        peer ? peer.close(code, reason) : conn.close(code, reason)
 
       const handle = (data: Uint8Array, at: string, atMs: number) => {
         if (!room || !peer || peer.closed) return
@@ -115,60 +116,58 @@ export function registerSync(app: FastifyInstance, ctx: ServerContext): void {
 
       socket.on('message', (raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
         const data = toBytes(raw)
-        if (peer?.closed) return
+        // After a close nothing more is handled, and soon nothing more is read (DESIGN.md §10).
+        if (!conn.admit(data.byteLength)) return
         if (data.byteLength > config.limits.maxMessageBytes) {
-          return peer
-            ? peer.close(
-                CloseCode.TooLarge,
-                `message of ${data.byteLength} bytes exceeds ${config.limits.maxMessageBytes}`,
-              )
-            : closeRaw(CloseCode.TooLarge, 'message too large')
+          return close(
+            CloseCode.TooLarge,
+            `message of ${data.byteLength} bytes exceeds ${config.limits.maxMessageBytes}`,
+          )
         }
-        if (!isBinary)
-          return peer
-            ? peer.close(CloseCode.Malformed, 'malformed message: text frame')
-            : closeRaw(CloseCode.Malformed, 'text frame')
+        if (!isBinary) return close(CloseCode.Malformed, 'malformed message: text frame')
         if (!connBucket.take() || (slot !== null && !slot.bucket.take())) {
-          return peer
-            ? peer.close(CloseCode.RateLimited, 'rate limited: too many messages, try again later')
-            : closeRaw(CloseCode.RateLimited, 'rate limited')
+          return close(CloseCode.RateLimited, 'rate limited: too many messages, try again later')
         }
         const at = new Date().toISOString()
         const atMs = performance.now()
-        if (room) handle(data, at, atMs)
-        else receivedBeforeReady.push({ data, at, atMs })
+        if (room) return handle(data, at, atMs)
+        // Held until the connection is authorised and its document loaded: bounded in bytes.
+        bytesBeforeReady += data.byteLength
+        if (bytesBeforeReady > maxBytesBeforeReady) {
+          return close(CloseCode.RateLimited, 'rate limited: too much sent before the connection was ready')
+        }
+        receivedBeforeReady.push({ data, at, atMs })
       })
 
       socket.on('close', () => {
         clearTimeout(expiry)
-        if (peer) {
-          peer.markClosed()
-          if (room) rooms.close(room, peer)
-        }
+        conn.markClosed()
+        receivedBeforeReady.length = 0
+        if (peer && room) rooms.close(room, peer)
         if (slot) slot.connections--
       })
 
       const start = async () => {
         const customerId = req.params.customerId
         const verdict = verifyToken(app, req.query.token)
-        if (!verdict.ok) return closeRaw(CloseCode.Unauthorized, `unauthorized: ${verdict.reason} token`)
+        if (!verdict.ok) return conn.close(CloseCode.Unauthorized, `unauthorized: ${verdict.reason} token`)
         if (!originAllowed(req.headers.origin, req.headers.host, config.allowedOrigins)) {
           log.warn({ origin: req.headers.origin, customerId }, 'sync origin refused')
-          return closeRaw(CloseCode.Forbidden, 'forbidden: this origin is not allowed (ALLOWED_ORIGINS)')
+          return conn.close(CloseCode.Forbidden, 'forbidden: this origin is not allowed (ALLOWED_ORIGINS)')
         }
         const claims = verdict.claims
-        if (!CUSTOMER_ID.test(customerId)) return closeRaw(CloseCode.NotFound, 'no such customer')
+        if (!CUSTOMER_ID.test(customerId)) return conn.close(CloseCode.NotFound, 'no such customer')
         if (claims.role === 'customer' && claims.customerId !== customerId) {
-          return closeRaw(CloseCode.Forbidden, 'forbidden: a customer may open only their own record')
+          return conn.close(CloseCode.Forbidden, 'forbidden: a customer may open only their own record')
         }
-        if (!rooms.accepting) return closeRaw(CloseCode.Restarting, 'server restarting')
+        if (!rooms.accepting) return conn.close(CloseCode.Restarting, 'server restarting')
         const customer = await ctx.store.getCustomer(customerId)
         if (socket.readyState !== socket.OPEN) return
-        if (!customer) return closeRaw(CloseCode.NotFound, 'no such customer')
+        if (!customer) return conn.close(CloseCode.NotFound, 'no such customer')
         slot = slotFor(claims.sub)
         if (slot.connections >= config.limits.maxConnectionsPerUser) {
           slot = null
-          return closeRaw(CloseCode.RateLimited, 'too many connections for this user, try again later')
+          return conn.close(CloseCode.RateLimited, 'too many connections for this user, try again later')
         }
         slot.connections++
         const user: ConnectionUser & { name: string } = {
@@ -177,10 +176,10 @@ export function registerSync(app: FastifyInstance, ctx: ServerContext): void {
           name: claims.name,
           ...(claims.customerId !== undefined ? { customerId: claims.customerId } : {}),
         }
-        peer = new SocketPeer(socket, user, req.query.ack !== '0', metrics, log)
+        peer = new SocketPeer(conn, user, req.query.ack !== '0')
         armExpiry(claims.exp)
         const opened = await rooms.open(customerId, peer)
-        if (peer.closed || socket.readyState !== socket.OPEN) {
+        if (conn.closed || socket.readyState !== socket.OPEN) {
           rooms.close(opened, peer)
           return
         }
@@ -194,8 +193,7 @@ export function registerSync(app: FastifyInstance, ctx: ServerContext): void {
 
       start().catch((err) => {
         log.error({ err }, 'opening a sync connection failed')
-        if (peer) peer.close(CloseCode.StorageError, 'storage error: try again later')
-        else closeRaw(CloseCode.StorageError, 'storage error: try again later')
+        close(CloseCode.StorageError, 'storage error: try again later')
       })
     },
   )
