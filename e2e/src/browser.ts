@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core'
 
 /** Debian's Chromium: playwright-core ships no browser of its own. */
 export const CHROMIUM_PATH = '/usr/bin/chromium'
@@ -47,8 +54,9 @@ export function launchChromium(): Promise<Browser> {
 export async function openUserPage(
   browser: Browser,
   viewport: { width: number; height: number },
+  options: BrowserContextOptions = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport })
+  const context = await browser.newContext({ ...options, viewport })
   context.setDefaultTimeout(STEP_TIMEOUT)
   const page = await context.newPage()
   return { context, page }

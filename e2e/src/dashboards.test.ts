@@ -1,35 +1,19 @@
-import { rm } from 'node:fs/promises'
 import { DEFAULT_CATALOG } from '@consent-sync/consent-core'
-import { CSR_1, startTestServer, type TestServer } from '@consent-sync/server/testing'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { CSR_1, type TestServer } from '@consent-sync/server/testing'
+import type { Page } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
-  assertDashboardsBuilt,
   byTestId,
-  CHROMIUM_PATH,
-  CSR_VIEWPORT,
-  CUSTOMER_VIEWPORT,
-  chromiumAvailable,
-  launchChromium,
   loginAgent,
   loginCustomer,
   openCustomer,
-  openUserPage,
   purposeRow,
   recordOnBehalf,
-  screenshot,
   waitForAttribute,
 } from './browser'
+import { type Dashboards, requireChromium, setupDashboards } from './setup'
 
-const hasChromium = chromiumAvailable()
-if (!hasChromium && process.env.CI === 'true') {
-  throw new Error(
-    `${CHROMIUM_PATH} is missing: the end-to-end tests must run in CI (apt-get install chromium)`,
-  )
-}
-if (!hasChromium) {
-  console.warn(`e2e: skipping the dashboard tests, ${CHROMIUM_PATH} is missing (apt-get install chromium)`)
-}
+const hasChromium = requireChromium('the dashboard tests')
 
 const PURPOSE_IDS = DEFAULT_CATALOG.purposes.map((p) => p.id)
 const SMS = 'marketing-sms'
@@ -70,51 +54,7 @@ async function rowStates(page: Page): Promise<string[]> {
   )
 }
 
-/** One test's browser, people and servers; `cleanup` closes and removes all of it. */
-async function setup() {
-  assertDashboardsBuilt()
-  const browser: Browser = await launchChromium()
-  const contexts: BrowserContext[] = []
-  const servers: TestServer[] = []
-  const dirs = new Set<string>()
-  const pages = new Map<string, Page>()
-  const server = await startTestServer()
-  servers.push(server)
-  dirs.add(server.dir)
-
-  const person = async (name: string, viewport: { width: number; height: number }) => {
-    const opened = await openUserPage(browser, viewport)
-    contexts.push(opened.context)
-    pages.set(name, opened.page)
-    return opened
-  }
-
-  return {
-    server,
-    customer: () => person('customer', CUSTOMER_VIEWPORT),
-    agent: (name = 'csr') => person(name, CSR_VIEWPORT),
-    /** Stops `server` (keeping its SQLite file) and starts another on the same directory and port. */
-    async restart(): Promise<TestServer> {
-      await server.cleanup(true)
-      const next = await startTestServer({ dir: server.dir, port: server.port })
-      servers.push(next)
-      return next
-    },
-    /** A screenshot of every page of this test, `<scenario>-<person>.png`. */
-    async screenshots(scenario: string): Promise<string[]> {
-      return Promise.all([...pages].map(([name, page]) => screenshot(page, `${scenario}-${name}`)))
-    },
-    async cleanup() {
-      await Promise.allSettled(contexts.map((c) => c.close()))
-      await browser.close()
-      // The first server may already be closed (restart); closing twice is harmless.
-      await Promise.allSettled(servers.map((s) => s.cleanup()))
-      await Promise.all([...dirs].map((d) => rm(d, { recursive: true, force: true })))
-    },
-  }
-}
-
-type Setup = Awaited<ReturnType<typeof setup>>
+type Setup = Dashboards
 
 describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', () => {
   let current: Setup | undefined
@@ -128,7 +68,7 @@ describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', ()
   })
 
   it("shows a customer's grant on the agent's open record within a second, and in the live feed", async () => {
-    current = await setup()
+    current = await setupDashboards()
     const { server } = current
     const { page: customer } = await current.customer()
     const { page: agent } = await current.agent()
@@ -154,7 +94,7 @@ describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', ()
   })
 
   it('records a phone withdrawal by an agent only with evidence, and the customer sees who made it', async () => {
-    current = await setup()
+    current = await setupDashboards()
     const { server } = current
     const { page: customer } = await current.customer()
     const { page: agent } = await current.agent()
@@ -198,7 +138,7 @@ describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', ()
   })
 
   it('keeps offline changes across an offline reload, then converges with a concurrent agent decision', async () => {
-    current = await setup()
+    current = await setupDashboards()
     const { server } = current
     const { context: customerContext, page: customer } = await current.customer()
     const { page: agent } = await current.agent()
@@ -253,7 +193,7 @@ describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', ()
   })
 
   it('reconnects both pages after a server restart, delivering a change made during the outage', async () => {
-    current = await setup()
+    current = await setupDashboards()
     const { server } = current
     const { page: customer } = await current.customer()
     const { page: agent } = await current.agent()
@@ -295,7 +235,7 @@ describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', ()
   })
 
   it('switches the notices to Sinhala and Tamil, and keeps the choice across a reload', async () => {
-    current = await setup()
+    current = await setupDashboards()
     const { server } = current
     const { page: customer } = await current.customer()
     await loginCustomer(customer, server.httpUrl, 'C-0001')
