@@ -502,6 +502,62 @@ describe('rejected updates', () => {
   })
 })
 
+describe('a record at its size limit (SPEC 2.12)', () => {
+  /** Limits under which the set-up record (one grant of marketing-sms) is already full. */
+  const full = (t: ReturnType<typeof setup>, headroom = DEFAULT_LIMITS.withdrawalHeadroomBytes): Limits => ({
+    ...DEFAULT_LIMITS,
+    maxDocumentBytes: Y.encodeStateAsUpdate(t.server).byteLength,
+    withdrawalHeadroomBytes: headroom,
+  })
+
+  it('still takes the withdrawal of a granted purpose', () => {
+    const t = setup()
+    const doc = t.client()
+    const d = decide(doc, customerInput('marketing-sms', 'withdrawn'))
+    expect(t.validate(t.diff(doc), CUSTOMER, full(t))).toMatchObject({ ok: true, added: [d] })
+    // An agent's withdrawal too.
+    const agentDoc = t.client()
+    decide(agentDoc, {
+      ...customerInput('marketing-sms', 'withdrawn'),
+      actor: { id: 'csr1', role: 'csr' },
+      channel: 'phone',
+      evidence: 'call',
+    })
+    expect(t.validate(t.diff(agentDoc), CSR, full(t))).toMatchObject({ ok: true })
+    t.expectUnchanged()
+  })
+
+  it('refuses grants, profile changes and withdrawals that change nothing', () => {
+    const t = setup()
+    const grant = t.client()
+    decide(grant, customerInput('marketing-email', 'granted'))
+    t.expectRejected(t.validate(t.diff(grant), CUSTOMER, full(t)), 'document-full')
+    const profile = t.client()
+    setProfile(profile, 'language', 'si')
+    t.expectRejected(t.validate(t.diff(profile), CUSTOMER, full(t)), 'document-full')
+    // marketing-email was never granted: withdrawing it again would only fill the headroom.
+    const idle = t.client()
+    decide(idle, customerInput('marketing-email', 'withdrawn'))
+    const verdict = t.validate(t.diff(idle), CUSTOMER, full(t))
+    t.expectRejected(verdict, 'document-full')
+    expect(verdict).toMatchObject({ detail: expect.stringMatching(/withdrawn already/) })
+    // Two withdrawals of one granted purpose in one update: the second changes nothing.
+    const twice = t.client()
+    decide(twice, customerInput('marketing-sms', 'withdrawn'))
+    decide(twice, customerInput('marketing-sms', 'withdrawn'))
+    t.expectRejected(t.validate(t.diff(twice), CUSTOMER, full(t)), 'document-full')
+  })
+
+  it('refuses even a withdrawal past the hard ceiling', () => {
+    const t = setup()
+    const doc = t.client()
+    decide(doc, customerInput('marketing-sms', 'withdrawn'))
+    const update = t.diff(doc)
+    t.expectRejected(t.validate(update, CUSTOMER, full(t, update.byteLength - 1)), 'document-full')
+    expect(t.validate(update, CUSTOMER, full(t, update.byteLength))).toMatchObject({ ok: true })
+  })
+})
+
 describe('any bytes (SPEC 2.2, 2.14)', () => {
   const check = (t: ReturnType<typeof setup>, bytes: Uint8Array) => {
     for (const user of [CUSTOMER, CSR]) {

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { findPurpose, type PurposeCatalog } from './catalog'
 import { asDecision, checkDecisionShape } from './decision-shape'
+import { foldOne } from './fold'
 import { DEFAULT_LIMITS, type Limits } from './limits'
 import {
   type ActorRole,
@@ -50,6 +51,11 @@ export interface Rejected {
   ok: false
   reason: RejectReason
   detail: string
+  /**
+   * For `pending`: what the update waits for (the first missing clock of each client, or the
+   * deletes of unknown items), the same for every update stuck on the same missing changes.
+   */
+  waitingFor?: string
 }
 
 export type ValidationResult = Accepted | Rejected
@@ -187,7 +193,10 @@ function judge(
   }
   // SPEC 2.2: an update that cannot be integrated fully cannot be judged.
   if (shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null) {
-    return reject('pending', 'the update depends on changes the server does not have')
+    return {
+      ...reject('pending', 'the update depends on changes the server does not have'),
+      waitingFor: waitingFor(shadow),
+    }
   }
   const decisionsType = shadow.share.get(ROOT_DECISIONS)
   const profileType = shadow.share.get(ROOT_PROFILE)
@@ -225,9 +234,6 @@ function judge(
   if (role === null) return reject('read-only', `a ${user.role} may read this document but not change it`)
 
   const documentBytes = baseBytes + update.byteLength
-  if (documentBytes > limits.maxDocumentBytes) {
-    return reject('document-full', `the document would exceed ${limits.maxDocumentBytes} bytes`)
-  }
   if (newValues.length > limits.maxDecisionsPerUpdate) {
     return reject('too-large', `more than ${limits.maxDecisionsPerUpdate} decisions in one update`)
   }
@@ -241,10 +247,20 @@ function judge(
     decisionsType instanceof Y.AbstractType ? shadow.getArray<Decision>(ROOT_DECISIONS).toArray() : []
   const problem = judgeDecisions(added, all, user, role, catalog)
   if (problem) return problem
+  if (documentBytes > limits.maxDocumentBytes) {
+    const full = judgeAtLimit(added, all, profile, deletes, documentBytes, catalog, limits)
+    if (full) return full
+  }
   // Document order, so audit entries follow the order decisions were appended.
   const order = new Map(all.map((d, i) => [d.id, i]))
   added.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))
   return { ok: true, added, profile, changed, documentBytes }
+}
+
+function waitingFor(shadow: Y.Doc): string {
+  const missing = shadow.store.pendingStructs?.missing ?? new Map<number, number>()
+  const clocks = [...missing].sort(([a], [b]) => a - b).map(([client, clock]) => `${client}:${clock}`)
+  return shadow.store.pendingDs !== null ? [...clocks, 'deletes'].join(',') : clocks.join(',')
 }
 
 function judgeNewStruct(
@@ -357,6 +373,39 @@ function judgeDecisions(
     }
   }
   return findCycle(added, byId)
+}
+
+/**
+ * SPEC 2.12: past `maxDocumentBytes` a record takes only withdrawals that change something (a
+ * granted or conflicted purpose), up to the hard ceiling: withdrawing must always be possible,
+ * and refusing grants there means the headroom cannot be filled with decisions that change nothing.
+ */
+function judgeAtLimit(
+  added: readonly Decision[],
+  all: readonly Decision[],
+  profile: Record<string, string>,
+  deletes: number,
+  documentBytes: number,
+  catalog: PurposeCatalog,
+  limits: Limits,
+): Rejected | null {
+  const ceiling = limits.maxDocumentBytes + limits.withdrawalHeadroomBytes
+  const full = `the record has reached its size limit of ${limits.maxDocumentBytes} bytes`
+  if (documentBytes > ceiling) return reject('document-full', `${full} and its headroom for withdrawals`)
+  if (added.length === 0 || Object.keys(profile).length > 0 || deletes > 0) {
+    return reject('document-full', `${full}: it takes only withdrawals now`)
+  }
+  const newIds = new Set(added.map((d) => d.id))
+  const seen = all.filter((d) => !newIds.has(d.id))
+  for (const d of added) {
+    if (d.state !== 'withdrawn') return reject('document-full', `${full}: it takes only withdrawals now`)
+    const before = foldOne(seen, catalog, d.purposeId)
+    if (before && before.state === 'withdrawn' && !before.conflicted) {
+      return reject('document-full', `${full}: purpose "${d.purposeId}" is withdrawn already`)
+    }
+    seen.push(d)
+  }
+  return null
 }
 
 /** SPEC 2.10: supersedes must not loop, or a purpose would be left with no head at all. */

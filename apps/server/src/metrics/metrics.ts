@@ -10,6 +10,7 @@ export interface Metrics {
   connectionsClosed: Counter<'code'>
   presenceDropped: Counter<'reason'>
   slowReadersClosed: Counter
+  documentsNearLimit: Counter
   commitSeconds: Histogram
   commitBatchSize: Histogram
   broadcastSeconds: Histogram
@@ -56,6 +57,11 @@ export function createMetrics(): Metrics {
     slowReadersClosed: new Counter({
       name: 'consent_sync_slow_readers_closed_total',
       help: 'Sync connections closed because their unsent data passed MAX_UNSENT_BYTES (the client did not read)',
+      registers: [registry],
+    }),
+    documentsNearLimit: new Counter({
+      name: 'consent_sync_documents_near_limit_total',
+      help: 'Records that passed 90% of MAX_DOCUMENT_BYTES (each counted once per load; the log names them)',
       registers: [registry],
     }),
     commitSeconds: new Histogram({

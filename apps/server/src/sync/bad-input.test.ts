@@ -6,9 +6,11 @@
 import {
   type ActorRole,
   type Channel,
+  DEFAULT_CATALOG,
   type Decision,
   decide,
   decisionsOf,
+  foldAll,
   profileOf,
   type RejectReason,
   readDecisions,
@@ -541,6 +543,60 @@ describe('DESIGN §10: updates breaking a rule of §6 → 4422 naming the rule',
       5000,
       'C-0002 writable',
     )
+  })
+})
+
+describe('DESIGN §10: a withdrawal on a record at its size limit → accepted', () => {
+  it('lets the customer withdraw what an agent granted after the agent filled the record, and says so', async () => {
+    const s = await setup({ env: { MAX_DOCUMENT_BYTES: '2048' } })
+    const agent = s.stock(CSR_1)
+    await agent.synced()
+    const purposes = ['marketing-sms', 'marketing-email', 'marketing-push', 'usage-analytics']
+    // An agent fills the record with grants (here on purpose) until it is refused.
+    for (let i = 0; i < 20 && agent.closes.length === 0; i++) {
+      const d = grant(agent.doc, CSR_1, purposes[i % purposes.length], {
+        evidence: `call ${i}: ${'x'.repeat(300)}`,
+      })
+      await until(
+        async () =>
+          agent.closes.length > 0 || (await s.store.auditChain('C-0001')).some((e) => e.decisionId === d.id),
+        5000,
+        `decision ${i} stored or refused`,
+      )
+    }
+    expect(agent.closes[0]?.reason).toMatch(/^document-full: .*only withdrawals/)
+    const near = await s.server.ctx.metrics.documentsNearLimit.get()
+    expect(near.values[0]?.value).toBe(1)
+
+    // The customer withdraws every purpose the agent granted: each is accepted and audited.
+    const customer = s.stock(CUSTOMER_1)
+    await customer.synced()
+    const granted = foldAll(readDecisions(customer.doc), DEFAULT_CATALOG).filter((p) => p.state === 'granted')
+    expect(granted.length).toBeGreaterThan(0)
+    for (const p of granted) {
+      const w = decide(customer.doc, {
+        purposeId: p.purposeId,
+        state: 'withdrawn',
+        actor: { id: 'C-0001', role: 'customer' },
+        channel: 'web',
+        noticeVersion: '1.0',
+      })
+      await until(
+        async () => (await s.store.auditChain('C-0001')).some((e) => e.decisionId === w.id),
+        5000,
+        `withdrawal of ${p.purposeId} stored`,
+      )
+    }
+    expect(customer.closes).toEqual([])
+    const after = foldAll(await s.server.ctx.rooms.readDecisions('C-0001'), DEFAULT_CATALOG)
+    expect(after.every((p) => p.state === 'withdrawn')).toBe(true)
+    // A grant is still refused, with the rule.
+    grant(customer.doc, CUSTOMER_1, 'marketing-sms')
+    await until(() => customer.closes.length > 0, 5000, 'grant refused')
+    expect(customer.closes[0]).toMatchObject({
+      code: CloseCode.Rejected,
+      reason: expect.stringMatching(/^document-full: /),
+    })
   })
 })
 

@@ -11,7 +11,7 @@ import { rawClient, stockClient, trackDurable } from '../testing/clients'
 import { CSR_1, CUSTOMER_1, startTestServer } from '../testing/server'
 import { until } from '../testing/until'
 import { CloseCode } from './close-codes'
-import { encodeSyncUpdate, MessageType } from './protocol'
+import { encodeSyncStep2, encodeSyncUpdate, MessageType } from './protocol'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -86,5 +86,32 @@ describe('an update whose dependencies are still on their way (SPEC 2.2)', () =>
     cleanups.push(() => agent.destroy())
     await agent.synced()
     expect(readDecisions(agent.doc)).toEqual([])
+  })
+
+  it('counts the requests per missing change, so answering with an empty step 2 cannot loop forever', async () => {
+    const server = await startTestServer()
+    cleanups.push(() => server.cleanup())
+    const raw = await rawClient(`${server.syncUrl}/C-0001?token=${server.token(CUSTOMER_1)}`)
+    cleanups.push(() => raw.close())
+    const doc = new Y.Doc()
+    decide(doc, byCustomer('marketing-sms', 'granted'))
+    const base = Y.encodeStateVector(doc)
+    decide(doc, byCustomer('marketing-email', 'granted'))
+    // The same update every time, each request for its base answered with nothing.
+    const stuck = encodeSyncUpdate(Y.encodeStateAsUpdate(doc, base))
+    const empty = encodeSyncStep2(Y.encodeStateAsUpdate(new Y.Doc()))
+    const asked = () => raw.frames.filter((f) => f[0] === MessageType.Sync && f[1] === 0).length
+    for (let i = 0; i < 10 && !raw.closed; i++) {
+      const before = asked()
+      raw.send(stuck)
+      await until(() => raw.closed || asked() > before, 5000, 'a sync step 1, or the close')
+      if (!raw.closed) raw.send(empty)
+    }
+    const closed = await raw.waitClosed()
+    expect(closed.code).toBe(CloseCode.Rejected)
+    expect(closed.reason).toMatch(/^pending: /)
+    // One step 1 at the start of the handshake, then three requests for the missing base.
+    expect(asked()).toBe(1 + 3)
+    expect(raw.durable()).toHaveLength(3)
   })
 })

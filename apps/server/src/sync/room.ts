@@ -18,10 +18,17 @@ import { encodeDurable, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } fro
 import type { RoomDeps } from './room-registry'
 
 /**
- * Updates in a row from one connection that depend on changes the server lacks, each answered by
- * asking for them (sync step 1), before the connection is closed with 4422 'pending'.
+ * How often one connection is asked (sync step 1) for the changes an update of its waits for,
+ * before it is closed with 4422 'pending'. Counted per missing change, not reset by other messages:
+ * a client answering with an empty step 2 cannot have the same update judged forever.
  */
 const MAX_RESYNCS = 3
+
+/** Share of MAX_DOCUMENT_BYTES past which a record is reported as near its limit. */
+const NEAR_LIMIT = 0.9
+
+/** Missing changes remembered per connection; the oldest is forgotten past this. */
+const MAX_RESYNC_KEYS = 64
 
 /**
  * One customer's live document and the connections that have it open. Incoming updates go
@@ -37,11 +44,12 @@ export class Room {
   private snapshotSeq: number
   private pipeline: Promise<void> = Promise.resolve()
   private pendingUpdates = 0
+  private nearLimit = false
   private readonly limits: Limits
   /** Judges updates on a copy of `doc` kept between updates (rebuilt after a rejection). */
   private readonly validator: ShadowValidator
-  /** Per connection: missing-dependency updates answered with a step 1 since its last accepted one. */
-  private readonly resyncs = new WeakMap<Peer, number>()
+  /** Per connection: how often it was asked for each set of missing changes (keyed by `waitingFor`). */
+  private readonly resyncs = new WeakMap<Peer, Map<string, number>>()
 
   constructor(
     readonly customerId: string,
@@ -193,11 +201,10 @@ export class Room {
     if (peer.closed) return
     const { catalog, config, metrics, events, log } = this.deps
     const verdict = this.validator.validate(update, peer.user, catalog, this.limits)
-    if (!verdict.ok && verdict.reason === 'pending' && (this.resyncs.get(peer) ?? 0) < MAX_RESYNCS) {
+    if (!verdict.ok && verdict.reason === 'pending' && this.mayResync(peer, verdict.waitingFor ?? '')) {
       // The stock client sends local edits as soon as the socket opens, before its step 2 has
       // brought what they build on (offline work): not applied, not acknowledged, and asked for
       // again, so its answer carries this update together with what it depends on.
-      this.resyncs.set(peer, (this.resyncs.get(peer) ?? 0) + 1)
       metrics.updatesRejected.inc({ reason: verdict.reason })
       log.info(
         { customerId: this.customerId, connectionId: peer.id },
@@ -208,6 +215,7 @@ export class Room {
     }
     if (!verdict.ok) {
       metrics.updatesRejected.inc({ reason: verdict.reason })
+      if (verdict.reason === 'document-full') this.watchSize(this.limits.maxDocumentBytes)
       log.warn({ customerId: this.customerId, connectionId: peer.id, reason: verdict.reason }, verdict.detail)
       // Bytes that are not a Yjs update are not y-protocols at all (DESIGN.md §10): 4400, not a rule.
       if (verdict.reason === 'malformed')
@@ -215,7 +223,6 @@ export class Room {
       else peer.close(CloseCode.Rejected, closeReason(`${verdict.reason}: ${verdict.detail}`))
       return
     }
-    this.resyncs.delete(peer)
     if (!verdict.changed) {
       this.acknowledge(peer)
       return
@@ -261,6 +268,7 @@ export class Room {
       await this.catchUp()
       return this.process(peer, update, receivedAt, receivedAtMs, attempt + 1)
     }
+    this.watchSize(verdict.documentBytes)
     // Durable: only now does anyone else see it (SPEC of the server, DESIGN.md §2).
     Y.applyUpdate(this.doc, update, peer)
     this.seq = result.seq
@@ -278,6 +286,32 @@ export class Room {
       })
     }
     if (this.seq - this.snapshotSeq >= config.snapshotEvery) await this.snapshot()
+  }
+
+  /** Says once per load that the record is near its size limit (README: "A record near its size limit"). */
+  private watchSize(documentBytes: number): void {
+    if (this.nearLimit || documentBytes < this.limits.maxDocumentBytes * NEAR_LIMIT) return
+    this.nearLimit = true
+    this.deps.metrics.documentsNearLimit.inc()
+    this.deps.log.warn(
+      { customerId: this.customerId, documentBytes, maxDocumentBytes: this.limits.maxDocumentBytes },
+      'record near its size limit: past it only withdrawals are accepted',
+    )
+  }
+
+  /** Counts one more request for the changes `waitingFor` names; false once they were asked for enough. */
+  private mayResync(peer: Peer, waitingFor: string): boolean {
+    let asked = this.resyncs.get(peer)
+    if (!asked) {
+      asked = new Map()
+      this.resyncs.set(peer, asked)
+    }
+    const tries = asked.get(waitingFor) ?? 0
+    if (tries >= MAX_RESYNCS) return false
+    asked.delete(waitingFor)
+    asked.set(waitingFor, tries + 1)
+    if (asked.size > MAX_RESYNC_KEYS) asked.delete(asked.keys().next().value as string)
+    return true
   }
 
   private acknowledge(peer: Peer): void {
