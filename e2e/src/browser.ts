@@ -151,3 +151,28 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true })
   return file
 }
+
+export interface RenderedFont {
+  familyName: string
+  isCustomFont: boolean
+  glyphCount: number
+}
+
+/**
+ * The fonts Chromium drew an element's text with (DevTools' "Rendered fonts"): whether a web font
+ * really drew the glyphs, not only that it was loaded.
+ */
+export async function renderedFonts(page: Page, selector: string): Promise<RenderedFont[]> {
+  const cdp = await page.context().newCDPSession(page)
+  try {
+    await cdp.send('DOM.enable')
+    await cdp.send('CSS.enable')
+    const { root } = await cdp.send('DOM.getDocument', { depth: 0 })
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector })
+    if (!nodeId) throw new Error(`no element ${selector}`)
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId })
+    return fonts.map(({ familyName, isCustomFont, glyphCount }) => ({ familyName, isCustomFont, glyphCount }))
+  } finally {
+    await cdp.detach()
+  }
+}
