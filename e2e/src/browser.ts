@@ -144,12 +144,51 @@ export async function recordOnBehalf(page: Page, input: OnBehalf): Promise<void>
   if (input.purposeId !== undefined) await byTestId(page, `toggle-${input.purposeId}`).click()
 }
 
-/** A full-page PNG in e2e/test-output/ (gitignored), for a person to look at. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * A PNG in e2e/test-output/ (gitignored), for a person to look at: the full page, or with
+ * `{ fullPage: false }` the viewport as the person sees it.
+ */
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<string> {
   await mkdir(OUTPUT_DIR, { recursive: true })
   const file = path.join(OUTPUT_DIR, `${name}.png`)
-  await page.screenshot({ path: file, fullPage: true })
+  // The dashboards scroll inside their frame (AppFrame), not the document: for the full page, the
+  // viewport grows by what the frame hides for the picture (its scroll position is lost).
+  const viewport = page.viewportSize()
+  const hidden = fullPage
+    ? await page.evaluate(() => {
+        const content = document.querySelector('[data-testid="frame-content"]')
+        return content ? content.scrollHeight - content.clientHeight : 0
+      })
+    : 0
+  if (viewport && hidden > 0) await page.setViewportSize({ ...viewport, height: viewport.height + hidden })
+  await page.screenshot({ path: file, fullPage })
+  if (viewport && hidden > 0) await page.setViewportSize(viewport)
   return file
+}
+
+/** A toast telling of someone else's change (docs/ui-contract.md), optionally only one with `text`. */
+export function changeNotice(page: Page, text?: string | RegExp): Locator {
+  const notices = page.locator('[data-testid="toast"][data-kind="change"]')
+  return text === undefined ? notices : notices.filter({ hasText: text })
+}
+
+export interface Box {
+  x: number
+  y: number
+  width: number
+  height: number
+}
+
+/** The element's box in the viewport; throws when it is not rendered. */
+export async function boxOf(locator: Locator): Promise<Box> {
+  const box = await locator.boundingBox()
+  if (!box) throw new Error(`${locator} has no box: not rendered`)
+  return box
+}
+
+/** Whether two boxes share any area (touching edges do not count). */
+export function overlap(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
 }
 
 export interface RenderedFont {

@@ -13,6 +13,9 @@ interface Props {
   names: ActorNames
   /** Administrators may read a record but not decide (the server refuses their updates). */
   readOnly: boolean
+  /** The language of the purposes' titles and notices. */
+  lang: Language
+  onLanguage(lang: Language): void
 }
 
 /**
@@ -20,12 +23,11 @@ interface Props {
  * how the customer told the agent and what the evidence is; while the agent works here, the other
  * people on this record see them as editing.
  */
-export function ConsentPanel({ handle, catalog, selfId, names, readOnly }: Props) {
+export function ConsentPanel({ handle, catalog, selfId, names, readOnly, lang, onLanguage }: Props) {
   const purposes = useConsentState(handle, (s) => s.purposes)
   const loaded = useConsentState(handle, (s) => s.loaded)
   const [form, setForm] = useState<DecisionFormValue>(EMPTY_FORM)
   const [error, setError] = useState<string | null>(null)
-  const [lang, setLang] = useState<Language>('en')
   const panel = useRef<HTMLDivElement>(null)
   const editing = useRef(false)
   const toast = useToast()
@@ -67,7 +69,7 @@ export function ConsentPanel({ handle, catalog, selfId, names, readOnly }: Props
         <h2 id="consents-title" className="csr-card-title">
           Consents
         </h2>
-        <LanguageSwitch value={lang} onChange={setLang} />
+        <LanguageSwitch value={lang} onChange={onLanguage} />
       </div>
       {readOnly ? (
         <p className="csr-note">Administrators can read this record but not record decisions.</p>

@@ -1,13 +1,15 @@
-import type { PurposeCatalog } from '@consent-sync/consent-core'
+import type { Language, PurposeCatalog } from '@consent-sync/consent-core'
 import type { ConsentHandle } from '@consent-sync/sync-client'
 import {
   HistoryTable,
   PresenceBar,
   ProblemBanner,
   useActorNames,
+  useChangeNotices,
   useConsentHandle,
   useConsentState,
 } from '@consent-sync/ui'
+import { useState } from 'react'
 import { AuditTrail } from './AuditTrail'
 import { ConsentPanel } from './ConsentPanel'
 import { CustomerHeader } from './CustomerHeader'
@@ -80,13 +82,24 @@ function OpenRecord({ handle, catalog, self, readOnly }: RecordProps) {
   const history = useConsentState(handle, (s) => s.history)
   // Decisions carry only ids; names seen in presence make "Agent Dilani (csr1)" of them.
   const names = useActorNames(presence, self)
+  // The language the agent reads the consents in, also for the notices of others' changes.
+  const [lang, setLang] = useState<Language>('en')
+  useChangeNotices(handle, { lang, viewer: 'csr', selfId: self.id, names, catalog })
   return (
     <>
       <ProblemBanner problem={problem} onDiscard={() => void handle.discardLocalChanges()} />
       <div className="csr-card csr-presence">
         <PresenceBar presence={presence} viewer="csr" />
       </div>
-      <ConsentPanel handle={handle} catalog={catalog} selfId={self.id} names={names} readOnly={readOnly} />
+      <ConsentPanel
+        handle={handle}
+        catalog={catalog}
+        selfId={self.id}
+        names={names}
+        readOnly={readOnly}
+        lang={lang}
+        onLanguage={setLang}
+      />
       <section className="csr-card csr-history" aria-labelledby="history-title">
         <h2 id="history-title" className="csr-card-title">
           History of this record

@@ -1,4 +1,5 @@
 import type { PurposeCatalog } from '@consent-sync/consent-core'
+import { AppFrame } from '@consent-sync/ui'
 import { CustomerSearch } from './CustomerSearch'
 import { CustomerView } from './CustomerView'
 import { LiveFeed } from './LiveFeed'
@@ -23,7 +24,7 @@ export function Dashboard({ catalog, catalogLoaded }: { catalog: PurposeCatalog;
   }
 
   return (
-    <div className="csr-app">
+    <AppFrame className="csr-app">
       <header className="csr-topbar">
         <h1 className="csr-brand">Consent desk</h1>
         {/* A button, not an in-page link: the URL hash holds the open customer. */}
@@ -62,6 +63,6 @@ export function Dashboard({ catalog, catalogLoaded }: { catalog: PurposeCatalog;
           <LiveFeed items={feed.items} status={feed.status} catalog={catalog} onOpen={openCustomer} />
         </aside>
       </div>
-    </div>
+    </AppFrame>
   )
 }

@@ -1,6 +1,7 @@
 import { CloseCode, type Language, type PurposeCatalog } from '@consent-sync/consent-core'
 import type { ConsentHandle } from '@consent-sync/sync-client'
 import {
+  AppFrame,
   HistoryTable,
   LanguageSwitch,
   PresenceBar,
@@ -10,6 +11,7 @@ import {
   t,
   useActorNames,
   useBrowserOnline,
+  useChangeNotices,
   useConsentHandle,
   useConsentState,
   useToast,
@@ -36,7 +38,7 @@ export function Dashboard({ session, catalog, lang, onLanguage, onSignOut }: Das
     if (handle && handle.store.getState().profile.language !== l) handle.setProfile('language', l)
   }
   return (
-    <div className="cs-app cw-page">
+    <AppFrame className="cs-app cw-page" lang={lang}>
       <header className="cw-header">
         <div className="cw-header-top">
           <div>
@@ -70,7 +72,7 @@ export function Dashboard({ session, catalog, lang, onLanguage, onSignOut }: Das
           <p lang={lang}>{t(lang, 'loading')}</p>
         )}
       </main>
-    </div>
+    </AppFrame>
   )
 }
 
@@ -102,10 +104,11 @@ function Body({ handle, session, catalog, lang, onLanguage, onSignOut }: BodyPro
   }, [loaded, profileLanguage, onLanguage])
 
   useSaveToasts(handle, lang)
+  useChangeNotices(handle, { lang, viewer: 'customer', selfId: session.user.id, names, catalog })
   // One error toast per new problem, not one per re-render or language change.
   const toasted = useRef<unknown>(null)
   useEffect(() => {
-    if (problem && toasted.current !== problem) toast(t(lang, 'problemTitle'), 'error')
+    if (problem && toasted.current !== problem) toast(t(lang, 'problemTitle'), 'error', { lang })
     toasted.current = problem
   }, [problem, toast, lang])
 
@@ -116,7 +119,7 @@ function Body({ handle, session, catalog, lang, onLanguage, onSignOut }: BodyPro
         lang={lang}
         onDiscard={async () => {
           await handle.discardLocalChanges()
-          toast(t(lang, 'saved'), 'success')
+          toast(t(lang, 'saved'), 'success', { lang })
         }}
       >
         {problem?.code === CloseCode.Unauthorized ? (
@@ -159,7 +162,7 @@ function useSaveToasts(handle: ConsentHandle, lang: Language) {
     if (pending > 0) hadPending.current = true
     else if (hadPending.current && status === 'saved') {
       hadPending.current = false
-      toast(t(lang, 'saved'), 'success')
+      toast(t(lang, 'saved'), 'success', { lang })
     }
   }, [pending, status, toast, lang])
 }

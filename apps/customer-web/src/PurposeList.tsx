@@ -65,7 +65,8 @@ export function PurposeList({ handle, catalog, lang, selfId, names }: PurposeLis
                   handle.decide({ purposeId: purpose.id, state: next, channel: 'web' })
                   setWaiting((prev) => new Set(prev).add(purpose.id))
                 } catch (err) {
-                  toast(err instanceof Error ? err.message : String(err), 'error')
+                  // The sync client's errors are in English.
+                  toast(err instanceof Error ? err.message : String(err), 'error', { lang: 'en' })
                 }
               }}
             />

@@ -1,5 +1,11 @@
-import type { Decision, Language } from '@consent-sync/consent-core'
-import { channelLabel, t } from './i18n'
+import {
+  type Decision,
+  findPurpose,
+  type Language,
+  type PurposeCatalog,
+  type PurposeState,
+} from '@consent-sync/consent-core'
+import { channelLabel, stateLabel, t } from './i18n'
 
 /** Display names by user id, where known (from presence or the signed-in user). */
 export type ActorNames = Readonly<Record<string, string>>
@@ -25,4 +31,51 @@ export function describeActor(
   if (actor.role === 'csr')
     return name ? t(lang, 'agentNamed', { name, id: actor.id }) : t(lang, 'agent', { id: actor.id })
   return name ? t(lang, 'customerNamed', { name, id: actor.id }) : t(lang, 'customer', { id: actor.id })
+}
+
+export interface ChangeContext {
+  lang: Language
+  /** Whose page it is: a customer reads "Customer service (…)" for an agent's decision. */
+  viewer: 'customer' | 'csr'
+  selfId: string
+  names: ActorNames
+  catalog: PurposeCatalog
+}
+
+/** A notice of someone else's decision: who, on which purpose, what it is now. */
+export interface ChangeNotice {
+  text: string
+  /** The decision left the purpose conflicted: someone should decide again. */
+  urgent: boolean
+}
+
+/**
+ * "Customer service (Dilani Wickramasinghe, csr1) changed “Marketing messages by SMS” by phone: now
+ * Withdrawn." `state` is the purpose's fold with the decision in it, to tell of a conflict it left.
+ */
+export function describeChange(
+  decision: Decision,
+  state: PurposeState | undefined,
+  { lang, viewer, selfId, names, catalog }: ChangeContext,
+): ChangeNotice {
+  const title = findPurpose(catalog, decision.purposeId)?.title
+  const params = {
+    purpose: title?.[lang] || title?.en || decision.purposeId,
+    channel: channelLabel(lang, decision.channel),
+    state: stateLabel(lang, decision.state),
+  }
+  const name = names[decision.actor.id]
+  const text =
+    viewer === 'customer' && decision.actor.role === 'csr'
+      ? t(lang, 'changeByAgent', {
+          ...params,
+          agent: name ? `${name}, ${decision.actor.id}` : decision.actor.id,
+        })
+      : t(lang, 'changeBy', { ...params, who: describeActor(decision.actor, lang, selfId, names) })
+  const conflicted = state?.conflicted === true && state.heads.some((h) => h.id === decision.id)
+  if (!conflicted) return { text, urgent: false }
+  return {
+    text: `${text} ${t(lang, 'changeConflicted', { state: stateLabel(lang, state.state) })}`,
+    urgent: true,
+  }
 }

@@ -61,6 +61,9 @@ const en = {
   purposesIntro:
     'Each choice takes effect at once and works without a connection. You can change it at any time.',
   loading: 'Loading your choices…',
+  changeByAgent: 'Customer service ({agent}) changed “{purpose}” {channel}: now {state}.',
+  changeBy: '{who} changed “{purpose}” {channel}: now {state}.',
+  changeConflicted: 'It conflicts with another choice, so it stays {state} until someone decides again.',
   hello: 'Hello, {name}',
 } as const
 
@@ -124,6 +127,9 @@ const si: Record<UiKey, string> = {
   purposesTitle: 'අපට ඔබේ දත්ත භාවිත කළ හැක්කේ කුමකටද',
   purposesIntro: 'සෑම තේරීමක්ම වහාම ක්‍රියාත්මක වන අතර සම්බන්ධතාවයක් නොමැතිවද ක්‍රියා කරයි. ඔබට ඕනෑම වේලාවක එය වෙනස් කළ හැකිය.',
   loading: 'ඔබේ තේරීම් පූරණය වෙමින්…',
+  changeByAgent: 'පාරිභෝගික සේවාව ({agent}) {channel} “{purpose}” වෙනස් කළේය: දැන් {state}.',
+  changeBy: '{who} {channel} “{purpose}” වෙනස් කළේය: දැන් {state}.',
+  changeConflicted: 'එය වෙනත් තේරීමක් සමඟ ගැටෙන බැවින්, යමෙකු නැවත තීරණය කරන තුරු “{state}” ලෙස පවතී.',
   hello: 'ආයුබෝවන්, {name}',
 }
 
@@ -186,6 +192,9 @@ const ta: Record<UiKey, string> = {
   purposesTitle: 'உங்கள் தரவை நாங்கள் எதற்குப் பயன்படுத்தலாம்',
   purposesIntro: 'ஒவ்வொரு தேர்வும் உடனே நடைமுறைக்கு வரும், இணைப்பு இல்லாமலும் செயல்படும். எந்த நேரத்திலும் அதை மாற்றலாம்.',
   loading: 'உங்கள் தேர்வுகள் ஏற்றப்படுகின்றன…',
+  changeByAgent: 'வாடிக்கையாளர் சேவை ({agent}) {channel} “{purpose}” என்பதை மாற்றியது: இப்போது {state}.',
+  changeBy: '{who} {channel} “{purpose}” என்பதை மாற்றினார்: இப்போது {state}.',
+  changeConflicted: 'இது மற்றொரு தேர்வுடன் முரண்படுவதால், யாராவது மீண்டும் முடிவு செய்யும் வரை “{state}” என்றே இருக்கும்.',
   hello: 'வணக்கம், {name}',
 }
 
