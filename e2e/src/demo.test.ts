@@ -35,6 +35,7 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.png': 'image/png',
+  '.woff2': 'font/woff2',
 }
 
 /** The demo is one static page: build it when this checkout has not yet. */
@@ -199,6 +200,12 @@ describe.skipIf(!hasChromium)('the offline demo page in Chromium', () => {
       await waitForAttribute(inPanel(panel, `purpose-${SMS}`), 'data-state', 'granted')
     }
     expect(await rowStates(customer)).toEqual(await rowStates(agent))
+    // A second click brings about the same outcome: it does not withdraw what the step grants.
+    const afterStep4 = await rowStates(customer)
+    await page.locator('[data-testid="demo-run-4"]').click()
+    await nextFrame(page)
+    expect(await rowStates(customer)).toEqual(afterStep4)
+    expect(await rowStates(agent)).toEqual(afterStep4)
 
     // Step 5: one audit entry per decision (1 + 3 + 1 + 1), the chain verified in the page.
     await page.locator('[data-testid="demo-run-5"]').click()
@@ -211,6 +218,14 @@ describe.skipIf(!hasChromium)('the offline demo page in Chromium', () => {
     expect(actors.filter((a) => a.startsWith('C-0001'))).toHaveLength(5)
     expect(actors.filter((a) => a.startsWith('csr1'))).toHaveLength(1)
     expect(actors.some((a) => a.endsWith(':true'))).toBe(true)
+    // The lift's re-grant met the agent's withdrawal: granted was decided, withdrawn resulted.
+    const regrant = page.locator(
+      `[data-testid="audit-row"][data-purpose="${SMS}"][data-decision="granted"][data-conflicted="true"]`,
+    )
+    await expect(regrant.count()).resolves.toBe(1)
+    await expect(regrant.locator('[data-testid="audit-decision"]').textContent()).resolves.toBe('granted')
+    const change = regrant.locator('[data-testid="audit-change"] .cs-chip')
+    await expect(change.allTextContents()).resolves.toEqual(['withdrawn', 'withdrawn'])
 
     // Step 6: Sinhala for the customer, Tamil for the agent.
     await page.locator('[data-testid="demo-run-6"]').click()
@@ -247,7 +262,67 @@ describe.skipIf(!hasChromium)('the offline demo page in Chromium', () => {
     // The picture for docs/demo.png: the viewport right after the conflict step.
     expect(conflictShot.endsWith('demo-conflict.png')).toBe(true)
   })
+
+  it('brings about each step\'s outcome with "Do it for me", and a second click changes nothing more', async () => {
+    current = await setup()
+    const { page, customer, agent, url } = current
+    await page.goto(url)
+    await waitReady(page)
+    await page.locator('[data-testid="reset-demo"]').click()
+    await page.locator('[data-testid="reset-confirm"]').click()
+    await page.locator('[data-testid="reset-demo"]').waitFor()
+    await waitReady(page)
+
+    /** What a step may change: both sides' rows, the customer's waiting changes and link, the chain. */
+    const everything = async () => ({
+      customer: await rowStates(customer),
+      agent: await rowStates(agent),
+      pending: await inPanel(customer, 'pending-count').getAttribute('data-pending'),
+      offline: await inPanel(customer, 'offline-customer').getAttribute('aria-checked'),
+      chain: await page.locator('[data-testid="chain-status"]').textContent(),
+      languages: [
+        await inPanel(customer, 'language-select').inputValue(),
+        await inPanel(agent, 'language-select').inputValue(),
+      ],
+    })
+    /** What each step says it brings about, checked after its first click. */
+    const outcomes: Record<number, () => Promise<void>> = {
+      1: () => waitForAttribute(inPanel(agent, `purpose-${SMS}`), 'data-state', 'granted'),
+      2: async () => {
+        await waitForAttribute(inPanel(customer, 'pending-count'), 'data-pending', '3')
+        await waitForAttribute(inPanel(agent, `purpose-${SMS}`), 'data-state', 'withdrawn')
+      },
+      3: async () => {
+        for (const panel of [customer, agent])
+          await waitForAttribute(inPanel(panel, `purpose-${SMS}`), 'data-conflicted', 'true')
+      },
+      4: async () => {
+        for (const panel of [customer, agent]) {
+          await waitForAttribute(inPanel(panel, `purpose-${SMS}`), 'data-conflicted', 'false')
+          await waitForAttribute(inPanel(panel, `purpose-${SMS}`), 'data-state', 'granted')
+        }
+      },
+      5: () => chainStatus(page, 'Chain verified: 6 entries'),
+      6: () => waitForAttribute(inPanel(agent, `notice-${SMS}`), 'lang', 'ta'),
+    }
+    for (const [step, outcome] of Object.entries(outcomes)) {
+      const run = page.locator(`[data-testid="demo-run-${step}"]`)
+      await run.click()
+      await outcome()
+      const once = await everything()
+      await run.click()
+      await nextFrame(page)
+      expect(await everything(), `step ${step} clicked twice`).toEqual(once)
+    }
+    await chainStatus(page, 'Chain verified: 6 entries')
+    expect(current.errors).toEqual([])
+  })
 })
+
+/** Resolves once the page has drawn a frame: what a click changed is on screen by then. */
+function nextFrame(page: Page): Promise<void> {
+  return page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())))
+}
 
 /** The viewport only (1280×800), as docs/demo.png shows it. */
 async function shot(page: Page, name: string): Promise<string> {

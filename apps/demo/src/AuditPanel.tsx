@@ -3,12 +3,16 @@ import { useMemo } from 'react'
 import { useStore } from 'zustand'
 import type { Hub } from './hub'
 import { CATALOG, NAMES } from './people'
+import { StateChange } from './StateChange'
 
 function title(purposeId: string): string {
   return CATALOG.purposes.find((p) => p.id === purposeId)?.title.en ?? purposeId
 }
 
-/** The hub's audit chain, newest first, and the verdict of re-walking its hashes here in the page. */
+/**
+ * The hub's audit chain, newest first, and the verdict of re-walking its hashes here in the page.
+ * What was decided stands apart from the state it left: a grant under a conflict leaves "withdrawn".
+ */
 export function AuditPanel({ hub }: { hub: Hub }) {
   const entries = useStore(hub.store, (s) => s.entries)
   const verdict = useMemo(() => verifyChain(entries), [entries])
@@ -35,7 +39,8 @@ export function AuditPanel({ hub }: { hub: Hub }) {
               <th scope="col">Actor</th>
               <th scope="col">Channel</th>
               <th scope="col">Purpose</th>
-              <th scope="col">Previous → new</th>
+              <th scope="col">Decision</th>
+              <th scope="col">Previous → resulting</th>
               <th scope="col">Conflicted</th>
               <th scope="col">Evidence</th>
               <th scope="col">Hash</th>
@@ -44,7 +49,7 @@ export function AuditPanel({ hub }: { hub: Hub }) {
           <tbody>
             {entries.length === 0 ? (
               <tr>
-                <td colSpan={9}>No decisions yet.</td>
+                <td colSpan={10}>No decisions yet.</td>
               </tr>
             ) : (
               [...entries].reverse().map((e) => (
@@ -53,6 +58,8 @@ export function AuditPanel({ hub }: { hub: Hub }) {
                   data-testid="audit-row"
                   data-actor={e.actorId}
                   data-purpose={e.purposeId}
+                  data-decision={e.decision}
+                  data-state={e.newState}
                   data-conflicted={String(e.conflicted)}
                 >
                   <td>{e.seq}</td>
@@ -64,9 +71,11 @@ export function AuditPanel({ hub }: { hub: Hub }) {
                   </td>
                   <td>{e.channel}</td>
                   <td>{title(e.purposeId)}</td>
-                  <td>
-                    <span className={`cs-chip cs-chip-${e.previousState}`}>{e.previousState}</span> →{' '}
-                    <span className={`cs-chip cs-chip-${e.newState}`}>{e.newState}</span>
+                  <td data-testid="audit-decision">
+                    <span className={`cs-chip cs-chip-${e.decision}`}>{e.decision}</span>
+                  </td>
+                  <td data-testid="audit-change">
+                    <StateChange from={e.previousState} to={e.newState} />
                   </td>
                   <td>{e.conflicted ? <strong className="demo-conflicted">yes</strong> : 'no'}</td>
                   <td className="demo-evidence">{e.evidence ?? '—'}</td>

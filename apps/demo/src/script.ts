@@ -25,7 +25,7 @@ function stateOf(replica: Replica, purposeId: string) {
   return replica.store.getState().purposes.find((p) => p.purposeId === purposeId)
 }
 
-/** Decides only if the replica does not show that state already (a step may be run twice). */
+/** Decides only if the replica does not show that state already, settled (a step may be run twice). */
 function ensure(replica: Replica, purposeId: string, state: 'granted' | 'withdrawn') {
   const current = stateOf(replica, purposeId)
   if (current?.state === state && !current.conflicted) return
@@ -36,7 +36,16 @@ function ensure(replica: Replica, purposeId: string, state: 'granted' | 'withdra
   })
 }
 
-/** The guided script (DESIGN.md §9): offline edits, a conflict, convergence, the audit chain, languages. */
+/** The lift's edits are made: the customer is cut off with an SMS decision the hub does not hold yet. */
+function inLift(customer: Replica): boolean {
+  const { online, waiting } = customer.link.getState()
+  return !online && waiting.includes(SMS)
+}
+
+/**
+ * The guided script (DESIGN.md §9): offline edits, a conflict, convergence, the audit chain, languages.
+ * Each `run` brings about what its step says and is idempotent: a second click changes nothing more.
+ */
 export const STEPS: readonly Step[] = [
   {
     title: 'Live, both ways',
@@ -52,12 +61,14 @@ export const STEPS: readonly Step[] = [
     text: 'Switch the customer Offline. In the lift Nimal turns SMS off, e-mail on, then SMS on again: the changes wait on the phone (3 waiting). Meanwhile Dilani records an earlier call, by phone with evidence, in which Nimal asked to stop SMS.',
     run({ demo }) {
       const { customer, agent } = demo.replicas
-      customer.setOnline(false)
+      if (!inLift(customer)) {
+        customer.setOnline(false)
+        if (stateOf(customer, SMS)?.state === 'granted')
+          customer.decide({ purposeId: SMS, state: 'withdrawn', channel: 'web' })
+        ensure(customer, EMAIL, 'granted')
+        customer.decide({ purposeId: SMS, state: 'granted', channel: 'web' })
+      }
       agent.setOnline(true)
-      if (stateOf(customer, SMS)?.state === 'granted')
-        customer.decide({ purposeId: SMS, state: 'withdrawn', channel: 'web' })
-      ensure(customer, EMAIL, 'granted')
-      customer.decide({ purposeId: SMS, state: 'granted', channel: 'web' })
       if (stateOf(agent, SMS)?.state === 'granted') ensure(agent, SMS, 'withdrawn')
     },
   },
@@ -73,18 +84,13 @@ export const STEPS: readonly Step[] = [
     title: 'Someone decides again',
     text: 'Nimal, having seen the notice, turns SMS on again. The new decision supersedes both, so the conflict clears on both sides.',
     run({ demo }) {
-      const { customer } = demo.replicas
-      const sms = stateOf(customer, SMS)
-      customer.decide({
-        purposeId: SMS,
-        state: sms?.conflicted || sms?.state !== 'granted' ? 'granted' : 'withdrawn',
-        channel: 'web',
-      })
+      // Granted and settled is what the step promises: already so, a second click does nothing.
+      ensure(demo.replicas.customer, SMS, 'granted')
     },
   },
   {
     title: 'The audit trail',
-    text: 'Every decision the hub accepted has one entry: who (from the replica that sent it, never from the data), channel, previous → new state, conflicted, and a SHA-256 hash chain verified here in the page.',
+    text: 'Every decision the hub accepted has one entry: who (from the replica that sent it, never from the data), channel, what was decided and the state it left (previous → resulting), conflicted, and a SHA-256 hash chain verified here in the page.',
     run({ showAudit }) {
       showAudit()
     },
