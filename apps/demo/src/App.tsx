@@ -68,18 +68,20 @@ export function App() {
         </div>
         <ResetButton onReset={reset} />
       </header>
-      <div className="demo-layout">
-        <StepsPanel key={`steps-${demo.hub.doc.guid}`} context={context} />
-        {(['customer', 'agent'] as const).map((side) => (
-          <Panel
-            key={`${side}-${demo.hub.doc.guid}`}
-            replica={demo.replicas[side]}
-            lang={langs[side]}
-            onLanguage={(lang) => context.setLanguage(side, lang)}
-          />
-        ))}
-      </div>
-      <AuditPanel hub={demo.hub} />
+      <main>
+        <div className="demo-layout">
+          <StepsPanel key={`steps-${demo.hub.doc.guid}`} context={context} />
+          {(['customer', 'agent'] as const).map((side) => (
+            <Panel
+              key={`${side}-${demo.hub.doc.guid}`}
+              replica={demo.replicas[side]}
+              lang={langs[side]}
+              onLanguage={(lang) => context.setLanguage(side, lang)}
+            />
+          ))}
+        </div>
+        <AuditPanel hub={demo.hub} />
+      </main>
     </div>
   )
 }
