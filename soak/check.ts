@@ -12,7 +12,7 @@ import { runVerify, type ServerProcess } from './server-process'
 
 export interface FinalCheck {
   converged: boolean
-  /** From the moment faults stopped to every replica agreeing with the server. */
+  /** From the end of the final steady window to every replica agreeing with a fresh reader. */
   convergeMs: number
   replicas: number
   /** Replicas that differ from the server's copy, and in what. */
@@ -92,7 +92,7 @@ export async function finalCheck(input: CheckInput): Promise<FinalCheck> {
   if (!converged) {
     input.log(`NOT converged within ${input.convergeTimeoutMs} ms:`)
     for (const c of clients) if (!c.settled() || !agrees(c)) input.log(`  ${describe(c)} agrees=${agrees(c)}`)
-  } else input.log(`converged ${convergeMs} ms after the last fault`)
+  } else input.log(`converged ${convergeMs} ms after the steady window`)
 
   const mismatches: string[] = []
   for (const c of clients) {

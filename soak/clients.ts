@@ -68,6 +68,8 @@ export interface SoakClient {
   decide(rng: Rng): MadeDecision
   goOffline(): void
   goOnline(): void
+  /** Presence: whether this person is editing right now. */
+  setEditing(editing: boolean): void
   /** Destroy and open again on the same local database (handles only), staying offline. */
   reload(): Promise<void>
   /** Everything it made is durable and it is connected and synced with the server. */
@@ -160,6 +162,10 @@ class HandleClient implements SoakClient {
     this.handle.goOffline()
   }
 
+  setEditing(editing: boolean): void {
+    if (!this.reloading) this.handle.setEditing(editing)
+  }
+
   goOnline(): void {
     this.offline = false
     this.handle.goOnline()
@@ -221,6 +227,11 @@ class StockClient implements SoakClient {
       params: { token: env.token },
       disableBc: true,
     })
+    // Presence as a page of ours shows it; the stock provider relays everything it hears.
+    this.provider.awareness.setLocalState({
+      user: { id: spec.actorId, role: spec.role, name: spec.name },
+      editing: false,
+    })
     // The stock client ignores message 100; the soak reads it to know what is durable.
     this.provider.messageHandlers[MessageType.Durable] = (_encoder, decoder) => {
       const sv = Y.decodeStateVector(decoding.readVarUint8Array(decoder))
@@ -275,6 +286,10 @@ class StockClient implements SoakClient {
   goOffline(): void {
     this.offline = true
     this.provider.disconnect()
+  }
+
+  setEditing(editing: boolean): void {
+    this.provider.awareness.setLocalStateField('editing', editing)
   }
 
   goOnline(): void {

@@ -22,6 +22,11 @@ export interface Profile {
   /** A rule-breaking client tries (directly, not through a proxy). */
   forgeEveryMs: Range
   convergeTimeoutMs: number
+  /** The steady window after the faults (no faults, people deciding and changing presence). */
+  steadyMs: number
+  /** Steady windows in the middle of the fault phase: every this often, that long (none when 0). */
+  steadyEveryMs: number
+  midSteadyMs: number
   progressEveryMs: number
   shape: (rng: Rng) => LinkShape
 }
@@ -53,6 +58,10 @@ export function profileFor(options: { minutes: number; short?: boolean }): Profi
       offlineMs: [2_000, 7_000],
       forgeEveryMs: [4_000, 9_000],
       convergeTimeoutMs: 45_000,
+      // Longer than two of a stock client's 15 s presence renewals.
+      steadyMs: 35_000,
+      steadyEveryMs: 0,
+      midSteadyMs: 0,
       progressEveryMs: 15_000,
       shape,
     }
@@ -72,6 +81,9 @@ export function profileFor(options: { minutes: number; short?: boolean }): Profi
     offlineMs: [5_000, 60_000],
     forgeEveryMs: [15_000, 40_000],
     convergeTimeoutMs: 120_000,
+    steadyMs: 120_000,
+    steadyEveryMs: 10 * 60_000,
+    midSteadyMs: 60_000,
     progressEveryMs: 60_000,
     shape,
   }

@@ -36,7 +36,13 @@ function summary(r: SoakResult): string {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
     `  server       SIGKILL ${r.server.kills}, SIGTERM ${r.server.sigterms} (exit codes ${r.server.sigtermExits.join(',') || '-'}), restarts ${r.server.restarts}, slowest restart ${r.server.maxRestartMs} ms, slowest SIGTERM shutdown ${r.server.maxShutdownMs} ms, 1012 closes seen ${r.server.closes1012}`,
-    `  converged    ${c.converged} in ${c.convergeMs} ms after the last fault; ${c.replicas} replicas, mismatches ${c.mismatches.length}, server holds ${c.serverDecisions} decisions`,
+    `  settled      ${r.settleMs} ms after the last fault: every client online, synced, nothing waiting`,
+    ...r.steady.map(
+      (w) =>
+        `  steady       at ${w.startedAtS} s for ${Math.round(w.durationMs / 1000)} s: ${w.decisions} decisions, ${w.presenceChanges} presence changes; closes ${JSON.stringify(w.closesByCode)}; most new connections per client per minute ${w.connectionsPerClientPerMinute.max.toFixed(2)}${w.problems.length ? ` — ${w.problems.join('; ')}` : ''}`,
+    ),
+    `  closes       by the server over the whole run, by code: ${JSON.stringify(r.closesByCode)} (4529 must not appear: no client floods)`,
+    `  converged    ${c.converged} in ${c.convergeMs} ms after the steady window; ${c.replicas} replicas, mismatches ${c.mismatches.length}, server holds ${c.serverDecisions} decisions`,
     `  pending      unsettled clients ${c.unsettled.length}, unsaved ${c.unsaved.length}, unknown in server ${c.unknownInServer.length}, duplicate ids ${c.duplicateIds}`,
     `  verify       exit ${c.verify.code}: ${c.verify.summary.split('\n')[0]}`,
     `  readyz       ${c.readyz ? 200 : 'not ready'}; final SIGTERM exit ${c.sigtermExitCode}`,

@@ -11,10 +11,17 @@ describe('fault soak, short mode', () => {
   it('converges, loses nothing acknowledged, leaves nothing pending, and the audit log verifies', async () => {
     const lines: string[] = []
     const r = await runSoak({ seed: 7, minutes: 1, short: true, log: (l) => lines.push(l) })
-    const context = `${lines.join('\n')}\n${JSON.stringify({ check: r.check, rejections: r.decisions.rejections }, null, 2)}`
+    const context = `${lines.join('\n')}\n${JSON.stringify({ check: r.check, rejections: r.decisions.rejections, steady: r.steady, closes: r.closesByCode }, null, 2)}`
     expect(r.server.kills + r.server.sigterms, context).toBeGreaterThanOrEqual(2)
     expect(r.decisions.made, context).toBeGreaterThan(100)
     expect(r.check.converged, context).toBe(true)
+    // Steady state: no close and no reconnect once the faults stop; no 4529 at any time.
+    expect(r.steady.length, context).toBeGreaterThanOrEqual(1)
+    expect(
+      r.steady.flatMap((w) => w.problems),
+      context,
+    ).toEqual([])
+    expect(r.closesByCode['4529'] ?? 0, context).toBe(0)
     expect(r.check.mismatches, context).toEqual([])
     expect(r.decisions.acknowledged, context).toBe(r.decisions.made)
     expect(r.check.lostIds, context).toEqual([])

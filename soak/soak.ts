@@ -15,6 +15,7 @@ import { type Profile, profileFor } from './profile'
 import { FaultProxy } from './proxy'
 import { createRng, type Rng } from './rng'
 import { ServerProcess } from './server-process'
+import { type SteadyReport, steadyWindow, watchCloses } from './steady'
 
 export interface SoakOptions {
   seed: number
@@ -45,6 +46,12 @@ export interface SoakResult {
   /** Rule-breaking updates sent on purpose: each must be refused and never applied. */
   forgeries: { attempted: number; rejected: number; applied: number }
   faults: FaultCounts
+  /** From the last fault until every client was online, synced and had nothing waiting. */
+  settleMs: number
+  /** Windows without faults: closes by code and new connections per client per minute. */
+  steady: SteadyReport[]
+  /** Every close the server made over the whole run, by code (4529 must not appear: no client floods). */
+  closesByCode: Record<string, number>
   server: {
     kills: number
     sigterms: number
@@ -121,10 +128,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const proxies: FaultProxy[] = []
   const clients: SoakClient[] = []
   const stop = { stopped: false }
+  /** On during a steady window: no faults, and the window makes its own decisions. */
+  const quiet = { on: false }
+  const steady: SteadyReport[] = []
   const forgeries: ForgeryOutcome[] = []
+  let closes: ReturnType<typeof watchCloses> | undefined
 
   try {
     await server.start()
+    closes = watchCloses(server)
     const specs = clientSpecs(rng.fork('clients'), profile.clients)
     const tokens = new Map<string, string>()
     for (const actor of new Set(specs.map((s) => s.actorId))) tokens.set(actor, await server.login(actor))
@@ -166,7 +178,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       while (running()) {
         await pause(r.between(...profile.decideEveryMs), stop)
         const client = r.pick(clients)
-        if (running() && client.canDecide()) client.decide(r)
+        if (running() && !quiet.on && client.canDecide()) client.decide(r)
       }
     }
 
@@ -175,6 +187,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       while (running()) {
         await pause(r.between(...profile.netFaultEveryMs), stop)
         if (!running()) break
+        if (quiet.on) continue
         const kind = r.next()
         const proxy = r.pick(proxies)
         if (kind < 0.3) {
@@ -203,6 +216,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       while (running()) {
         await pause(r.between(...profile.killEveryMs), stop)
         if (!running()) break
+        if (quiet.on) continue
         // Always drawn, so forcing one graceful restart does not shift the rest of the schedule.
         const drawn = r.chance(profile.sigtermShare)
         const graceful = drawn || profile.sigtermAt.includes(serverStats.kills + serverStats.sigterms)
@@ -233,6 +247,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       while (running()) {
         await pause(r.between(...profile.offlineEveryMs), stop)
         if (!running()) break
+        if (quiet.on) continue
         const client = r.pick(clients)
         if (busy.has(client) || !client.online || client.problem()) continue
         const reload = client.spec.kind === 'handle' && r.chance(0.6)
@@ -257,7 +272,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const customers = specs.filter((s) => s.role === 'customer')
       while (running()) {
         await pause(r.between(...profile.forgeEveryMs), stop)
-        if (!running() || !server.running) continue
+        if (!running() || !server.running || quiet.on) continue
         const who = r.pick(customers)
         const token = tokens.get(who.actorId)
         if (!token) continue
@@ -266,6 +281,52 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           forgeries.push(outcome)
           count('forgery')
         }
+      }
+    }
+
+    /** Waits (bounded) until every client is online, connected and has nothing waiting. */
+    const settled = async (timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs
+      while (Date.now() < deadline && !clients.every((c) => c.online && c.settled())) {
+        await new Promise((res) => setTimeout(res, 100))
+      }
+      return clients.every((c) => c.online && c.settled())
+    }
+
+    const steadyRng = rng.fork('steady')
+    /** Lets every client settle, then watches a steady window; returns how long settling took. */
+    const measureSteady = async (durationMs: number): Promise<number> => {
+      const t = Date.now()
+      const calm = await settled(profile.convergeTimeoutMs)
+      const settleMs = Date.now() - t
+      const report = await steadyWindow({
+        server,
+        clients,
+        proxies,
+        durationMs,
+        decideEveryMs: profile.decideEveryMs,
+        rng: steadyRng,
+        startedAtS: Math.round(now() / 1000),
+      })
+      if (!calm) report.problems.unshift('clients had not settled when the window began')
+      steady.push(report)
+      log(
+        `  ${report.startedAtS} s: steady ${Math.round(report.durationMs / 1000)} s: closes ${JSON.stringify(report.closesByCode)}, most new connections per client per minute ${report.connectionsPerClientPerMinute.max.toFixed(2)}${report.problems.length ? `; ${report.problems.join('; ')}` : ''}`,
+      )
+      return settleMs
+    }
+
+    const steadiness = async () => {
+      if (profile.steadyEveryMs <= 0) return
+      while (running()) {
+        await pause(profile.steadyEveryMs, stop)
+        if (!running()) break
+        quiet.on = true
+        for (const p of proxies) p.heal()
+        await Promise.all([...tasks])
+        while (!server.running && !stop.stopped) await pause(100, stop)
+        await measureSteady(profile.midSteadyMs)
+        quiet.on = false
       }
     }
 
@@ -278,7 +339,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       }
     }
 
-    await Promise.all([decisions(), network(), serverFaults(), clientFaults(), forger(), progress()])
+    await Promise.all([
+      decisions(),
+      network(),
+      serverFaults(),
+      clientFaults(),
+      forger(),
+      steadiness(),
+      progress(),
+    ])
     stop.stopped = true
     await Promise.all([...tasks])
     const faultsStoppedAt = Date.now()
@@ -287,19 +356,25 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     if (!server.running) await server.start()
     for (const p of proxies) p.settle()
     for (const c of clients) if (!c.online) c.goOnline()
+    // Steady state after the storm: people go on as usual; nothing may close or reconnect.
+    const settleMs = await measureSteady(profile.steadyMs)
+    await closes.scrape()
+    const closesByCode = closes.totals()
     const check = await finalCheck({
       server,
       clients,
       made,
       acked,
       rejections,
-      faultsStoppedAt,
+      faultsStoppedAt: Date.now(),
       convergeTimeoutMs: profile.convergeTimeoutMs,
       log,
     })
     const forgedIds = new Set(forgeries.map((f) => f.id))
     const forgedApplied = check.unknownInServer.filter((id) => forgedIds.has(id)).length
     const ok =
+      (closesByCode['4529'] ?? 0) === 0 &&
+      steady.every((w) => w.problems.length === 0) &&
       forgedApplied === 0 &&
       check.converged &&
       check.lostIds.length === 0 &&
@@ -337,6 +412,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         applied: forgedApplied,
       },
       faults,
+      settleMs,
+      steady,
+      closesByCode,
       server: { ...serverStats, closes1012, warnings: server.warnings.slice(0, 50) },
       check,
       ok,
@@ -344,6 +422,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     return result
   } finally {
     stop.stopped = true
+    closes?.stop()
     for (const c of clients) await c.destroy().catch(() => {})
     for (const p of proxies) await p.close()
     if (server.running) await server.stop('SIGKILL').catch(() => {})
