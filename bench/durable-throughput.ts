@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { decide, MessageType } from '@consent-sync/consent-core'
+import { DEFAULT_CATALOG, decide, findPurpose, MessageType } from '@consent-sync/consent-core'
 import { createSqliteStore, DEMO_JWT_SECRET } from '@consent-sync/server'
 import { freePort } from '@consent-sync/server/testing'
 import { createSigner } from 'fast-jwt'
@@ -104,12 +104,14 @@ async function main() {
           doc.once('update', (u: Uint8Array) => {
             update = u
           })
+          const purposeId = PURPOSES[n++ % PURPOSES.length]!
           decide(doc, {
-            purposeId: PURPOSES[n++ % PURPOSES.length]!,
+            purposeId,
             state: n % 2 ? 'granted' : 'withdrawn',
             actor: { id, role: 'customer' },
             channel: 'app',
-            noticeVersion: '1.0',
+            // The version the catalog published (consent-core SPEC 2.11), or the server refuses it.
+            noticeVersion: findPurpose(DEFAULT_CATALOG, purposeId)!.version,
           })
           waitingFor = Y.getState(doc.store, doc.clientID)
           sentAt = performance.now()

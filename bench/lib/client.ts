@@ -5,7 +5,14 @@
  * the document name first and wants an auth message before anything else; that is the only dialect
  * difference.
  */
-import { type Actor, type Channel, decide, MessageType } from '@consent-sync/consent-core'
+import {
+  type Actor,
+  type Channel,
+  DEFAULT_CATALOG,
+  decide,
+  findPurpose,
+  MessageType,
+} from '@consent-sync/consent-core'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import WebSocket from 'ws'
@@ -81,12 +88,14 @@ export class BenchClient {
     }
     this.doc.once('update', capture)
     const n = this.decisions++
+    const purposeId = PURPOSES[n % PURPOSES.length]!
     decide(this.doc, {
-      purposeId: PURPOSES[n % PURPOSES.length]!,
+      purposeId,
       state: n % 2 ? 'withdrawn' : 'granted',
       actor: this.opts.actor,
       channel: this.opts.channel,
-      noticeVersion: '1.0',
+      // The version the catalog published (consent-core SPEC 2.11), or the server refuses it.
+      noticeVersion: findPurpose(DEFAULT_CATALOG, purposeId)!.version,
     })
     const u = update as Uint8Array | null
     if (!u) throw new Error('decide produced no update')

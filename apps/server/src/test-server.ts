@@ -8,6 +8,7 @@ import {
   auditEntriesFor,
   DEFAULT_CATALOG,
   type Decision,
+  findPurpose,
   sha256Hex,
   type UserRole,
 } from '@consent-sync/consent-core'
@@ -141,16 +142,19 @@ export async function setup(opts: SetupOptions = {}): Promise<TestServer> {
 
 let nextDecision = 0
 
-/** A decision as a client would write it (ids sort in creation order). */
+/**
+ * A decision as a client would write it: a UUID id (SPEC 2.5; ids sort in creation order) and the
+ * purpose's current notice version (SPEC 2.11) unless `input` says otherwise.
+ */
 export function decision(input: Partial<Decision> & Pick<Decision, 'purposeId' | 'state'>): Decision {
   nextDecision++
   return {
-    id: `d-${String(nextDecision).padStart(4, '0')}`,
+    id: `00000000-0000-4000-8000-${nextDecision.toString(16).padStart(12, '0')}`,
     supersedes: [],
     at: '2026-11-02T10:00:00.000Z',
     actor: { id: 'C-0001', role: 'customer' },
     channel: 'web',
-    noticeVersion: '1.0',
+    noticeVersion: findPurpose(DEFAULT_CATALOG, input.purposeId)?.version ?? '1.0',
     ...input,
   }
 }

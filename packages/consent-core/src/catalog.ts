@@ -5,6 +5,8 @@ export interface Purpose {
   id: string
   /** Version of the notice text; a decision records the version the person saw. */
   version: string
+  /** Versions published before `version`, still valid for decisions made under them (SPEC 2.11). */
+  earlierVersions?: readonly string[]
   /** State when nobody has decided: `withdrawn` for every opt-in purpose. */
   default: DecisionState
   title: Record<Language, string>
@@ -18,6 +20,11 @@ export interface PurposeCatalog {
 
 export function findPurpose(catalog: PurposeCatalog, purposeId: string): Purpose | undefined {
   return catalog.purposes.find((p) => p.id === purposeId)
+}
+
+/** Whether the catalog published `version` of the purpose's notice (the current one or an earlier one). */
+export function isPublishedVersion(purpose: Purpose, version: string): boolean {
+  return version === purpose.version || (purpose.earlierVersions?.includes(version) ?? false)
 }
 
 /** The default catalog of a telecom operator. Every purpose is opt-in. */

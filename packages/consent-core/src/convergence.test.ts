@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { DEFAULT_CATALOG } from './catalog'
+import { DEFAULT_CATALOG, findPurpose } from './catalog'
 import { decide, readDecisions } from './document'
 import { foldAll, foldOne } from './fold'
 import type { Actor, Channel, ConnectionUser, Decision, DecisionState } from './types'
@@ -154,8 +154,9 @@ describe('convergence (SPEC 3.1, 3.7)', () => {
                   state: op.state,
                   actor: r.actor,
                   channel: channelOf(r.actor, op.channel),
-                  noticeVersion: '1.0',
-                  id: `r${r.index}-${step}`,
+                  noticeVersion: findPurpose(DEFAULT_CATALOG, purposeId)!.version,
+                  // A UUID (SPEC 2.5) naming replica and step, so a failing run replays exactly.
+                  id: `00000000-0000-4000-8${r.index.toString(16).padStart(3, '0')}-${step.toString(16).padStart(12, '0')}`,
                   at: new Date(EPOCH + step * 60_000 + r.skew).toISOString(),
                 })
                 r.doc.off('update', capture)

@@ -25,6 +25,16 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   )
 }
 
+/** A decision id: a UUID in the text form of RFC 9562 (any version), so it carries nothing a reader could run. */
+export const DECISION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** A notice version as a catalog publishes them: letters, digits and . _ - (SPEC 2.5). */
+const NOTICE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
+
+function isDecisionId(v: unknown): v is string {
+  return typeof v === 'string' && DECISION_ID.test(v)
+}
+
 function isId(v: unknown, limits: Limits): v is string {
   return typeof v === 'string' && v.length > 0 && v.length <= limits.maxIdChars
 }
@@ -42,11 +52,11 @@ export function checkDecisionShape(v: unknown, limits: Limits): ShapeProblem | n
   for (const key of REQUIRED) {
     if (!(key in v)) return { reason: 'invalid-field', detail: `decision field "${key}" is missing` }
   }
-  if (!isId(v.id, limits)) return invalid('id', `a string of 1-${limits.maxIdChars} characters`)
+  if (!isDecisionId(v.id)) return invalid('id', 'a UUID (RFC 9562 text form)')
   if (!isId(v.purposeId, limits)) return invalid('purposeId', 'a purpose id')
   if (!DECISION_STATES.includes(v.state as never)) return invalid('state', '"granted" or "withdrawn"')
-  if (!Array.isArray(v.supersedes) || !v.supersedes.every((s) => isId(s, limits))) {
-    return invalid('supersedes', 'an array of decision ids')
+  if (!Array.isArray(v.supersedes) || !v.supersedes.every(isDecisionId)) {
+    return invalid('supersedes', 'an array of decision ids (UUIDs)')
   }
   if (v.supersedes.length > limits.maxSupersedes) {
     return { reason: 'too-large', detail: `supersedes lists more than ${limits.maxSupersedes} decisions` }
@@ -60,7 +70,9 @@ export function checkDecisionShape(v: unknown, limits: Limits): ShapeProblem | n
   }
   if (actor.role !== 'customer' && actor.role !== 'csr') return invalid('actor.role', '"customer" or "csr"')
   if (!CHANNELS.includes(v.channel as never)) return invalid('channel', `one of ${CHANNELS.join(', ')}`)
-  if (!isId(v.noticeVersion, limits)) return invalid('noticeVersion', 'a notice version string')
+  if (!isId(v.noticeVersion, limits) || !NOTICE_VERSION.test(v.noticeVersion)) {
+    return invalid('noticeVersion', 'a notice version (letters, digits, . _ -)')
+  }
   if ('evidence' in v) {
     if (typeof v.evidence !== 'string') return invalid('evidence', 'a string')
     if (v.evidence.length > limits.maxEvidenceChars) {

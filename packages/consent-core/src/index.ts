@@ -1,3 +1,5 @@
+export type { AcceptContext, AcceptInput, AcceptResult, Changed, Unchanged } from './accept'
+export { acceptUpdate } from './accept'
 export type { AuditContext, AuditEntry, AuditRecord, ChainHead, ChainProblem, ChainVerdict } from './audit'
 export { auditEntriesFor, chain, chainAll, entryHash, GENESIS, GENESIS_HASH, verifyChain } from './audit'
 export type { ExportFormat } from './audit-format'
@@ -12,7 +14,7 @@ export {
   exportLine,
 } from './audit-format'
 export type { Purpose, PurposeCatalog } from './catalog'
-export { DEFAULT_CATALOG, findPurpose } from './catalog'
+export { DEFAULT_CATALOG, findPurpose, isPublishedVersion } from './catalog'
 export type { DecideInput } from './document'
 export { decide, decisionsOf, profileOf, readDecisions, readProfile, setProfile } from './document'
 export type { ConsentUpdatedEvent } from './feed-event'

@@ -84,7 +84,7 @@ describe('ShadowValidator', () => {
                 state: s.grant ? 'granted' : 'withdrawn',
                 actor: { id: user.id, role: who === 0 ? 'customer' : 'csr' },
                 channel: who === 0 ? 'web' : 'phone',
-                noticeVersion: '1.0',
+                noticeVersion: DEFAULT_CATALOG.purposes[s.purpose]!.version,
               })
             } else if (s.kind === 'forge') {
               decide(client, {

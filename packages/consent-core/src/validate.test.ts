@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { DEFAULT_CATALOG, type PurposeCatalog } from './catalog'
+import { DEFAULT_CATALOG, findPurpose, type PurposeCatalog } from './catalog'
 import { decide, decisionsOf, profileOf, readDecisions, readProfile, setProfile } from './document'
 import { DEFAULT_LIMITS, type Limits } from './limits'
 import type { ConnectionUser, Decision } from './types'
@@ -12,10 +12,20 @@ const CSR: ConnectionUser = { id: 'csr1', role: 'csr' }
 const ADMIN: ConnectionUser = { id: 'admin1', role: 'admin' }
 const SERVICE: ConnectionUser = { id: 'billing', role: 'service' }
 
+/** A fixed decision id (SPEC 2.5) per small number, so a failing case replays exactly. */
+function uuid(n: number): string {
+  return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
+}
+const NEW_ID = '5d2c1f0e-8b9a-4c3d-9e7f-6a5b4c3d2e1f'
+const FORGED_ID = 'f0f0f0f0-0000-4000-8000-00000000f0f0'
+const MISSING_ID = '0e0e0e0e-0000-4000-8000-00000000dead'
+const SELF_ID = uuid(0x5e1f)
+const [ID_A, ID_B, ID_C] = [uuid(0xa), uuid(0xb), uuid(0xc)]
+
 /** A decision the customer may write, on a purpose the server holds nothing for. */
 function rawDecision(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    id: 'd-new',
+    id: NEW_ID,
     purposeId: 'marketing-email',
     state: 'granted',
     supersedes: [],
@@ -112,7 +122,7 @@ describe('valid updates', () => {
     expect(t.validate(update)).toMatchObject({ ok: true, changed: true, added: [second] })
 
     Y.applyUpdate(t.server, update)
-    decisionsOf(device).push([{ ...second, id: 'forged', actor: { id: 'C-0002', role: 'customer' } }])
+    decisionsOf(device).push([{ ...second, id: FORGED_ID, actor: { id: 'C-0002', role: 'customer' } }])
     const forged = Y.encodeStateAsUpdate(device, Y.encodeStateVector(t.server))
     const held = Y.encodeStateAsUpdate(t.server)
     expect(t.validate(forged)).toMatchObject({ ok: false, reason: 'actor-mismatch' })
@@ -173,6 +183,12 @@ describe('valid updates', () => {
     // Held items are not re-judged, even against a catalog that no longer has their purpose.
     const shrunk: PurposeCatalog = { version: 'x', purposes: [] }
     expect(t.validate(whole, CSR, DEFAULT_LIMITS, shrunk)).toMatchObject({ ok: true, changed: false })
+    // Nor against one whose notice moved on without listing the version they were made under.
+    const moved: PurposeCatalog = {
+      version: 'y',
+      purposes: DEFAULT_CATALOG.purposes.map((p) => ({ ...p, version: '9.0' })),
+    }
+    expect(t.validate(whole, CUSTOMER, DEFAULT_LIMITS, moved)).toMatchObject({ ok: true, changed: false })
     t.expectUnchanged()
   })
 
@@ -283,7 +299,7 @@ describe('rejected updates', () => {
   it('bad-shape: decisions written as a map key, profile as an array (SPEC 2.3)', () => {
     const t = setup()
     const doc = t.client()
-    doc.getMap<unknown>('decisions').set('d-new', rawDecision())
+    doc.getMap<unknown>('decisions').set(NEW_ID, rawDecision())
     t.expectRejected(t.validate(t.diff(doc)), 'bad-shape')
 
     const fresh = new Y.Doc()
@@ -311,8 +327,10 @@ describe('rejected updates', () => {
     ['missing noticeVersion', (d) => delete d.noticeVersion],
     ['missing supersedes', (d) => delete d.supersedes],
     ['state not an enum value', { state: 'maybe' }],
-    ['supersedes not an array', { supersedes: 'd-1' }],
+    ['supersedes not an array', { supersedes: ID_A }],
     ['supersedes entry not a string', { supersedes: [1] }],
+    ['supersedes entry not a UUID', { supersedes: ['d-1'] }],
+    ['supersedes entry a formula', { supersedes: ['=HYPERLINK("x")'] }],
     ['channel not an enum value', { channel: 'fax' }],
     ['actor with an extra key', { actor: { id: 'C-0001', role: 'customer', name: 'A' } }],
     ['actor role admin', { actor: { id: 'C-0001', role: 'admin' } }],
@@ -320,8 +338,17 @@ describe('rejected updates', () => {
     ['evidence not a string', { evidence: 5 }],
     ['empty id', { id: '' }],
     ['id of 65 characters', { id: 'x'.repeat(65) }],
+    ['id not a UUID', { id: 'd-new' }],
+    ['id a formula', { id: '=1+2' }],
+    ['id a UUID without hyphens', { id: NEW_ID.replaceAll('-', '') }],
+    ['id a UUID in braces', { id: `{${NEW_ID}}` }],
+    ['id a UUID with a trailing newline', { id: `${NEW_ID}\n` }],
     ['purposeId a number', { purposeId: 7 }],
     ['noticeVersion empty', { noticeVersion: '' }],
+    ['noticeVersion a formula', { noticeVersion: '=1+2' }],
+    ['noticeVersion starting with a dot', { noticeVersion: '.1' }],
+    ['noticeVersion with a space', { noticeVersion: '1 0' }],
+    ['noticeVersion of 65 characters', { noticeVersion: '1'.repeat(65) }],
     ['at without a zone', { at: '2026-11-20T10:00:00' }],
     ['at a date only', { at: '2026-11-20' }],
     ['at not a date', { at: 'yesterday' }],
@@ -335,10 +362,12 @@ describe('rejected updates', () => {
     t.expectRejected(t.validate(pushRaw(t, d)), 'invalid-field')
   })
 
-  it('accepts an id of exactly 64 characters and at with an offset (SPEC 2.5)', () => {
+  it('accepts a UUID id in upper case and at with an offset, not an id of 64 other characters (SPEC 2.5)', () => {
     const t = setup()
-    const result = t.validate(pushRaw(t, rawDecision({ id: 'x'.repeat(64), at: '2026-11-20T10:00+05:30' })))
-    expect(result).toMatchObject({ ok: true, changed: true })
+    const upper = rawDecision({ id: NEW_ID.toUpperCase(), at: '2026-11-20T10:00+05:30' })
+    expect(t.validate(pushRaw(t, upper))).toMatchObject({ ok: true, changed: true })
+    // Within maxIdChars, which no longer makes an id: only a UUID does.
+    t.expectRejected(t.validate(pushRaw(t, rawDecision({ id: 'x'.repeat(64) }))), 'invalid-field')
   })
 
   it('actor-mismatch: a decision naming someone else (SPEC 2.6)', () => {
@@ -417,21 +446,21 @@ describe('rejected updates', () => {
     const t = setup()
     const held = t.held.id
     const cases: unknown[][] = [
-      [rawDecision({ purposeId: 'marketing-sms', supersedes: ['no-such-decision'] })],
-      [rawDecision({ purposeId: 'marketing-sms', supersedes: [held, 'no-such-decision'] })],
+      [rawDecision({ purposeId: 'marketing-sms', supersedes: [MISSING_ID] })],
+      [rawDecision({ purposeId: 'marketing-sms', supersedes: [held, MISSING_ID] })],
       [rawDecision({ purposeId: 'marketing-email', supersedes: [held] })],
-      [rawDecision({ id: 'self', supersedes: ['self'] })],
+      [rawDecision({ id: SELF_ID, supersedes: [SELF_ID] })],
       [rawDecision({ purposeId: 'marketing-sms', supersedes: [held, held] })],
-      [rawDecision({ id: 'a', supersedes: ['b'] }), rawDecision({ id: 'b', supersedes: ['a'] })],
+      [rawDecision({ id: ID_A, supersedes: [ID_B] }), rawDecision({ id: ID_B, supersedes: [ID_A] })],
       [
-        rawDecision({ id: 'a', supersedes: ['c'] }),
-        rawDecision({ id: 'b', supersedes: ['a'] }),
-        rawDecision({ id: 'c', supersedes: ['b'] }),
+        rawDecision({ id: ID_A, supersedes: [ID_C] }),
+        rawDecision({ id: ID_B, supersedes: [ID_A] }),
+        rawDecision({ id: ID_C, supersedes: [ID_B] }),
       ],
     ]
     for (const values of cases) t.expectRejected(t.validate(pushRaw(t, ...values)), 'bad-supersedes')
     // A chain without a loop is fine.
-    const chain = [rawDecision({ id: 'a' }), rawDecision({ id: 'b', supersedes: ['a'] })]
+    const chain = [rawDecision({ id: ID_A }), rawDecision({ id: ID_B, supersedes: [ID_A] })]
     expect(t.validate(pushRaw(t, ...chain))).toMatchObject({ ok: true })
   })
 
@@ -456,6 +485,58 @@ describe('rejected updates', () => {
     t.expectRejected(t.validate(pushRaw(t, rawDecision({ purposeId: 'telepathy' }))), 'unknown-purpose')
   })
 
+  it('unknown-notice-version: a version the catalog never published for the purpose (SPEC 2.11)', () => {
+    const t = setup()
+    const offers = findPurpose(DEFAULT_CATALOG, 'personalised-offers')!.version
+    expect(offers).toBe('1.2')
+    for (const [purposeId, noticeVersion] of [
+      ['marketing-email', '9.9'],
+      ['personalised-offers', '1.0'],
+      // Published, but for another purpose.
+      ['marketing-email', offers],
+      ['marketing-email', '1.0.0'],
+    ]) {
+      const d = rawDecision({ purposeId, noticeVersion })
+      t.expectRejected(t.validate(pushRaw(t, d)), 'unknown-notice-version')
+    }
+    const agent = rawDecision({ actor: { id: 'csr1', role: 'csr' }, channel: 'phone', noticeVersion: '0.9' })
+    t.expectRejected(t.validate(pushRaw(t, agent), CSR), 'unknown-notice-version')
+    // The purpose's current version is accepted.
+    const current = rawDecision({ purposeId: 'personalised-offers', noticeVersion: offers })
+    expect(t.validate(pushRaw(t, current))).toMatchObject({ ok: true, changed: true })
+  })
+
+  it('accepts a version listed in earlierVersions, nothing older (SPEC 1.4, 2.11)', () => {
+    const t = setup()
+    const catalog: PurposeCatalog = {
+      ...DEFAULT_CATALOG,
+      purposes: DEFAULT_CATALOG.purposes.map((p) =>
+        p.id === 'personalised-offers' ? { ...p, earlierVersions: ['1.0', '1.1'] } : p,
+      ),
+    }
+    for (const noticeVersion of ['1.0', '1.1', '1.2']) {
+      const d = rawDecision({ purposeId: 'personalised-offers', noticeVersion })
+      expect(t.validate(pushRaw(t, d), CUSTOMER, DEFAULT_LIMITS, catalog)).toMatchObject({
+        ok: true,
+        changed: true,
+      })
+    }
+    const older = rawDecision({ purposeId: 'personalised-offers', noticeVersion: '0.9' })
+    t.expectRejected(
+      t.validate(pushRaw(t, older), CUSTOMER, DEFAULT_LIMITS, catalog),
+      'unknown-notice-version',
+    )
+    // Earlier versions of one purpose are not published for another.
+    const other = rawDecision({ purposeId: 'usage-analytics', noticeVersion: '1.1' })
+    t.expectRejected(
+      t.validate(pushRaw(t, other), CUSTOMER, DEFAULT_LIMITS, catalog),
+      'unknown-notice-version',
+    )
+    // Without earlierVersions, the default catalog takes only the current version.
+    const d = rawDecision({ purposeId: 'personalised-offers', noticeVersion: '1.1' })
+    t.expectRejected(t.validate(pushRaw(t, d)), 'unknown-notice-version')
+  })
+
   it('too-large: evidence over 500 characters (SPEC 2.12)', () => {
     const t = setup()
     const d = rawDecision({ actor: { id: 'csr1', role: 'csr' }, channel: 'phone', evidence: 'x'.repeat(501) })
@@ -464,14 +545,14 @@ describe('rejected updates', () => {
 
   it('too-large: more than 200 decisions in one update (SPEC 2.12)', () => {
     const t = setup()
-    const many = (n: number) => Array.from({ length: n }, (_, i) => rawDecision({ id: `d-${i}` }))
+    const many = (n: number) => Array.from({ length: n }, (_, i) => rawDecision({ id: uuid(i) }))
     expect(t.validate(pushRaw(t, ...many(200)))).toMatchObject({ ok: true })
     t.expectRejected(t.validate(pushRaw(t, ...many(201))), 'too-large')
   })
 
   it('too-large: supersedes over the limit (SPEC 2.12)', () => {
     const t = setup()
-    const ids = Array.from({ length: 65 }, (_, i) => `s-${i}`)
+    const ids = Array.from({ length: 65 }, (_, i) => uuid(i))
     t.expectRejected(t.validate(pushRaw(t, rawDecision({ supersedes: ids }))), 'too-large')
     const one = { ...DEFAULT_LIMITS, maxSupersedes: 0 }
     const superseding = rawDecision({ purposeId: 'marketing-sms', supersedes: [t.held.id] })

@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { findPurpose, type PurposeCatalog } from './catalog'
+import { findPurpose, isPublishedVersion, type PurposeCatalog } from './catalog'
 import { asDecision, checkDecisionShape } from './decision-shape'
 import { foldOne } from './fold'
 import { DEFAULT_LIMITS, type Limits } from './limits'
@@ -32,6 +32,7 @@ export type RejectReason =
   | 'bad-supersedes'
   | 'duplicate-id'
   | 'evidence-not-allowed'
+  | 'unknown-notice-version'
   | 'too-large'
   | 'document-full'
 
@@ -354,8 +355,14 @@ function judgeDecisions(
     if (!CHANNELS_BY_ROLE[role].includes(d.channel)) {
       return reject('bad-channel', `a ${role} may not record a decision through channel "${d.channel}"`)
     }
-    if (!findPurpose(catalog, d.purposeId))
-      return reject('unknown-purpose', `purpose "${d.purposeId}" is not in the catalog`)
+    const purpose = findPurpose(catalog, d.purposeId)
+    if (!purpose) return reject('unknown-purpose', `purpose "${d.purposeId}" is not in the catalog`)
+    if (!isPublishedVersion(purpose, d.noticeVersion)) {
+      return reject(
+        'unknown-notice-version',
+        `notice version "${d.noticeVersion}" of purpose "${d.purposeId}" was never published`,
+      )
+    }
     if (role === 'customer' && d.evidence !== undefined) {
       return reject('evidence-not-allowed', 'only an agent records evidence')
     }

@@ -111,9 +111,10 @@ describe('openConsentDoc against a real server', () => {
     customer.decide({ purposeId: 'marketing-sms', state: 'granted', channel: 'web' })
     await until(() => customer.store.getState().pending === 0)
     // A decision forged in another person's name, as a tampered client would write it.
+    const forgedId = crypto.randomUUID()
     decisionsOf(customer.doc).push([
       {
-        id: 'forged-1',
+        id: forgedId,
         purposeId: 'marketing-sms',
         state: 'withdrawn',
         supersedes: [],
@@ -131,7 +132,7 @@ describe('openConsentDoc against a real server', () => {
     await customer.discardLocalChanges()
     await until(() => customer.store.getState().status === 'saved', 5000, 'resynced')
     expect(customer.store.getState().problem).toBeNull()
-    expect(readDecisions(customer.doc).map((d) => d.id)).not.toContain('forged-1')
+    expect(readDecisions(customer.doc).map((d) => d.id)).not.toContain(forgedId)
     expect(purpose(customer, 'marketing-sms')?.state).toBe('granted')
   })
 

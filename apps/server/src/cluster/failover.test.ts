@@ -1,4 +1,11 @@
-import { DEFAULT_CATALOG, decide, foldAll, readDecisions, verifyChain } from '@consent-sync/consent-core'
+import {
+  DEFAULT_CATALOG,
+  decide,
+  findPurpose,
+  foldAll,
+  readDecisions,
+  verifyChain,
+} from '@consent-sync/consent-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { verifyStore } from '../audit/verify'
 import { createPostgresStore } from '../store/postgres'
@@ -68,12 +75,13 @@ describe.skipIf(!services.ok)('two instances behind the proxy', () => {
     const decideSome = (n: number, round: number) => {
       for (const w of writers) {
         for (let i = 0; i < n; i++) {
+          const purposeId = PURPOSES[(round * n + i) % PURPOSES.length]!
           const d = decide(w.doc, {
-            purposeId: PURPOSES[(round * n + i) % PURPOSES.length]!,
+            purposeId,
             state: (round + i) % 2 ? 'granted' : 'withdrawn',
             actor: { id: w.username, role: w.csr ? 'csr' : 'customer' },
             channel: w.csr ? 'phone' : 'app',
-            noticeVersion: '1.0',
+            noticeVersion: findPurpose(DEFAULT_CATALOG, purposeId)!.version,
             ...(w.csr ? { evidence: `call ${round}-${i}` } : {}),
           })
           made.push(d.id)

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { DEFAULT_CATALOG, decide, verifyChain } from '@consent-sync/consent-core'
+import { DEFAULT_CATALOG, decide, findPurpose, verifyChain } from '@consent-sync/consent-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CloseCode } from '../sync/close-codes'
@@ -70,12 +70,13 @@ type Outcome = { decisionId: string; customerId: string } & (
 /** One decision by a customer in a fresh document, as a client that was offline would hold it. */
 function decision(customerId: string, n: number) {
   const doc = new Y.Doc()
+  const purposeId = PURPOSES[n % PURPOSES.length] ?? 'marketing-sms'
   const { id } = decide(doc, {
-    purposeId: PURPOSES[n % PURPOSES.length] ?? 'marketing-sms',
+    purposeId,
     state: n % 2 === 0 ? 'granted' : 'withdrawn',
     actor: { id: customerId, role: 'customer' },
     channel: 'app',
-    noticeVersion: '1.0',
+    noticeVersion: findPurpose(DEFAULT_CATALOG, purposeId)!.version,
   })
   return { doc, id }
 }

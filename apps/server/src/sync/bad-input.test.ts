@@ -10,6 +10,7 @@ import {
   type Decision,
   decide,
   decisionsOf,
+  findPurpose,
   foldAll,
   profileOf,
   type RejectReason,
@@ -46,6 +47,11 @@ afterEach(async () => {
 
 const CHANNEL: Record<ActorRole, Channel> = { customer: 'web', csr: 'phone' }
 
+/** The notice version a client shows for a purpose (SPEC 2.11); any for a purpose not in the catalog. */
+function versionOf(purposeId: string): string {
+  return findPurpose(DEFAULT_CATALOG, purposeId)?.version ?? '1.0'
+}
+
 /** A grant by `user` recorded in `doc` as their client would (the decision's actor is the user). */
 function grant(
   doc: Y.Doc,
@@ -59,7 +65,7 @@ function grant(
     state: 'granted',
     actor: { id: user.id, role },
     channel: extra.channel ?? CHANNEL[role],
-    noticeVersion: '1.0',
+    noticeVersion: versionOf(purposeId),
     ...(extra.evidence === undefined ? {} : { evidence: extra.evidence }),
   })
 }
@@ -450,7 +456,20 @@ describe('DESIGN §10: updates breaking a rule of §6 → 4422 naming the rule',
       name: 'superseding a decision the document does not hold',
       rule: 'bad-supersedes',
       user: CSR_1,
-      change: (doc) => decisionsOf(doc).push([agentDecision({ supersedes: ['no-such-decision'] })]),
+      change: (doc) =>
+        decisionsOf(doc).push([agentDecision({ supersedes: [globalThis.crypto.randomUUID()] })]),
+    },
+    {
+      name: 'a decision whose id is a formula',
+      rule: 'invalid-field',
+      user: CSR_1,
+      change: (doc) => decisionsOf(doc).push([agentDecision({ id: '=HYPERLINK("http://x")' })]),
+    },
+    {
+      name: 'a notice version the catalog never published',
+      rule: 'unknown-notice-version',
+      user: CSR_1,
+      change: (doc) => decisionsOf(doc).push([agentDecision({ noticeVersion: '9.9' })]),
     },
     {
       name: 'a profile field not in the schema',
@@ -579,7 +598,7 @@ describe('DESIGN §10: a withdrawal on a record at its size limit → accepted',
         state: 'withdrawn',
         actor: { id: 'C-0001', role: 'customer' },
         channel: 'web',
-        noticeVersion: '1.0',
+        noticeVersion: versionOf(p.purposeId),
       })
       await until(
         async () => (await s.store.auditChain('C-0001')).some((e) => e.decisionId === w.id),
@@ -601,7 +620,10 @@ describe('DESIGN §10: a withdrawal on a record at its size limit → accepted',
 })
 
 describe('DESIGN §10: message over the size limit → 4413', () => {
-  /** A sync update frame of exactly `size` bytes carrying a real (but over-long) decision. */
+  /**
+   * A sync update frame of exactly `size` bytes carrying a real decision, its notice version padded
+   * past any legal one: the size limit refuses the frame before it is decoded or validated.
+   */
   function frameOfSize(size: number): Uint8Array {
     for (let pad = size - 1000; pad < size; pad++) {
       const doc = new Y.Doc()

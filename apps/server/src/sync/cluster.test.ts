@@ -1,4 +1,11 @@
-import { DEFAULT_CATALOG, decide, foldAll, readDecisions, verifyChain } from '@consent-sync/consent-core'
+import {
+  DEFAULT_CATALOG,
+  decide,
+  findPurpose,
+  foldAll,
+  readDecisions,
+  verifyChain,
+} from '@consent-sync/consent-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import { verifyStore } from '../audit/verify'
@@ -69,7 +76,7 @@ function grant(doc: Y.Doc, user: TestUser, purposeId: string, state: 'granted' |
     state,
     actor: { id: user.id, role: csr ? 'csr' : 'customer' },
     channel: csr ? 'phone' : 'web',
-    noticeVersion: '1.0',
+    noticeVersion: findPurpose(DEFAULT_CATALOG, purposeId)!.version,
     ...(csr ? { evidence: 'call ref 42' } : {}),
   })
 }

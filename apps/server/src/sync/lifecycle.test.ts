@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { DEFAULT_CATALOG, decide, readDecisions, verifyChain } from '@consent-sync/consent-core'
+import { DEFAULT_CATALOG, decide, findPurpose, readDecisions, verifyChain } from '@consent-sync/consent-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { verifyStore } from '../audit/verify'
@@ -54,7 +54,7 @@ function grant(doc: Y.Doc, user: TestUser, purposeId: string) {
     state: 'granted',
     actor: { id: user.id, role: csr ? 'csr' : 'customer' },
     channel: csr ? 'phone' : 'web',
-    noticeVersion: '1.0',
+    noticeVersion: findPurpose(DEFAULT_CATALOG, purposeId)!.version,
   })
 }
 

@@ -55,16 +55,17 @@ describe('restart: a real `consent-sync serve` child process', () => {
     await customer.synced()
     await agent.synced()
 
-    const purposes = DEFAULT_CATALOG.purposes.map((p) => p.id)
+    const purposes = DEFAULT_CATALOG.purposes
     const made: string[] = []
     for (let i = 0; i < N; i++) {
       const byCustomer = i % 2 === 0
+      const purpose = purposes[Math.floor(i / 2) % purposes.length]!
       const d = decide(byCustomer ? customer.doc : agent.doc, {
-        purposeId: purposes[Math.floor(i / 2) % purposes.length] ?? 'marketing-sms',
+        purposeId: purpose.id,
         state: i % 3 === 0 ? 'withdrawn' : 'granted',
         actor: byCustomer ? { id: 'C-0001', role: 'customer' } : { id: 'csr1', role: 'csr' },
         channel: byCustomer ? 'app' : 'phone',
-        noticeVersion: '1.0',
+        noticeVersion: purpose.version,
         ...(byCustomer ? {} : { evidence: `call ${i}` }),
       })
       made.push(d.id)
