@@ -26,7 +26,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** A decision id: a UUID in the text form of RFC 9562 (any version), so it carries nothing a reader could run. */
-export const DECISION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export const DECISION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** A notice version as a catalog publishes them: letters, digits and . _ - (SPEC 2.5). */
 const NOTICE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
@@ -52,11 +52,13 @@ export function checkDecisionShape(v: unknown, limits: Limits): ShapeProblem | n
   for (const key of REQUIRED) {
     if (!(key in v)) return { reason: 'invalid-field', detail: `decision field "${key}" is missing` }
   }
-  if (!isDecisionId(v.id)) return invalid('id', 'a UUID (RFC 9562 text form)')
+  if (!isDecisionId(v.id)) return invalid('id', 'a UUID (RFC 9562 text form, lower case)')
   if (!isId(v.purposeId, limits)) return invalid('purposeId', 'a purpose id')
   if (!DECISION_STATES.includes(v.state as never)) return invalid('state', '"granted" or "withdrawn"')
-  if (!Array.isArray(v.supersedes) || !v.supersedes.every(isDecisionId)) {
-    return invalid('supersedes', 'an array of decision ids (UUIDs)')
+  // Entries name held decisions (SPEC 2.10), which may predate the UUID rule: a record must never
+  // become impossible to change, least of all to withdraw.
+  if (!Array.isArray(v.supersedes) || !v.supersedes.every((s) => isId(s, limits))) {
+    return invalid('supersedes', 'an array of decision ids')
   }
   if (v.supersedes.length > limits.maxSupersedes) {
     return { reason: 'too-large', detail: `supersedes lists more than ${limits.maxSupersedes} decisions` }
