@@ -13,7 +13,7 @@ import {
   decide,
   MessageType,
 } from '@consent-sync/consent-core'
-import { type ConsentHandle, openConsentDoc } from '@consent-sync/sync-client'
+import { type ConsentHandle, openConsentDoc, webSocketTransport } from '@consent-sync/sync-client'
 import * as decoding from 'lib0/decoding'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
@@ -110,7 +110,7 @@ class HandleClient implements SoakClient {
       actor: { id: this.spec.actorId, role: this.spec.role },
       name: this.spec.name,
       catalog: DEFAULT_CATALOG,
-      WebSocketPolyfill: WebSocket,
+      transport: webSocketTransport(WebSocket),
       dbName: `${this.env.dbPrefix}/${this.spec.name}`,
       connect,
     })

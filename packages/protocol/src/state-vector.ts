@@ -27,3 +27,11 @@ export function encodeStateVector(sv: ReadonlyMap<number, number>): Uint8Array {
   }
   return encoding.toUint8Array(e)
 }
+
+/**
+ * The payload of a durable message (SPEC 2.5) from a decoder standing after its type, as the
+ * y-websocket provider's message handlers get it.
+ */
+export function readDurable(decoder: decoding.Decoder): StateVector {
+  return decodeStateVector(decoding.readVarUint8Array(decoder))
+}

@@ -10,7 +10,9 @@ import {
 } from '@consent-sync/server/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { type OpenOptions, openConsentDoc } from './open'
+import type { OpenOptions } from './handle'
+import { openConsentDoc } from './open'
+import { webSocketTransport } from './transport'
 
 const cleanups: (() => Promise<unknown> | unknown)[] = []
 afterEach(async () => {
@@ -31,7 +33,7 @@ async function setup(env: Record<string, string> = {}) {
       actor: { id: user.id, role: user.role === 'customer' ? 'customer' : 'csr' },
       name: user.name,
       catalog: DEFAULT_CATALOG,
-      WebSocketPolyfill: WebSocket,
+      transport: webSocketTransport(WebSocket),
       dbName: `consent-sync-test/${user.id}${suffix}`,
       ...extra,
     })
@@ -174,7 +176,7 @@ describe('openConsentDoc against a real server', () => {
       actor: { id: 'C-0001', role: 'customer' },
       name: 'Customer One',
       catalog: DEFAULT_CATALOG,
-      WebSocketPolyfill: WebSocket,
+      transport: webSocketTransport(WebSocket),
       persist: false,
     })
     cleanups.push(() => handle.destroy())
@@ -200,7 +202,7 @@ describe('presence', () => {
         actor: { id: user.id, role: user.role === 'customer' ? 'customer' : 'csr' },
         name: user.name,
         catalog: DEFAULT_CATALOG,
-        WebSocketPolyfill: WebSocket,
+        transport: webSocketTransport(WebSocket),
         persist: false,
       })
       cleanups.push(() => h.destroy())

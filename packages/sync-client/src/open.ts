@@ -1,95 +1,22 @@
+import { decide, findPurpose, setProfile } from '@consent-sync/consent-core'
 import {
-  type Actor,
-  type Channel,
   CloseCode,
-  type Decision,
-  type DecisionState,
-  decide,
-  findPurpose,
+  encodeRefreshToken,
   isPermanentClose,
   MessageType,
-  type PROFILE_FIELDS,
-  type ProfileKey,
-  type PurposeCatalog,
-  setProfile,
-} from '@consent-sync/consent-core'
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
+  readDurable,
+} from '@consent-sync/protocol'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import type { StoreApi } from 'zustand/vanilla'
 import { backoffDelay } from './backoff'
+import type { ConsentHandle, OpenOptions } from './handle'
 import { allDurable, countPendingDecisions, mergeDurable } from './pending'
-import { type ConsentState, createConsentState, type PresenceEntry, refreshDocumentState } from './state'
+import { forgetRemovedPresence, presenceOf } from './presence'
+import { problemOf } from './problem'
+import { createConsentState, refreshDocumentState } from './state'
 import { refreshDelay } from './token'
-
-/**
- * On disconnect the provider removes everyone else's presence, recording their clocks one past
- * what they announced; forgetting those records lets the same states count again on reconnect.
- */
-function forgetRemovedPresence(awareness: WebsocketProvider['awareness'], self: number): void {
-  for (const clientId of [...awareness.meta.keys()]) {
-    if (clientId !== self && !awareness.getStates().has(clientId)) awareness.meta.delete(clientId)
-  }
-}
-
-export interface OpenOptions {
-  /** The sync endpoint, e.g. `ws://127.0.0.1:3001/sync`. */
-  url: string
-  /** A token to start with; `getToken` is asked for fresh ones before expiry and after a 4401. */
-  token?: string
-  getToken?: () => Promise<string>
-  /** Who decides through this handle (from the signed-in user). */
-  actor: Actor
-  /** Display name for presence. */
-  name: string
-  catalog: PurposeCatalog
-  /** Keep the document in IndexedDB so it works offline and survives reloads (default: when available). */
-  persist?: boolean
-  /** A WebSocket implementation where the global one is missing (Node). */
-  WebSocketPolyfill?: unknown
-  /** Connect at once (default true). */
-  connect?: boolean
-  /** IndexedDB database name (default `consent-sync/<actor id>/<customer id>`). */
-  dbName?: string
-}
-
-export interface DecisionInput {
-  purposeId: string
-  state: DecisionState
-  channel: Channel
-  /** Defaults to the catalog's current version of the purpose's notice. */
-  noticeVersion?: string
-  evidence?: string
-}
-
-export interface ConsentHandle {
-  readonly customerId: string
-  /** The current replica; replaced by `discardLocalChanges`. */
-  readonly doc: Y.Doc
-  readonly store: StoreApi<ConsentState>
-  /** Resolves when the local copy (IndexedDB) is loaded. */
-  readonly whenLoaded: Promise<void>
-  decide(input: DecisionInput): Decision
-  setProfile<K extends ProfileKey>(key: K, value: (typeof PROFILE_FIELDS)[K][number]): void
-  /** Presence: whether this person is editing right now. */
-  setEditing(editing: boolean): void
-  /** Stops syncing (an "offline" switch); local edits go on and are kept. */
-  goOffline(): void
-  goOnline(): void
-  /** After a rejection: drop what this device holds and load the server's copy afresh. */
-  discardLocalChanges(): Promise<void>
-  destroy(): Promise<void>
-}
-
-const PROBLEM_MESSAGES: Record<number, string> = {
-  [CloseCode.Unauthorized]: 'Your session has ended. Sign in again; your changes are kept on this device.',
-  [CloseCode.Forbidden]: 'You may not open this record.',
-  [CloseCode.NotFound]: 'There is no such customer.',
-  [CloseCode.TooLarge]: 'A change was too large to send.',
-  [CloseCode.Malformed]: 'The server could not read a message from this device.',
-}
+import { webSocketTransport } from './transport'
 
 /**
  * Opens a customer's consent document: IndexedDB for offline work, the y-websocket provider for
@@ -97,6 +24,7 @@ const PROBLEM_MESSAGES: Record<number, string> = {
  */
 export function openConsentDoc(customerId: string, options: OpenOptions): ConsentHandle {
   const store = createConsentState()
+  const transport = options.transport ?? webSocketTransport()
   const durable = new Map<number, number>()
   const persist = options.persist ?? typeof indexedDB !== 'undefined'
   const dbName = options.dbName ?? `consent-sync/${options.actor.id}/${customerId}`
@@ -143,21 +71,6 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
     recompute()
   }
 
-  const presenceOf = (): PresenceEntry[] => {
-    const out: PresenceEntry[] = []
-    for (const [clientId, state] of provider.awareness.getStates()) {
-      const user = (state as { user?: PresenceEntry['user'] }).user
-      if (!user) continue
-      out.push({
-        clientId,
-        user,
-        editing: Boolean((state as { editing?: unknown }).editing),
-        self: clientId === doc.clientID,
-      })
-    }
-    return out
-  }
-
   const scheduleReconnect = () => {
     clearTimeout(reconnectTimer)
     if (offline || destroyed) return
@@ -176,10 +89,7 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
   const sendToken = () => {
     const ws = provider.ws
     if (!provider.wsconnected || !ws || !token) return
-    const e = encoding.createEncoder()
-    encoding.writeVarUint(e, MessageType.RefreshToken)
-    encoding.writeVarString(e, token)
-    ws.send(encoding.toUint8Array(e))
+    ws.send(encodeRefreshToken(token))
   }
 
   const refreshToken = async (): Promise<boolean> => {
@@ -202,12 +112,7 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
       refreshedAfter4401 = true
       return provider.connect()
     }
-    const rule = code === CloseCode.Rejected ? (reason.split(':')[0] ?? 'rejected') : 'refused'
-    const message =
-      code === CloseCode.Rejected
-        ? `The server refused a change from this device (${reason}). Discard this device's unsaved changes to go on.`
-        : (PROBLEM_MESSAGES[code] ?? `The server closed the connection: ${reason || code}.`)
-    store.setState({ problem: { code, reason: rule, message } })
+    store.setState({ problem: problemOf(code, reason) })
     recompute()
   }
 
@@ -230,16 +135,14 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
     provider = new WebsocketProvider(options.url, customerId, doc, {
       connect: false,
       params: { token },
-      ...(options.WebSocketPolyfill
-        ? { WebSocketPolyfill: options.WebSocketPolyfill as typeof WebSocket }
-        : {}),
+      WebSocketPolyfill: transport.Socket as unknown as typeof WebSocket,
       // Reconnection is ours: backoff with jitter, token refresh on 4401, no retry after a rejection.
       shouldReconnect: () => false,
       // Tabs sync through the server only: what arrives through the provider is then durable.
       disableBc: true,
     })
     provider.messageHandlers[MessageType.Durable] = (_encoder, decoder) => {
-      onDurable(Y.decodeStateVector(decoding.readVarUint8Array(decoder)))
+      onDurable(readDurable(decoder))
     }
     provider.awareness.setLocalState({
       user: { id: options.actor.id, role: options.actor.role, name: options.name },
@@ -266,7 +169,9 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
       // A close before the socket opened (server down) never reaches shouldReconnect's terminal path.
       if (event === null && !offline && !destroyed) scheduleReconnect()
     })
-    provider.awareness.on('change', () => store.setState({ presence: presenceOf() }))
+    provider.awareness.on('change', () =>
+      store.setState({ presence: presenceOf(provider.awareness, doc.clientID) }),
+    )
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       // The server broadcasts only durable updates: what it sends counts as saved as it lands.
       if (origin === provider && mergeDurable(durable, Y.parseUpdateMeta(update).to)) persistDurable()
