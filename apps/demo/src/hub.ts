@@ -1,37 +1,35 @@
 import {
   type AuditEntry,
-  auditEntriesFor,
+  acceptUpdate,
   type ChainHead,
-  chainAll,
   GENESIS,
   type PurposeCatalog,
-  type RejectReason,
   readDecisions,
   ShadowValidator,
-  sha256Hex,
 } from '@consent-sync/consent-core'
+import {
+  CloseCode,
+  closeReason,
+  decodeAwarenessEntries,
+  encodeAwareness,
+  encodeAwarenessEntries,
+  encodeDurable,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+  parseMessage,
+} from '@consent-sync/protocol'
+import { type InPageConnection, inPageTransport, type Transport } from '@consent-sync/sync-client'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import * as Y from 'yjs'
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { Person, Side } from './people'
+import { type Person, SIDES, type Side } from './people'
 import { type KeyValueStore, PREFIX } from './storage'
-
-/** Who has the record open through the hub (the awareness of the real server, in miniature). */
-export interface HubPresence {
-  user: { id: string; role: string; name: string }
-  editing: boolean
-}
 
 export interface HubState {
   /** The customer's audit chain, oldest first. */
   entries: AuditEntry[]
-  presence: Partial<Record<Side, HubPresence>>
 }
-
-/** The hub's answer to an update: accepted (with the audit entries it chained) or refused with the rule. */
-export type Judgement =
-  | { ok: true; entries: AuditEntry[] }
-  | { ok: false; reason: RejectReason; detail: string }
 
 export interface HubOptions {
   customerId: string
@@ -47,22 +45,21 @@ export interface HubOptions {
 export interface Hub {
   readonly doc: Y.Doc
   readonly store: StoreApi<HubState>
-  /** Resolves when the hub's document (IndexedDB) is loaded: judge nothing before. */
+  /** Resolves when the hub's document (IndexedDB) is loaded; connections wait for it. */
   readonly whenLoaded: Promise<void>
-  /** Judges, audits, applies and relays one replica's update, like the server's pipeline (DESIGN.md §2). */
-  receive(from: Side, update: Uint8Array): Judgement
-  /** The hub's state vector: what is durable here. */
-  stateVector(): Uint8Array
-  /** The part of the hub's document that a replica holding `stateVector` lacks. */
-  missingFor(stateVector: Uint8Array): Uint8Array
-  /** Called with every accepted update that changed the document, for relaying to the other replica. */
-  onAccepted(listener: (update: Uint8Array, from: Side) => void): () => void
-  setPresence(side: Side, presence: HubPresence | null): void
+  /** How the replicas reach the hub: the real sync client over an in-page socket pair. */
+  readonly transport: Transport
   destroy(): Promise<void>
 }
 
 export const HUB_DB = `${PREFIX}hub`
 export const AUDIT_KEY = `${PREFIX}hub/audit`
+
+/** The URL a replica opens; its token names the side, as a real token names the user. */
+export const HUB_URL = 'inpage://demo/sync'
+
+/** How often one connection is asked for the changes an update waits for (as the server, SPEC of the server). */
+const MAX_RESYNCS = 3
 
 function loadAudit(storage: KeyValueStore): AuditEntry[] {
   try {
@@ -73,80 +70,188 @@ function loadAudit(storage: KeyValueStore): AuditEntry[] {
   }
 }
 
+interface Session {
+  connection: InPageConnection
+  person: Person
+  /** Presence client ids this connection speaks for. */
+  owned: Set<number>
+  /** Presence the hub sent this connection: client id → clock. A relay carries no later one. */
+  heard: Map<number, number>
+  resyncs: Map<string, number>
+}
+
 /**
- * The in-page stand-in for the server: one Y.Doc, one shadow validator judging each update as the
- * user of the replica it came from, an audit chain per accepted decision, relay to the other side.
+ * The in-page stand-in for the server, speaking the same protocol to the same sync client: each
+ * update goes through consent-core's `acceptUpdate` (the server's accept path) as the user of the
+ * side it came from, is kept with its audit entries, applied, relayed and acknowledged as durable;
+ * presence is stamped with the side's person and relayed. No network, no server.
  */
 export function openHub(options: HubOptions): Hub {
   const { customerId, catalog, people, storage } = options
   const now = options.now ?? (() => new Date().toISOString())
   const doc = new Y.Doc()
-  // One validator for the document, the user given per update: its shadow follows every accepted update.
   const validator = new ShadowValidator(doc)
   const persistence = options.persist ? new IndexeddbPersistence(HUB_DB, doc) : null
-  const store = createStore<HubState>()(() => ({ entries: loadAudit(storage), presence: {} }))
-  const listeners = new Set<(update: Uint8Array, from: Side) => void>()
+  const store = createStore<HubState>()(() => ({ entries: loadAudit(storage) }))
   const whenLoaded = persistence ? persistence.whenSynced.then(() => undefined) : Promise.resolve()
+  const sessions = new Set<Session>()
+  /** The present states by client id, for connections that join later. */
+  const states = new Map<number, string>()
+  /** The hub's clock of every client id it has seen; it only grows, so a returning client is seen again. */
+  const clocks = new Map<number, number>()
 
   const head = (): ChainHead => {
     const last = store.getState().entries.at(-1)
     return last ? { seq: last.seq, hash: last.hash } : GENESIS
   }
 
+  const sendPresence = (to: Session | 'others', from: Session | null, ids: readonly number[]) => {
+    const entries = ids.map((id) => ({
+      clientId: id,
+      clock: clocks.get(id) ?? 0,
+      json: states.get(id) ?? 'null',
+    }))
+    if (entries.length === 0) return
+    const message = encodeAwareness(encodeAwarenessEntries(entries))
+    for (const s of to === 'others' ? sessions : [to]) {
+      if (s === from) continue
+      for (const e of entries) s.heard.set(e.clientId, e.clock)
+      s.connection.send(message)
+    }
+  }
+
+  const receiveUpdate = (s: Session, update: Uint8Array) => {
+    const result = acceptUpdate({
+      validator,
+      before: readDecisions(doc),
+      head: head(),
+      update,
+      context: {
+        customerId,
+        user: s.person.user,
+        receivedAt: now(),
+        connectionId: `demo-${s.person.user.id}`,
+      },
+      catalog,
+    })
+    if (!result.ok) {
+      const tries = s.resyncs.get(result.waitingFor ?? '') ?? 0
+      if (result.reason === 'pending' && tries < MAX_RESYNCS) {
+        // An edit sent before this side's step 2 arrived: ask for what it builds on.
+        s.resyncs.set(result.waitingFor ?? '', tries + 1)
+        return s.connection.send(encodeSyncStep1(Y.encodeStateVector(doc)))
+      }
+      return s.connection.close(CloseCode.Rejected, closeReason(`${result.reason}: ${result.detail}`))
+    }
+    if (result.changed) {
+      if (result.entries.length > 0) {
+        const all = [...store.getState().entries, ...result.entries]
+        // Kept before the update is applied, as the server stores audit and update together.
+        storage.set(AUDIT_KEY, JSON.stringify(all))
+        store.setState({ entries: all })
+      }
+      Y.applyUpdate(doc, update, s)
+      const relay = encodeSyncUpdate(update)
+      for (const other of sessions) if (other !== s) other.connection.send(relay)
+    }
+    s.connection.send(encodeDurable(Y.encodeStateVector(doc)))
+  }
+
+  /** As the server does (protocol SPEC 4): a connection speaks only for its own ids; relays are dropped. */
+  const speaksFor = (s: Session, id: number, clock: number, json: string): boolean => {
+    if (s.owned.has(id)) return true
+    if (json === 'null' || clock <= (s.heard.get(id) ?? -1)) return false
+    return ![...sessions].some((o) => o !== s && o.owned.has(id))
+  }
+
+  const receivePresence = (s: Session, update: Uint8Array) => {
+    const entries = decodeAwarenessEntries(update)
+    if (entries === null)
+      return s.connection.close(CloseCode.Malformed, 'malformed message: bad awareness update')
+    const changed: number[] = []
+    for (const e of entries) {
+      if (!speaksFor(s, e.clientId, e.clock, e.json)) continue
+      s.owned.add(e.clientId)
+      const state: unknown = JSON.parse(e.json)
+      if (state === null) states.delete(e.clientId)
+      else
+        states.set(
+          e.clientId,
+          JSON.stringify({ ...(state as object), user: { ...s.person.user, name: s.person.name } }),
+        )
+      clocks.set(e.clientId, Math.max(e.clock, (clocks.get(e.clientId) ?? -1) + 1))
+      changed.push(e.clientId)
+    }
+    sendPresence('others', s, changed)
+  }
+
+  const leave = (s: Session) => {
+    sessions.delete(s)
+    const gone = [...s.owned].filter((id) => states.has(id))
+    for (const id of gone) {
+      states.delete(id)
+      clocks.set(id, (clocks.get(id) ?? 0) + 1)
+    }
+    sendPresence('others', null, gone)
+  }
+
+  const serve = (connection: InPageConnection) => {
+    const side = connection.url.searchParams.get('token') as Side | null
+    if (side === null || !SIDES.includes(side))
+      return connection.close(CloseCode.Unauthorized, 'unauthorized')
+    if (connection.url.pathname !== `/sync/${customerId}`)
+      return connection.close(CloseCode.NotFound, 'no such customer')
+    const s: Session = {
+      connection,
+      person: people[side],
+      owned: new Set(),
+      heard: new Map(),
+      resyncs: new Map(),
+    }
+    sessions.add(s)
+    connection.onClose = () => leave(s)
+    connection.onMessage = (bytes) => {
+      const m = parseMessage(bytes)
+      switch (m.kind) {
+        case 'sync-step1':
+          return connection.send(encodeSyncStep2(Y.encodeStateAsUpdate(doc, m.stateVector)))
+        case 'sync-step2':
+        case 'sync-update':
+          return receiveUpdate(s, m.update)
+        case 'awareness':
+          return receivePresence(s, m.update)
+        case 'query-awareness':
+          return sendPresence(
+            s,
+            null,
+            [...states.keys()].filter((id) => !s.owned.has(id)),
+          )
+        case 'auth':
+        case 'refresh-token':
+          return
+        default:
+          return connection.close(CloseCode.Malformed, 'malformed message')
+      }
+    }
+    connection.send(encodeSyncStep1(Y.encodeStateVector(doc)))
+    sendPresence(s, null, [...states.keys()])
+  }
+
   return {
     doc,
     store,
     whenLoaded,
-    receive(from, update) {
-      const user = people[from].user
-      const verdict = validator.validate(update, user, catalog)
-      if (!verdict.ok) return { ok: false, reason: verdict.reason, detail: verdict.detail }
-      if (!verdict.changed) return { ok: true, entries: [] }
-      const records = auditEntriesFor(
-        readDecisions(doc),
-        verdict.added,
-        {
-          customerId,
-          receivedAt: now(),
-          connectionId: `demo-${from}`,
-          updateHash: sha256Hex(update),
-          user: { id: user.id, role: user.role },
-        },
-        catalog,
-      )
-      const entries = chainAll(head(), records)
-      if (entries.length > 0) {
-        const all = [...store.getState().entries, ...entries]
-        // Kept before the update is applied, as the server persists audit and update together.
-        storage.set(AUDIT_KEY, JSON.stringify(all))
-        store.setState({ entries: all })
-      }
-      Y.applyUpdate(doc, update, from)
-      for (const listener of listeners) listener(update, from)
-      return { ok: true, entries }
-    },
-    stateVector: () => Y.encodeStateVector(doc),
-    missingFor: (stateVector) => Y.encodeStateAsUpdate(doc, stateVector),
-    onAccepted(listener) {
-      listeners.add(listener)
-      return () => void listeners.delete(listener)
-    },
-    setPresence(side, presence) {
-      const current = store.getState().presence
-      const before = current[side]
-      if (
-        before?.editing === presence?.editing &&
-        before?.user.id === presence?.user.id &&
-        (before === undefined) === (presence === null)
-      )
-        return
-      const next = { ...current }
-      if (presence) next[side] = presence
-      else delete next[side]
-      store.setState({ presence: next })
-    },
+    // Nothing is judged before the hub's own copy is loaded.
+    transport: inPageTransport((connection) => {
+      const held: Uint8Array[] = []
+      connection.onMessage = (bytes) => held.push(bytes)
+      void whenLoaded.then(() => {
+        serve(connection)
+        for (const bytes of held.splice(0)) connection.onMessage?.(bytes)
+      })
+    }),
     async destroy() {
-      listeners.clear()
+      for (const s of [...sessions]) s.connection.close(CloseCode.Restarting, 'demo closed')
       validator.reset()
       await persistence?.destroy()
       doc.destroy()

@@ -1,4 +1,4 @@
-/** Small synchronous key-value storage for what is not a Y.Doc (audit chain, switches, durable vectors). */
+/** Small synchronous key-value storage for what is not a Y.Doc (the hub's audit chain, the offline switches). */
 export interface KeyValueStore {
   get(key: string): string | null
   set(key: string, value: string): void
@@ -49,26 +49,5 @@ export function browserStore(): KeyValueStore {
         // Nothing stored, nothing to clear.
       }
     },
-  }
-}
-
-/** Encodes a state vector (client → clock) as JSON, and back. */
-export function vectorToJson(vector: ReadonlyMap<number, number>): string {
-  return JSON.stringify([...vector])
-}
-
-export function vectorFromJson(text: string | null): Map<number, number> {
-  if (!text) return new Map()
-  try {
-    const parsed: unknown = JSON.parse(text)
-    if (!Array.isArray(parsed)) return new Map()
-    const out = new Map<number, number>()
-    for (const pair of parsed) {
-      if (Array.isArray(pair) && typeof pair[0] === 'number' && typeof pair[1] === 'number')
-        out.set(pair[0], pair[1])
-    }
-    return out
-  } catch {
-    return new Map()
   }
 }

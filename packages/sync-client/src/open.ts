@@ -11,7 +11,7 @@ import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { backoffDelay } from './backoff'
 import type { ConsentHandle, OpenOptions } from './handle'
-import { allDurable, countPendingDecisions, mergeDurable } from './pending'
+import { allDurable, countPendingDecisions, mergeDurable, pendingPurposes } from './pending'
 import { forgetRemovedPresence, presenceOf } from './presence'
 import { problemOf } from './problem'
 import { createConsentState, refreshDocumentState } from './state'
@@ -55,7 +55,9 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
           : synced && saved
             ? 'saved'
             : 'syncing'
-    store.setState({ pending, status })
+    const purposes = pendingPurposes(doc, durable)
+    const same = purposes.join() === store.getState().pendingPurposes.join()
+    store.setState({ pending, status, ...(same ? {} : { pendingPurposes: purposes }) })
   }
 
   const persistDurable = () => {
@@ -251,7 +253,7 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
     async discardLocalChanges() {
       await stop()
       if (persist) await new IndexeddbPersistence(dbName, new Y.Doc()).clearData()
-      store.setState({ problem: null, synced: false, pending: 0 })
+      store.setState({ problem: null, synced: false, pending: 0, pendingPurposes: [] })
       start()
       await whenLoaded
     },

@@ -1,4 +1,4 @@
-import { decisionsOf } from '@consent-sync/consent-core'
+import { type Decision, decisionsOf } from '@consent-sync/consent-core'
 import type * as Y from 'yjs'
 
 /** Decisions in the document whose Yjs item the durable state vector does not yet cover. */
@@ -13,6 +13,21 @@ export function countPendingDecisions(doc: Y.Doc, durable: ReadonlyMap<number, n
     item = item.right
   }
   return pending
+}
+
+/** Purposes of the decisions the durable state vector does not yet cover, sorted ("waiting to sync" on a row). */
+export function pendingPurposes(doc: Y.Doc, durable: ReadonlyMap<number, number>): string[] {
+  const out = new Set<string>()
+  let item = decisionsOf(doc)._start
+  while (item !== null) {
+    const covered = (durable.get(item.id.client) ?? 0) - item.id.clock
+    if (!item.deleted && item.countable && covered < item.length) {
+      const decisions = item.content.getContent() as Decision[]
+      for (const d of decisions.slice(Math.max(0, covered))) out.add(d.purposeId)
+    }
+    item = item.right
+  }
+  return [...out].sort()
 }
 
 /** Whether everything the document holds is durable on the server. */

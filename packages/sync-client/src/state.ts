@@ -32,6 +32,8 @@ export interface ConsentState {
   status: SyncStatus
   /** Local decisions the server has not yet acknowledged as durable. */
   pending: number
+  /** Purposes with such a decision, sorted. */
+  pendingPurposes: readonly string[]
   /** Local data (IndexedDB) loaded. */
   loaded: boolean
   /** Synced with the server at least once on this connection. */
@@ -48,6 +50,7 @@ export function createConsentState(): StoreApi<ConsentState> {
   return createStore<ConsentState>()(() => ({
     status: 'connecting',
     pending: 0,
+    pendingPurposes: [],
     loaded: false,
     synced: false,
     purposes: [],
