@@ -60,23 +60,23 @@ export function writeMessage(e: encoding.Encoder, message: Message): void {
 }
 
 /** One WebSocket frame holding exactly one message (SPEC 1.1). */
-export function encodeMessage(message: Message, options: FrameOptions = {}): Uint8Array {
+export function encodeMessage(message: Message, options: FrameOptions = {}): Uint8Array<ArrayBuffer> {
   const e = encoding.createEncoder()
   if (options.documentName !== undefined) encoding.writeVarString(e, options.documentName)
   writeMessage(e, message)
   return encoding.toUint8Array(e)
 }
 
-export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array =>
+export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array<ArrayBuffer> =>
   encodeMessage({ kind: 'sync-step1', stateVector })
-export const encodeSyncStep2 = (update: Uint8Array): Uint8Array =>
+export const encodeSyncStep2 = (update: Uint8Array): Uint8Array<ArrayBuffer> =>
   encodeMessage({ kind: 'sync-step2', update })
-export const encodeSyncUpdate = (update: Uint8Array): Uint8Array =>
+export const encodeSyncUpdate = (update: Uint8Array): Uint8Array<ArrayBuffer> =>
   encodeMessage({ kind: 'sync-update', update })
-export const encodeAwareness = (update: Uint8Array): Uint8Array =>
+export const encodeAwareness = (update: Uint8Array): Uint8Array<ArrayBuffer> =>
   encodeMessage({ kind: 'awareness', update })
-export const encodeQueryAwareness = (): Uint8Array => encodeMessage({ kind: 'query-awareness' })
-export const encodeDurable = (stateVector: Uint8Array): Uint8Array =>
+export const encodeQueryAwareness = (): Uint8Array<ArrayBuffer> => encodeMessage({ kind: 'query-awareness' })
+export const encodeDurable = (stateVector: Uint8Array): Uint8Array<ArrayBuffer> =>
   encodeMessage({ kind: 'durable', stateVector })
-export const encodeRefreshToken = (token: string): Uint8Array =>
+export const encodeRefreshToken = (token: string): Uint8Array<ArrayBuffer> =>
   encodeMessage({ kind: 'refresh-token', token })
