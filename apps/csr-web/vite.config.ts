@@ -1,14 +1,8 @@
-import { offlineShell } from '@consent-sync/ui/offline-shell'
-import react from '@vitejs/plugin-react'
-import { defineConfig } from 'vite'
+import { pageConfig } from '@consent-sync/vite-config'
 
-export default defineConfig({
+// Served by the API server at /csr/; `npm run dev` proxies to it.
+export default pageConfig({
   base: '/csr/',
-  plugins: [react(), offlineShell()],
-  server: {
-    proxy: {
-      '/api': 'http://127.0.0.1:3001',
-      '/sync': { target: 'ws://127.0.0.1:3001', ws: true },
-    },
-  },
+  title: 'Consent desk: CSR dashboard',
+  devServer: 'http://127.0.0.1:3001',
 })

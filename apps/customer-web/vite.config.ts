@@ -1,15 +1,9 @@
-import { offlineShell } from '@consent-sync/ui/offline-shell'
-import react from '@vitejs/plugin-react'
-import { defineConfig } from 'vite'
+import { pageConfig } from '@consent-sync/vite-config'
 
 // Served by the API server at /customer/ (apps/server/src/http/pages.ts); `npm run dev` proxies to it.
-export default defineConfig({
+export default pageConfig({
   base: '/customer/',
-  plugins: [react(), offlineShell()],
-  server: {
-    proxy: {
-      '/api': 'http://127.0.0.1:3001',
-      '/sync': { target: 'ws://127.0.0.1:3001', ws: true },
-    },
-  },
+  title: 'Your privacy choices',
+  noscript: 'This page needs JavaScript to show and change your privacy choices.',
+  devServer: 'http://127.0.0.1:3001',
 })

@@ -1,9 +1,8 @@
-import react from '@vitejs/plugin-react'
-import { defineConfig } from 'vite'
-import { relativeOfflineShell } from './offline-shell'
+import { pageConfig } from '@consent-sync/vite-config'
 
 // Relative base: dist/ opens from any static path (the server serves it at /demo/, `npm run demo` at /).
-export default defineConfig({
+export default pageConfig({
   base: './',
-  plugins: [react(), relativeOfflineShell()],
+  title: 'consent-sync · offline demo',
+  noscript: 'This demo runs in your browser and needs JavaScript.',
 })

@@ -1,4 +1,5 @@
-import { registerOfflineShell, ToastProvider } from '@consent-sync/ui'
+import { registerOfflineShell } from '@consent-sync/offline-shell'
+import { ToastProvider } from '@consent-sync/ui'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'

@@ -1,6 +1,7 @@
 import '@consent-sync/ui/styles.css'
 import './app.css'
-import { registerOfflineShell, ToastProvider } from '@consent-sync/ui'
+import { registerOfflineShell } from '@consent-sync/offline-shell'
+import { ToastProvider } from '@consent-sync/ui'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
 

@@ -1,6 +1,6 @@
 import '@consent-sync/ui/styles.css'
 import './demo.css'
-import { registerOfflineShell } from '@consent-sync/ui'
+import { registerOfflineShell } from '@consent-sync/offline-shell'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
 

@@ -1,0 +1,3 @@
+export type { OfflineShellPlugin, ShellBase } from './plugin'
+export { offlineShell, serviceWorkerSource, shellBase } from './plugin'
+export { registerOfflineShell } from './register'
