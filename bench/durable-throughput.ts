@@ -11,12 +11,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { DEFAULT_CATALOG, decide, findPurpose, MessageType } from '@consent-sync/consent-core'
+import { DEFAULT_CATALOG, decide, findPurpose } from '@consent-sync/consent-core'
+import { decodeStateVector, encodeSyncUpdate, parseMessage } from '@consent-sync/protocol'
 import { createSqliteStore, DEMO_JWT_SECRET } from '@consent-sync/server'
 import { freePort } from '@consent-sync/server/testing'
 import { createSigner } from 'fast-jwt'
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 
@@ -31,12 +30,6 @@ const CLIENTS = Number(values.clients)
 const SECONDS = Number(values.seconds)
 const ROOT = path.resolve(import.meta.dirname, '..')
 const PURPOSES = ['personalised-offers', 'marketing-sms', 'marketing-email', 'usage-analytics']
-
-function frame(write: (e: encoding.Encoder) => void): Uint8Array {
-  const e = encoding.createEncoder()
-  write(e)
-  return encoding.toUint8Array(e)
-}
 
 async function main() {
   const dir = await mkdtemp(path.join(tmpdir(), 'consent-bench-'))
@@ -117,19 +110,12 @@ async function main() {
           sentAt = performance.now()
           const u = update as Uint8Array | null
           if (!u) throw new Error('decide produced no update')
-          ws.send(
-            frame((e) => {
-              encoding.writeVarUint(e, MessageType.Sync)
-              encoding.writeVarUint(e, 2)
-              encoding.writeVarUint8Array(e, u)
-            }),
-          )
+          ws.send(encodeSyncUpdate(u))
         }
         ws.on('message', (data: ArrayBuffer) => {
-          const d = decoding.createDecoder(new Uint8Array(data))
-          const type = decoding.readVarUint(d)
-          if (type !== MessageType.Durable || waitingFor === 0) return
-          const sv = Y.decodeStateVector(decoding.readVarUint8Array(d))
+          const message = parseMessage(new Uint8Array(data))
+          if (message.kind !== 'durable' || waitingFor === 0) return
+          const sv = decodeStateVector(message.stateVector)
           if ((sv.get(doc.clientID) ?? 0) < waitingFor) return
           waitingFor = 0
           latencies.push(performance.now() - sentAt)

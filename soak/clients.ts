@@ -11,10 +11,9 @@ import {
   type Decision,
   type DecisionState,
   decide,
-  MessageType,
 } from '@consent-sync/consent-core'
+import { decodeStateVector, isPermanentClose, MessageType, parseMessage } from '@consent-sync/protocol'
 import { type ConsentHandle, openConsentDoc, webSocketTransport } from '@consent-sync/sync-client'
-import * as decoding from 'lib0/decoding'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
@@ -232,9 +231,12 @@ class StockClient implements SoakClient {
       user: { id: spec.actorId, role: spec.role, name: spec.name },
       editing: false,
     })
-    // The stock client ignores message 100; the soak reads it to know what is durable.
+    // The stock client ignores message 100; the soak reads it to know what is durable. The decoder
+    // the provider hands over holds the whole frame.
     this.provider.messageHandlers[MessageType.Durable] = (_encoder, decoder) => {
-      const sv = Y.decodeStateVector(decoding.readVarUint8Array(decoder))
+      const message = parseMessage(decoder.arr)
+      if (message.kind !== 'durable') return
+      const sv = decodeStateVector(message.stateVector)
       this.durable = Math.max(this.durable, sv.get(this.doc.clientID) ?? 0)
       const still: typeof this.waiting = []
       for (const w of this.waiting) {
@@ -248,7 +250,7 @@ class StockClient implements SoakClient {
     this.provider.on('connection-close', (event) => {
       if (!event) return
       this.env.onClose(event.code)
-      if (event.code >= 4400 && event.code < 4500) {
+      if (isPermanentClose(event.code)) {
         this.permanent = `${event.code} ${event.reason}`
         this.env.onRejected({ client: spec.name, code: event.code, reason: event.reason })
       }

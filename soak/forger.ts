@@ -3,7 +3,8 @@
  * agent's name (actor-mismatch). Each attempt must be closed with 4422 and never reach the
  * document, under the same faults as everyone else.
  */
-import { CloseCode, decide } from '@consent-sync/consent-core'
+import { decide } from '@consent-sync/consent-core'
+import { CloseCode } from '@consent-sync/protocol'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'

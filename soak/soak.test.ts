@@ -2,6 +2,7 @@
  * The short soak (about a minute of faults, 12 clients, 2–3 server kills and a graceful restart)
  * with a fixed seed: every promise of README.md must hold.
  */
+import { CloseCode } from '@consent-sync/protocol'
 import { describe, expect, it } from 'vitest'
 import { runSoak } from './soak'
 
@@ -21,7 +22,7 @@ describe('fault soak, short mode', () => {
       r.steady.flatMap((w) => w.problems),
       context,
     ).toEqual([])
-    expect(r.closesByCode['4529'] ?? 0, context).toBe(0)
+    expect(r.closesByCode[CloseCode.RateLimited] ?? 0, context).toBe(0)
     expect(r.check.mismatches, context).toEqual([])
     expect(r.decisions.acknowledged, context).toBe(r.decisions.made)
     expect(r.check.lostIds, context).toEqual([])

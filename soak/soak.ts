@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { CloseCode } from '@consent-sync/consent-core'
+import { CloseCode } from '@consent-sync/protocol'
 import { freePort } from '@consent-sync/server/testing'
 import { type FinalCheck, finalCheck } from './check'
 import { type ClientSpec, createClient, type MadeDecision, type Rejection, type SoakClient } from './clients'
@@ -373,7 +373,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const forgedIds = new Set(forgeries.map((f) => f.id))
     const forgedApplied = check.unknownInServer.filter((id) => forgedIds.has(id)).length
     const ok =
-      (closesByCode['4529'] ?? 0) === 0 &&
+      (closesByCode[CloseCode.RateLimited] ?? 0) === 0 &&
       steady.every((w) => w.problems.length === 0) &&
       forgedApplied === 0 &&
       check.converged &&

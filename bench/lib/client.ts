@@ -1,32 +1,26 @@
 /**
  * The lean benchmark client, the same code against all three servers: one raw `ws` socket per
- * document speaking y-protocols sync (step 1, step 2, update) and one awareness state. Decisions are
- * made with consent-core's `decide` on the client's own Y.Doc. Hocuspocus frames every message with
- * the document name first and wants an auth message before anything else; that is the only dialect
- * difference.
+ * document speaking y-protocols sync (step 1, step 2, update) and one awareness state, every frame
+ * written and read by @consent-sync/protocol. Decisions are made with consent-core's `decide` on the
+ * client's own Y.Doc. Hocuspocus frames every message with the document name first and wants an
+ * auth message before anything else (protocol SPEC 1.2); that is the only dialect difference.
  */
+import { type Actor, type Channel, DEFAULT_CATALOG, decide, findPurpose } from '@consent-sync/consent-core'
 import {
-  type Actor,
-  type Channel,
-  DEFAULT_CATALOG,
-  decide,
-  findPurpose,
-  MessageType,
-} from '@consent-sync/consent-core'
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
+  decodeStateVector,
+  encodeAwarenessEntries,
+  encodeMessage,
+  type FrameOptions,
+  type Message,
+  parseFrame,
+} from '@consent-sync/protocol'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 
 export type Dialect = 'y-websocket' | 'hocuspocus'
 
-const SyncStep1 = 0
-const SyncStep2 = 1
-const SyncUpdate = 2
-/** Hocuspocus: its reply to our step 1, and its per-update "applied" status. */
-const HocuspocusSyncReply = 4
-const HocuspocusSyncStatus = 8
-const HocuspocusAuthToken = 0
+/** Hocuspocus reads its token from an auth message of sub-type 0; it accepts any when unconfigured. */
+const HOCUSPOCUS_TOKEN: Message = { kind: 'auth', sub: 0, text: 'bench' }
 
 export const PURPOSES = ['personalised-offers', 'marketing-sms', 'marketing-email', 'usage-analytics']
 
@@ -61,8 +55,12 @@ export class BenchClient {
   private attempt = 0
   private decisions = 0
   private retry: NodeJS.Timeout | undefined
+  /** Hocuspocus: every frame carries the document name. */
+  private readonly framing: FrameOptions
 
-  constructor(private readonly opts: ClientOptions) {}
+  constructor(private readonly opts: ClientOptions) {
+    this.framing = opts.dialect === 'hocuspocus' ? { documentName: opts.docName } : {}
+  }
 
   /** Opens the socket; resolves once the server's sync step 2 arrived. */
   connect(timeoutMs = 30_000): Promise<void> {
@@ -99,7 +97,7 @@ export class BenchClient {
     })
     const u = update as Uint8Array | null
     if (!u) throw new Error('decide produced no update')
-    this.sendSync(SyncUpdate, u)
+    this.send({ kind: 'sync-update', update: u })
     return Y.getState(this.doc.store, this.doc.clientID)
   }
 
@@ -115,17 +113,9 @@ export class BenchClient {
     this.ws = ws
     ws.binaryType = 'arraybuffer'
     ws.on('open', () => {
-      if (this.opts.dialect === 'hocuspocus') {
-        ws.send(
-          this.frame((e) => {
-            encoding.writeVarUint(e, MessageType.Auth)
-            encoding.writeVarUint(e, HocuspocusAuthToken)
-            encoding.writeVarString(e, 'bench')
-          }),
-        )
-      }
-      this.sendSync(SyncStep1, Y.encodeStateVector(this.doc))
-      ws.send(this.frame((e) => this.writeAwareness(e)))
+      if (this.opts.dialect === 'hocuspocus') this.send(HOCUSPOCUS_TOKEN)
+      this.send({ kind: 'sync-step1', stateVector: Y.encodeStateVector(this.doc) })
+      this.send({ kind: 'awareness', update: this.awareness() })
     })
     ws.on('message', (data: ArrayBuffer) => this.receive(new Uint8Array(data)))
     ws.on('error', () => {})
@@ -140,64 +130,44 @@ export class BenchClient {
   }
 
   private receive(bytes: Uint8Array) {
-    const d = decoding.createDecoder(bytes)
-    if (this.opts.dialect === 'hocuspocus') decoding.readVarString(d)
-    const type = decoding.readVarUint(d)
-    if (type === MessageType.Sync || (this.opts.dialect === 'hocuspocus' && type === HocuspocusSyncReply)) {
-      const sub = decoding.readVarUint(d)
-      const payload = decoding.readVarUint8Array(d)
-      if (sub === SyncStep1) {
-        this.sendSync(SyncStep2, Y.encodeStateAsUpdate(this.doc, payload))
-      } else if (sub === SyncStep2) {
-        Y.applyUpdate(this.doc, payload, 'remote')
+    const message = parseFrame(bytes, { hocuspocus: this.opts.dialect === 'hocuspocus' })
+    switch (message.kind) {
+      case 'sync-step1':
+        this.send({ kind: 'sync-step2', update: Y.encodeStateAsUpdate(this.doc, message.stateVector) })
+        return
+      case 'sync-step2':
+        Y.applyUpdate(this.doc, message.update, 'remote')
         this.synced = true
         this.attempt = 0
         this.syncs++
         this.opts.onSynced?.()
-      } else if (sub === SyncUpdate) {
-        Y.applyUpdate(this.doc, payload, 'remote')
+        return
+      case 'sync-update':
+        Y.applyUpdate(this.doc, message.update, 'remote')
         this.opts.onRemoteUpdate?.()
+        return
+      case 'hocuspocus-status':
+        this.statuses++
+        this.opts.onAck?.()
+        return
+      case 'durable': {
+        const own = decodeStateVector(message.stateVector).get(this.doc.clientID) ?? 0
+        this.durableClock = Math.max(this.durableClock, own)
+        this.opts.onAck?.()
+        return
       }
-    } else if (this.opts.dialect === 'hocuspocus' && type === HocuspocusSyncStatus) {
-      this.statuses++
-      this.opts.onAck?.()
-    } else if (type === MessageType.Durable) {
-      const sv = Y.decodeStateVector(decoding.readVarUint8Array(d))
-      this.durableClock = Math.max(this.durableClock, sv.get(this.doc.clientID) ?? 0)
-      this.opts.onAck?.()
     }
     // Awareness and hocuspocus auth replies: not needed by the benchmark.
   }
 
-  private sendSync(sub: number, payload: Uint8Array) {
+  private send(message: Message) {
     if (this.ws?.readyState !== WebSocket.OPEN) return
-    this.ws.send(
-      this.frame((e) => {
-        encoding.writeVarUint(e, MessageType.Sync)
-        encoding.writeVarUint(e, sub)
-        encoding.writeVarUint8Array(e, payload)
-      }),
-    )
+    this.ws.send(encodeMessage(message, this.framing))
   }
 
-  /** One awareness state (y-protocols/awareness encoding), written by hand: no timers per client. */
-  private writeAwareness(e: encoding.Encoder) {
-    encoding.writeVarUint(e, MessageType.Awareness)
-    const inner = encoding.createEncoder()
-    encoding.writeVarUint(inner, 1)
-    encoding.writeVarUint(inner, this.doc.clientID)
-    encoding.writeVarUint(inner, 1)
-    encoding.writeVarString(
-      inner,
-      JSON.stringify({ user: { id: this.opts.actor.id, role: this.opts.actor.role }, editing: false }),
-    )
-    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner))
-  }
-
-  private frame(write: (e: encoding.Encoder) => void): Uint8Array {
-    const e = encoding.createEncoder()
-    if (this.opts.dialect === 'hocuspocus') encoding.writeVarString(e, this.opts.docName)
-    write(e)
-    return encoding.toUint8Array(e)
+  /** One awareness state of this client, encoded directly: no y-protocols Awareness and its timers per client. */
+  private awareness(): Uint8Array {
+    const state = { user: { id: this.opts.actor.id, role: this.opts.actor.role }, editing: false }
+    return encodeAwarenessEntries([{ clientId: this.doc.clientID, clock: 1, json: JSON.stringify(state) }])
   }
 }

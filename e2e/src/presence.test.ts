@@ -8,6 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { CloseCode } from '@consent-sync/protocol'
 import {
   CUSTOMER_1,
   dropSchema,
@@ -136,7 +137,7 @@ async function scenario(customerServer: TestServer, agentServer: TestServer, lab
   await new Promise((r) => setTimeout(r, WATCH_MS))
 
   const closes = [...customer.sockets.closes, ...agent.sockets.closes, ...stock.flatMap((p) => p.closes)]
-  expect(closes.filter((c) => c.code === 4529)).toEqual([])
+  expect(closes.filter((c) => c.code === CloseCode.RateLimited)).toEqual([])
   expect({ customer: customer.sockets.opened, agent: agent.sockets.opened }).toEqual(settled)
   expect(customer.sockets.closes.length + agent.sockets.closes.length).toBe(closesSettled)
   expect(stock.map((p) => p.opened)).toEqual([1, 1, 1])
