@@ -1,9 +1,8 @@
-import { loadSession, type Session } from '@consent-sync/ui'
+import { loadSession, type Session, useCatalog } from '@consent-sync/react'
 import { useState } from 'react'
 import { Dashboard } from './Dashboard'
 import { LoginScreen } from './LoginScreen'
 import { SessionProvider } from './SessionContext'
-import { useCatalog } from './useCatalog'
 
 /** A customer's saved session (from another tab's mistake) does not open the agents' page. */
 function savedStaffSession(): Session | null {

@@ -1,6 +1,7 @@
 import type { DecisionState, Language, PurposeCatalog } from '@consent-sync/consent-core'
+import { useConsentState } from '@consent-sync/react'
 import type { ConsentHandle } from '@consent-sync/sync-client'
-import { type ActorNames, ConsentRow, LanguageSwitch, useConsentState, useToast } from '@consent-sync/ui'
+import { type ActorNames, ConsentRow, LanguageSwitch, useToast } from '@consent-sync/ui'
 import { type FocusEvent, useRef, useState } from 'react'
 import { DecisionForm } from './DecisionForm'
 import { checkDecisionForm, type DecisionFormValue, EMPTY_FORM } from './decisionForm'

@@ -1,5 +1,6 @@
+import { useConsentState } from '@consent-sync/react'
 import type { ConsentHandle } from '@consent-sync/sync-client'
-import { StatusBadge, useConsentState } from '@consent-sync/ui'
+import { StatusBadge } from '@consent-sync/ui'
 import type { Customer } from './customer'
 
 interface Props {

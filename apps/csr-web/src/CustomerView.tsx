@@ -1,14 +1,7 @@
 import type { Language, PurposeCatalog } from '@consent-sync/consent-core'
+import { useActorNames, useArrivals, useConsentHandle, useConsentState } from '@consent-sync/react'
 import type { ConsentHandle } from '@consent-sync/sync-client'
-import {
-  HistoryTable,
-  PresenceBar,
-  ProblemBanner,
-  useActorNames,
-  useChangeNotices,
-  useConsentHandle,
-  useConsentState,
-} from '@consent-sync/ui'
+import { HistoryTable, PresenceBar, ProblemBanner, useChangeToast } from '@consent-sync/ui'
 import { useState } from 'react'
 import { AuditTrail } from './AuditTrail'
 import { ConsentPanel } from './ConsentPanel'
@@ -84,7 +77,8 @@ function OpenRecord({ handle, catalog, self, readOnly }: RecordProps) {
   const names = useActorNames(presence, self)
   // The language the agent reads the consents in, also for the notices of others' changes.
   const [lang, setLang] = useState<Language>('en')
-  useChangeNotices(handle, { lang, viewer: 'csr', selfId: self.id, names, catalog })
+  const tellChange = useChangeToast({ lang, viewer: 'csr', selfId: self.id, names, catalog })
+  useArrivals(handle, self.id, tellChange)
   return (
     <>
       <ProblemBanner problem={problem} onDiscard={() => void handle.discardLocalChanges()} />

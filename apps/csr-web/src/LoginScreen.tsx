@@ -1,4 +1,5 @@
-import { LoginForm, login, type Session, saveSession } from '@consent-sync/ui'
+import { login, type Session, saveSession } from '@consent-sync/react'
+import { LoginForm } from '@consent-sync/ui'
 import { useState } from 'react'
 
 interface Props {

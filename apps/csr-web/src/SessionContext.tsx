@@ -1,4 +1,4 @@
-import { clearSession, refreshSession, type Session } from '@consent-sync/ui'
+import { clearSession, refreshSession, type Session } from '@consent-sync/react'
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef } from 'react'
 import { type ApiResult, apiResponse } from './apiRequest'
 

@@ -1,4 +1,4 @@
-import { apiBase } from '@consent-sync/ui'
+import { apiBase } from '@consent-sync/react'
 
 /** Why an API call failed, as the dashboard tells it. */
 export type ApiFailure = 'unauthorized' | 'forbidden' | 'not-found' | 'bad-request' | 'server' | 'network'

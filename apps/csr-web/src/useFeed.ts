@@ -1,5 +1,5 @@
+import { apiBase } from '@consent-sync/react'
 import { backoffDelay } from '@consent-sync/sync-client'
-import { apiBase } from '@consent-sync/ui'
 import { useEffect, useRef, useState } from 'react'
 import { type FeedItem, parseFeedEvent } from './feedEvent'
 import { useSession } from './SessionContext'

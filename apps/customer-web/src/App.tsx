@@ -1,6 +1,6 @@
-import type { Language, PurposeCatalog } from '@consent-sync/consent-core'
-import { loadCatalog } from '@consent-sync/sync-client'
-import { apiBase, clearSession, loadSession, type Session, saveSession, t } from '@consent-sync/ui'
+import type { Language } from '@consent-sync/consent-core'
+import { clearSession, loadSession, type Session, saveSession, useCatalog } from '@consent-sync/react'
+import { t } from '@consent-sync/ui'
 import { useEffect, useState } from 'react'
 import { Dashboard } from './Dashboard'
 import { LoginScreen } from './LoginScreen'
@@ -9,13 +9,9 @@ import { storedLanguage, storeLanguage } from './language'
 /** Signed out: the login form. Signed in (even offline, from the saved session): the dashboard. */
 export function App() {
   const [session, setSession] = useState<Session | null>(() => loadSession())
-  const [catalog, setCatalog] = useState<PurposeCatalog | null>(null)
+  // Offline, the catalog comes from the sync client's cache (or the bundled one).
+  const { catalog, loaded } = useCatalog()
   const [lang, setLangState] = useState<Language>(() => storedLanguage() ?? 'en')
-
-  useEffect(() => {
-    // Offline, loadCatalog answers from its localStorage cache (or the bundled catalog).
-    void loadCatalog(apiBase()).then(setCatalog)
-  }, [])
 
   useEffect(() => {
     document.documentElement.lang = lang
@@ -39,7 +35,7 @@ export function App() {
       />
     )
   }
-  if (!catalog) {
+  if (!loaded) {
     return (
       <main className="cs-app cw-main">
         <p>{t(lang, 'loading')}</p>

@@ -1,4 +1,12 @@
 import { CloseCode, type Language, type PurposeCatalog } from '@consent-sync/consent-core'
+import {
+  type Session,
+  useActorNames,
+  useArrivals,
+  useBrowserOnline,
+  useConsentHandle,
+  useConsentState,
+} from '@consent-sync/react'
 import type { ConsentHandle } from '@consent-sync/sync-client'
 import {
   AppFrame,
@@ -6,14 +14,9 @@ import {
   LanguageSwitch,
   PresenceBar,
   ProblemBanner,
-  type Session,
   StatusBadge,
   t,
-  useActorNames,
-  useBrowserOnline,
-  useChangeNotices,
-  useConsentHandle,
-  useConsentState,
+  useChangeToast,
   useToast,
 } from '@consent-sync/ui'
 import { useEffect, useRef } from 'react'
@@ -104,7 +107,8 @@ function Body({ handle, session, catalog, lang, onLanguage, onSignOut }: BodyPro
   }, [loaded, profileLanguage, onLanguage])
 
   useSaveToasts(handle, lang)
-  useChangeNotices(handle, { lang, viewer: 'customer', selfId: session.user.id, names, catalog })
+  const tellChange = useChangeToast({ lang, viewer: 'customer', selfId: session.user.id, names, catalog })
+  useArrivals(handle, session.user.id, tellChange)
   // One error toast per new problem, not one per re-render or language change.
   const toasted = useRef<unknown>(null)
   useEffect(() => {

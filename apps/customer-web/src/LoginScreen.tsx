@@ -1,5 +1,6 @@
 import type { Language } from '@consent-sync/consent-core'
-import { LanguageSwitch, LoginForm, login, type Session, t } from '@consent-sync/ui'
+import { login, type Session } from '@consent-sync/react'
+import { LanguageSwitch, LoginForm, t } from '@consent-sync/ui'
 
 export interface LoginScreenProps {
   lang: Language

@@ -1,6 +1,7 @@
 import type { Language, PurposeCatalog } from '@consent-sync/consent-core'
+import { useConsentState } from '@consent-sync/react'
 import type { ConsentHandle } from '@consent-sync/sync-client'
-import { type ActorNames, ConsentRow, useConsentState, useToast } from '@consent-sync/ui'
+import { type ActorNames, ConsentRow, useToast } from '@consent-sync/ui'
 import { type FocusEvent, useEffect, useState } from 'react'
 
 export interface PurposeListProps {

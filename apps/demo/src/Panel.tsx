@@ -1,4 +1,5 @@
 import type { DecisionState, Language } from '@consent-sync/consent-core'
+import { useConsentState } from '@consent-sync/react'
 import {
   ConsentRow,
   HistoryTable,
@@ -6,7 +7,6 @@ import {
   PresenceBar,
   ProblemBanner,
   StatusBadge,
-  useConsentState,
 } from '@consent-sync/ui'
 import { type FocusEvent, useState } from 'react'
 import { useStore } from 'zustand'

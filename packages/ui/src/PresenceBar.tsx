@@ -1,9 +1,9 @@
 import type { Language } from '@consent-sync/consent-core'
-import type { PresenceEntry } from '@consent-sync/sync-client'
 import { t } from './i18n'
+import type { PresenceEntry } from './sync-view'
 
 export interface PresenceBarProps {
-  presence: PresenceEntry[]
+  presence: readonly PresenceEntry[]
   viewer: 'customer' | 'csr'
   lang?: Language
 }

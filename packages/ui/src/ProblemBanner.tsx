@@ -1,7 +1,7 @@
 import type { Language } from '@consent-sync/consent-core'
-import type { SyncProblem } from '@consent-sync/sync-client'
 import { type ReactNode, useState } from 'react'
 import { t } from './i18n'
+import type { SyncProblem } from './sync-view'
 
 export interface ProblemBannerProps {
   problem: SyncProblem | null

@@ -1,6 +1,6 @@
 import type { Language } from '@consent-sync/consent-core'
-import type { SyncStatus } from '@consent-sync/sync-client'
 import { t } from './i18n'
+import type { SyncStatus } from './sync-view'
 
 export interface StatusBadgeProps {
   status: SyncStatus

@@ -1,35 +1,18 @@
-import type { ConsentHandle, ConsentState } from '@consent-sync/sync-client'
-import { useEffect, useRef } from 'react'
-import { watchArrivals } from './arrivals'
+import type { Decision, PurposeState } from '@consent-sync/consent-core'
 import { type ChangeContext, describeChange } from './describe'
 import { useToast } from './Toast'
 
 /**
- * Tells the person at this page, in a toast of kind `change`, of each decision someone else makes
- * while the page is open (which ones: `watchArrivals`). A conflict it leaves is announced at once.
+ * Tells the person at this page, in a toast of kind `change`, of a decision someone else made:
+ * who, which purpose, what it is now (`describeChange`); one that left a conflict is announced at once.
+ * Give it each arrival (`useArrivals` of `@consent-sync/react` picks them out of a handle).
  */
-export function useChangeNotices(handle: ConsentHandle | null, context: ChangeContext): void {
+export function useChangeToast(
+  context: ChangeContext,
+): (decision: Decision, purpose: PurposeState | undefined) => void {
   const toast = useToast()
-  // The latest language and names, without re-subscribing: a new subscription would forget what
-  // the page has already seen and take the next arrivals for history.
-  const latest = useRef(context)
-  useEffect(() => {
-    latest.current = context
-  })
-  useEffect(() => {
-    if (!handle) return
-    const arrivals = watchArrivals(latest.current.selfId)
-    const tell = (state: ConsentState) => {
-      for (const decision of arrivals(state)) {
-        const ctx = latest.current
-        const purpose = state.purposes.find((p) => p.purposeId === decision.purposeId)
-        const notice = describeChange(decision, purpose, ctx)
-        toast(notice.text, 'change', { lang: ctx.lang, urgent: notice.urgent })
-      }
-    }
-    tell(handle.store.getState())
-    return handle.store.subscribe((state, prev) => {
-      if (state.history !== prev.history || state.synced !== prev.synced) tell(state)
-    })
-  }, [handle, toast])
+  return (decision, purpose) => {
+    const notice = describeChange(decision, purpose, context)
+    toast(notice.text, 'change', { lang: context.lang, urgent: notice.urgent })
+  }
 }

@@ -1,6 +1,5 @@
 import type { PresenceEntry } from '@consent-sync/sync-client'
 import { useEffect, useState } from 'react'
-import type { ActorNames } from './describe'
 
 const KEY = 'consent-sync:names'
 
@@ -20,7 +19,7 @@ function loadNames(): Record<string, string> {
 export function useActorNames(
   presence: readonly PresenceEntry[],
   self?: { id: string; name: string },
-): ActorNames {
+): Readonly<Record<string, string>> {
   const [names, setNames] = useState<Record<string, string>>(loadNames)
   const selfId = self?.id
   const selfName = self?.name
