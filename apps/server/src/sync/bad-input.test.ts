@@ -16,6 +16,17 @@ import {
   type RejectReason,
   readDecisions,
 } from '@consent-sync/consent-core'
+import {
+  CloseCode,
+  encodeAwareness,
+  encodeDurable,
+  encodeQueryAwareness,
+  encodeRefreshToken,
+  encodeSyncStep1,
+  encodeSyncUpdate,
+  MessageType,
+  parseMessage,
+} from '@consent-sync/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { Store } from '../store/types'
@@ -31,14 +42,6 @@ import {
   type TestUser,
 } from '../testing/server'
 import { until } from '../testing/until'
-import { CloseCode } from './close-codes'
-import {
-  encodeAwareness,
-  encodeRefreshToken,
-  encodeSyncStep1,
-  encodeSyncUpdate,
-  MessageType,
-} from './protocol'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -94,7 +97,7 @@ function forged(token: string): string {
   return [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.')
 }
 
-const isStep1 = (f: Uint8Array) => f[0] === MessageType.Sync && f[1] === 0
+const isStep1 = (f: Uint8Array) => parseMessage(f).kind === 'sync-step1'
 
 async function setup(options: TestServerOptions = {}) {
   const server = await startTestServer(options)
@@ -354,6 +357,11 @@ describe('DESIGN §10: bytes that are not y-protocols → 4400', () => {
       name: 'trailing bytes after a message',
       bytes: Uint8Array.from([MessageType.QueryAwareness, MessageType.QueryAwareness]),
       reason: 'malformed message: trailing bytes after the message',
+    },
+    {
+      name: "a durable ack, the server's own message (protocol SPEC 2.7)",
+      bytes: encodeDurable(Y.encodeStateVector(new Y.Doc())),
+      reason: 'malformed message: unknown message type 100',
     },
     {
       name: 'a sync step 1 whose state vector is not one',
@@ -687,7 +695,7 @@ describe('DESIGN §10: message flood and too many connections → 4529 (transien
     await flooder.synced()
     const before = await s.record()
     const ws = flooder.provider.ws
-    for (let i = 0; i < 50; i++) ws?.send(Uint8Array.from([MessageType.QueryAwareness]))
+    for (let i = 0; i < 50; i++) ws?.send(encodeQueryAwareness())
     await until(() => flooder.closes.length > 0, 5000, 'flooder closed')
     expect(flooder.closes[0]).toEqual({
       code: CloseCode.RateLimited,

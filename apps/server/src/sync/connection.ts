@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { ConnectionUser } from '@consent-sync/consent-core'
+import { CloseCode, type CloseCodeValue, closeReason } from '@consent-sync/protocol'
 import type { FastifyBaseLogger } from 'fastify'
 import type { WebSocket } from 'ws'
 import type { Metrics } from '../metrics/metrics'
-import { CloseCode, type CloseCodeValue, closeReason } from './close-codes'
 import type { Peer } from './peer'
 import { newPeerPresence } from './presence'
 
@@ -83,7 +83,7 @@ export class SyncSocket {
   }
 }
 
-/** A WebSocket as a room sees it, once authenticated: send, close with a code of close-codes.ts. */
+/** A WebSocket as a room sees it, once authenticated: send, close with a `CloseCode`. */
 export class SocketPeer implements Peer {
   readonly id = randomUUID()
   readonly presence = newPeerPresence()

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DEFAULT_CATALOG, decide, findPurpose, readDecisions, verifyChain } from '@consent-sync/consent-core'
+import { CloseCode } from '@consent-sync/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { verifyStore } from '../audit/verify'
@@ -14,7 +15,6 @@ import type { Store } from '../store/types'
 import { rawClient, sendDoc, stockClient } from '../testing/clients'
 import { CSR_1, CSR_2, CUSTOMER_1, startTestServer, type TestServer, type TestUser } from '../testing/server'
 import { until } from '../testing/until'
-import { CloseCode } from './close-codes'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {

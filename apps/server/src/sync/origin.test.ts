@@ -1,10 +1,9 @@
+import { CloseCode, parseMessage } from '@consent-sync/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { CSR_1, startTestServer, type TestServer } from '../testing/server'
 import { until } from '../testing/until'
-import { CloseCode } from './close-codes'
 import { originAllowed } from './origin'
-import { MessageType } from './protocol'
 
 describe('originAllowed', () => {
   it.each([
@@ -48,7 +47,7 @@ describe('the sync upgrade checks Origin (DESIGN.md §5)', () => {
       closed = { code, reason: reason.toString() }
     })
     const outcome = await until(
-      () => closed ?? (frames.some((f) => f[0] === MessageType.Sync) ? 'let in' : null),
+      () => closed ?? (frames.some((f) => parseMessage(f).kind === 'sync-step1') ? 'let in' : null),
       5000,
       'sync step 1 or a close',
     )

@@ -1,5 +1,5 @@
 import type { ConnectionUser } from '@consent-sync/consent-core'
-import type { CloseCodeValue } from './close-codes'
+import type { CloseCodeValue } from '@consent-sync/protocol'
 import type { PeerPresence } from './presence'
 
 /** What a room needs of a connection (sync/connection.ts). */

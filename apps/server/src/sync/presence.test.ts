@@ -3,13 +3,16 @@
  * to stock providers: relays are dropped, a connection speaks only for its own client ids, only an
  * owner removes its state, and the number of ids and bytes per connection is capped.
  */
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
+import {
+  decodeAwarenessEntries,
+  encodeAwareness,
+  encodeAwarenessEntries,
+  parseMessage,
+} from '@consent-sync/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { presenceProbe, rawClient } from '../testing/clients'
 import { CSR_1, CSR_2, CUSTOMER_1, startTestServer } from '../testing/server'
 import { until } from '../testing/until'
-import { encodeAwareness, MessageType } from './protocol'
 
 const cleanups: (() => Promise<unknown> | unknown)[] = []
 afterEach(async () => {
@@ -23,34 +26,22 @@ interface Entry {
 }
 
 function awarenessFrame(entries: Entry[]): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, entries.length)
-  for (const x of entries) {
-    encoding.writeVarUint(e, x.clientId)
-    encoding.writeVarUint(e, x.clock)
-    encoding.writeVarString(e, JSON.stringify(x.state))
-  }
-  return encodeAwareness(encoding.toUint8Array(e))
+  return encodeAwareness(
+    encodeAwarenessEntries(entries.map((x) => ({ ...x, json: JSON.stringify(x.state) }))),
+  )
 }
 
 /** The entries of the awareness frames a raw client received. */
 function heardEntries(frames: readonly Uint8Array[]): Entry[] {
-  const out: Entry[] = []
-  for (const f of frames) {
-    if (f[0] !== MessageType.Awareness) continue
-    const d = decoding.createDecoder(f)
-    decoding.readVarUint(d)
-    const inner = decoding.createDecoder(decoding.readVarUint8Array(d))
-    const n = decoding.readVarUint(inner)
-    for (let i = 0; i < n; i++) {
-      out.push({
-        clientId: decoding.readVarUint(inner),
-        clock: decoding.readVarUint(inner),
-        state: JSON.parse(decoding.readVarString(inner)),
-      })
-    }
-  }
-  return out
+  return frames.flatMap((f) => {
+    const m = parseMessage(f)
+    if (m.kind !== 'awareness') return []
+    return (decodeAwarenessEntries(m.update) ?? []).map(({ clientId, clock, json }) => ({
+      clientId,
+      clock,
+      state: JSON.parse(json) as unknown,
+    }))
+  })
 }
 
 async function setup() {
@@ -83,7 +74,7 @@ describe('presence rules', () => {
     const relayer = await raw(CSR_2)
     relayer.ws.on('message', (data: ArrayBuffer) => {
       const bytes = new Uint8Array(data)
-      if (bytes[0] === MessageType.Awareness) relayer.send(bytes)
+      if (parseMessage(bytes).kind === 'awareness') relayer.send(bytes)
     })
     await until(() => agent.sees(customer.clientId, 'C-0001'), 5000, 'agent sees the customer')
     const before = agent.presenceMessages

@@ -1,9 +1,12 @@
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
+import {
+  type AwarenessEntry,
+  decodeAwarenessEntries,
+  encodeAwareness,
+  encodeAwarenessEntries,
+} from '@consent-sync/protocol'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type * as Y from 'yjs'
 import type { Peer } from './peer'
-import { encodeAwareness } from './protocol'
 
 export interface PresenceIdentity {
   id: string
@@ -43,39 +46,6 @@ export type PresenceDrop =
 export type PresenceVerdict =
   | { ok: true; dropped: PresenceDrop[] }
   | { ok: false; problem: 'malformed' | 'too-large'; detail: string }
-
-interface Entry {
-  clientId: number
-  clock: number
-  json: string
-}
-
-function decodeEntries(update: Uint8Array): Entry[] | null {
-  try {
-    const decoder = decoding.createDecoder(update)
-    const count = decoding.readVarUint(decoder)
-    const entries: Entry[] = []
-    for (let i = 0; i < count; i++) {
-      const clientId = decoding.readVarUint(decoder)
-      const clock = decoding.readVarUint(decoder)
-      entries.push({ clientId, clock, json: decoding.readVarString(decoder) })
-    }
-    return decoding.hasContent(decoder) ? null : entries
-  } catch {
-    return null
-  }
-}
-
-function encodeEntries(entries: readonly Entry[]): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, entries.length)
-  for (const e of entries) {
-    encoding.writeVarUint(encoder, e.clientId)
-    encoding.writeVarUint(encoder, e.clock)
-    encoding.writeVarString(encoder, e.json)
-  }
-  return encoding.toUint8Array(encoder)
-}
 
 /** The state with `user` set to the signed-in identity: presence cannot be forged. Null when not an object. */
 function stamp(json: string, identity: PresenceIdentity): string | null | undefined {
@@ -158,11 +128,11 @@ export class RoomPresence {
 
   /** An awareness update from one of this instance's connections. */
   receive(peer: Peer, update: Uint8Array): PresenceVerdict {
-    const entries = decodeEntries(update)
+    const entries = decodeAwarenessEntries(update)
     if (entries === null) return { ok: false, problem: 'malformed', detail: 'bad awareness update' }
     const dropped: PresenceDrop[] = []
-    const accepted: Entry[] = []
-    const echoed: Entry[] = []
+    const accepted: AwarenessEntry[] = []
+    const echoed: AwarenessEntry[] = []
     const identity = { id: peer.user.id, role: peer.user.role, name: peer.user.name }
     for (const entry of entries) {
       const bytes = Buffer.byteLength(entry.json)
@@ -186,9 +156,9 @@ export class RoomPresence {
       echoed.push({ clientId: entry.clientId, clock: entry.clock, json: stamped })
     }
     if (accepted.length > 0) {
-      this.echo = { peer, message: encodeAwareness(encodeEntries(echoed)) }
+      this.echo = { peer, message: encodeAwareness(encodeAwarenessEntries(echoed)) }
       try {
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeEntries(accepted), peer)
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), peer)
       } finally {
         this.echo = null
       }
@@ -202,19 +172,19 @@ export class RoomPresence {
    * instance speaks for stay theirs.
    */
   receiveRemote(update: Uint8Array): boolean {
-    const entries = decodeEntries(update)
+    const entries = decodeAwarenessEntries(update)
     if (entries === null) return false
     const accepted = entries
       .filter((e) => !this.ownedHere(e.clientId))
       .map((e) => ({ ...e, clock: this.nextClock(e) }))
     if (accepted.length > 0) {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeEntries(accepted), REMOTE)
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), REMOTE)
     }
     return true
   }
 
   /** The server's clock for a change: the sender's, or one past the server's when that is not ahead. */
-  private nextClock(entry: Entry): number {
+  private nextClock(entry: AwarenessEntry): number {
     const known = this.awareness.meta.get(entry.clientId)?.clock
     return known !== undefined && entry.clock <= known ? known + 1 : entry.clock
   }
@@ -224,7 +194,7 @@ export class RoomPresence {
   }
 
   /** Why an entry from `peer` is not taken, or null when the connection may speak for it. */
-  private judge(peer: Peer, entry: Entry, removal: boolean): PresenceDrop | null {
+  private judge(peer: Peer, entry: AwarenessEntry, removal: boolean): PresenceDrop | null {
     const { clientId, clock } = entry
     const last = peer.presence.owned.get(clientId)
     if (last !== undefined) return clock <= last ? 'repeated' : null

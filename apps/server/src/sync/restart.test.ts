@@ -6,13 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DEFAULT_CATALOG, decide, foldAll, readDecisions, verifyChain } from '@consent-sync/consent-core'
+import { CloseCode } from '@consent-sync/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import { createSqliteStore } from '../store/sqlite'
 import { type ChildServer, runCli, startChildServer } from '../testing/child-server'
 import { stockClient, trackDurable } from '../testing/clients'
 import { until } from '../testing/until'
-import { CloseCode } from './close-codes'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {

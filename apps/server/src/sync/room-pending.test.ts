@@ -5,13 +5,12 @@
  * from offline that decides at that moment must not be closed with 4422 for good.
  */
 import { DEFAULT_CATALOG, type DecideInput, decide, foldAll, readDecisions } from '@consent-sync/consent-core'
+import { CloseCode, encodeSyncStep2, encodeSyncUpdate } from '@consent-sync/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { rawClient, stockClient, trackDurable } from '../testing/clients'
 import { CSR_1, CUSTOMER_1, startTestServer } from '../testing/server'
 import { until } from '../testing/until'
-import { CloseCode } from './close-codes'
-import { encodeSyncStep2, encodeSyncUpdate, MessageType } from './protocol'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -73,7 +72,7 @@ describe('an update whose dependencies are still on their way (SPEC 2.2)', () =>
       decide(doc, byCustomer('marketing-email', i % 2 === 0 ? 'granted' : 'withdrawn'))
       raw.send(encodeSyncUpdate(Y.encodeStateAsUpdate(doc, base)))
       await until(
-        () => raw.closed || raw.frames.filter((f) => f[0] === MessageType.Sync && f[1] === 0).length > i + 1,
+        () => raw.closed || raw.count('sync-step1') > i + 1,
         5000,
         'a sync step 1 asking for the missing changes, or the close',
       )
@@ -100,7 +99,7 @@ describe('an update whose dependencies are still on their way (SPEC 2.2)', () =>
     // The same update every time, each request for its base answered with nothing.
     const stuck = encodeSyncUpdate(Y.encodeStateAsUpdate(doc, base))
     const empty = encodeSyncStep2(Y.encodeStateAsUpdate(new Y.Doc()))
-    const asked = () => raw.frames.filter((f) => f[0] === MessageType.Sync && f[1] === 0).length
+    const asked = () => raw.count('sync-step1')
     for (let i = 0; i < 10 && !raw.closed; i++) {
       const before = asked()
       raw.send(stuck)

@@ -8,13 +8,20 @@ import {
   readDecisions,
   ShadowValidator,
 } from '@consent-sync/consent-core'
+import {
+  CloseCode,
+  type CloseCodeValue,
+  closeReason,
+  encodeDurable,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+} from '@consent-sync/protocol'
 import * as Y from 'yjs'
 import type { AppendResult, StoredDocument } from '../store/types'
-import { CloseCode, type CloseCodeValue, closeReason } from './close-codes'
 import type { GroupCommitter } from './group-commit'
 import type { Peer } from './peer'
 import { type PresenceVerdict, RoomPresence } from './presence'
-import { encodeDurable, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from './protocol'
 import type { RoomDeps } from './room-registry'
 
 /**

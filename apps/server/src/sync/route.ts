@@ -1,14 +1,13 @@
 import type { ConnectionUser, UserRole } from '@consent-sync/consent-core'
+import { CloseCode, type CloseCodeValue, MessageType, parseMessage } from '@consent-sync/protocol'
 import type {} from '@fastify/swagger'
 import type {} from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
 import type { WebSocket } from 'ws'
 import { verifyToken } from '../auth/tokens'
 import type { ServerContext } from '../context'
-import { CloseCode, type CloseCodeValue } from './close-codes'
 import { SocketPeer, SyncSocket } from './connection'
 import { originAllowed } from './origin'
-import { parseMessage } from './protocol'
 import type { Room } from './room'
 import type { RoomRegistry } from './room-registry'
 import type { Rooms } from './rooms'
@@ -73,6 +72,7 @@ export function registerSync(app: FastifyInstance, ctx: ServerContext): void {
               peer.close(CloseCode.Malformed, 'malformed message: bad state vector')
             }
             return
+          case 'sync-step2':
           case 'sync-update':
             // Shutting down: not judged, not acknowledged; the client resends after reconnecting.
             if (!rooms.accepting) return
@@ -89,6 +89,12 @@ export function registerSync(app: FastifyInstance, ctx: ServerContext): void {
             return room.sendAwarenessTo(peer)
           case 'auth':
             return
+          case 'durable':
+            // The server's own message: a client sending it is not speaking the protocol (SPEC 2.7).
+            return peer.close(
+              CloseCode.Malformed,
+              `malformed message: unknown message type ${MessageType.Durable}`,
+            )
           case 'refresh-token':
             return refresh(message.token)
         }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import * as encoding from 'lib0/encoding'
+import { encodeAwareness, encodeAwarenessEntries } from '@consent-sync/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Store } from '../store/types'
 import { startChildServer } from '../testing/child-server'
@@ -16,7 +16,6 @@ import { handSocket } from '../testing/hand-socket'
 import { CSR_1, CSR_2, CUSTOMER_1, startTestServer } from '../testing/server'
 import { until } from '../testing/until'
 import { CLOSE_HANDSHAKE_MS } from './connection'
-import { encodeAwareness } from './protocol'
 
 const cleanups: (() => Promise<unknown> | unknown)[] = []
 afterEach(async () => {
@@ -31,12 +30,8 @@ function rssBytes(pid: number): number {
 
 /** One presence state of about `bytes` for client id `clientId` at `clock`, as an awareness message. */
 function presence(clientId: number, clock: number, bytes: number): Uint8Array {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, 1)
-  encoding.writeVarUint(e, clientId)
-  encoding.writeVarUint(e, clock)
-  encoding.writeVarString(e, JSON.stringify({ editing: clock % 2 === 0, note: 'x'.repeat(bytes) }))
-  return encodeAwareness(encoding.toUint8Array(e))
+  const json = JSON.stringify({ editing: clock % 2 === 0, note: 'x'.repeat(bytes) })
+  return encodeAwareness(encodeAwarenessEntries([{ clientId, clock, json }]))
 }
 
 describe('a socket that was told to go and keeps sending', () => {

@@ -1,10 +1,17 @@
 import { type Decision, readDecisions } from '@consent-sync/consent-core'
-import * as decoding from 'lib0/decoding'
+import {
+  decodeStateVector,
+  encodeSyncStep1,
+  encodeSyncUpdate,
+  MessageType,
+  type Parsed,
+  parseMessage,
+  type StateVector,
+} from '@consent-sync/protocol'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { decodeStateVector, encodeStateAsUpdate, encodeStateVector } from 'yjs'
-import { encodeSyncStep1, encodeSyncUpdate, MessageType } from '../sync/protocol'
+import { encodeStateAsUpdate, encodeStateVector } from 'yjs'
 import { until } from './until'
 
 /** The stock y-websocket client, in Node. */
@@ -123,15 +130,20 @@ export async function rawClient(url: string) {
       ws.send(bytes)
     },
     waitClosed: () => until(() => closed, 5000, 'connection closed'),
+    /** Every message received, read by the protocol's parser. */
+    messages(): Parsed[] {
+      return frames.map(parseMessage)
+    },
+    /** How many messages of `kind` were received. */
+    count(kind: Parsed['kind']): number {
+      return frames.filter((f) => parseMessage(f).kind === kind).length
+    },
     /** Durable state vectors received (message type 100). */
-    durable(): Map<number, number>[] {
-      return frames
-        .filter((f) => f[0] === MessageType.Durable)
-        .map((f) => {
-          const d = decoding.createDecoder(f)
-          decoding.readVarUint(d)
-          return decodeStateVector(decoding.readVarUint8Array(d))
-        })
+    durable(): StateVector[] {
+      return frames.flatMap((f) => {
+        const m = parseMessage(f)
+        return m.kind === 'durable' ? [decodeStateVector(m.stateVector)] : []
+      })
     },
     close() {
       ws.close()
@@ -150,11 +162,14 @@ export function sendDoc(client: { send(b: Uint8Array): void }, doc: Y.Doc) {
  * ignore; `saved()` is the "saved" of DESIGN.md §5: an ack covers the doc's own clientID clock.
  */
 export function trackDurable(provider: WebsocketProvider) {
-  const acks: Map<number, number>[] = []
+  const acks: StateVector[] = []
   provider.messageHandlers[MessageType.Durable] = (_encoder, decoder) => {
-    acks.push(decodeStateVector(decoding.readVarUint8Array(decoder)))
+    // The handler's decoder holds the whole frame: the protocol's parser reads it.
+    const message = parseMessage(decoder.arr)
+    decoder.pos = decoder.arr.length
+    if (message.kind === 'durable') acks.push(decodeStateVector(message.stateVector))
   }
-  const covers = (sv: Map<number, number>) => {
+  const covers = (sv: StateVector) => {
     const doc = provider.doc
     return (sv.get(doc.clientID) ?? 0) >= Y.getState(doc.store, doc.clientID)
   }
@@ -173,15 +188,16 @@ export async function roundTrip(client: Awaited<ReturnType<typeof rawClient>>): 
   const seen = client.frames.length
   client.send(encodeSyncStep1(encodeStateVector(new Y.Doc())))
   const step2 = await until(
-    () => client.frames.slice(seen).find((f) => f[0] === MessageType.Sync && f[1] === 1),
+    () =>
+      client
+        .messages()
+        .slice(seen)
+        .find((m) => m.kind === 'sync-step2'),
     5000,
     'sync step 2 from the server',
   )
-  const d = decoding.createDecoder(step2)
-  decoding.readVarUint(d)
-  decoding.readVarUint(d)
   const doc = new Y.Doc()
-  Y.applyUpdate(doc, decoding.readVarUint8Array(d))
+  Y.applyUpdate(doc, step2.update)
   const decisions = readDecisions(doc)
   doc.destroy()
   return decisions
@@ -189,5 +205,5 @@ export async function roundTrip(client: Awaited<ReturnType<typeof rawClient>>): 
 
 /** Sync updates (y-protocols sync message 2) the server sent this raw client: broadcasts of others' changes. */
 export function broadcastsTo(client: Awaited<ReturnType<typeof rawClient>>): Uint8Array[] {
-  return client.frames.filter((f) => f[0] === MessageType.Sync && f[1] === 2)
+  return client.messages().flatMap((m) => (m.kind === 'sync-update' ? [m.update] : []))
 }
