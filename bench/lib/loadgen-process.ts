@@ -1,17 +1,17 @@
 /** The harness side of the load generator: a forked child process answering one task at a time. */
 import { type ChildProcess, fork } from 'node:child_process'
 import path from 'node:path'
-import type { Task } from '../loadgen'
-import { track } from './children'
-import { stopChild } from './servers'
+import type { Task, TaskResults } from '../loadgen/tasks'
+import { stopChild, track } from './children'
 
 export interface LoadgenProcess {
-  request<T>(task: Task, timeoutMs?: number): Promise<T>
+  /** Runs one task; rejects when it fails, the load generator dies or `timeoutMs` passes. */
+  request<T extends Task>(task: T, timeoutMs?: number): Promise<TaskResults[T['task']]>
   stop(): Promise<void>
 }
 
 export function startLoadgen(): LoadgenProcess {
-  const child: ChildProcess = fork(path.join(import.meta.dirname, '../loadgen.ts'), [], {
+  const child: ChildProcess = fork(path.join(import.meta.dirname, '../loadgen/main.ts'), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
@@ -31,9 +31,9 @@ export function startLoadgen(): LoadgenProcess {
     waiting.clear()
   })
   return {
-    request<T>(task: Task, timeoutMs = 180_000) {
+    request<T extends Task>(task: T, timeoutMs = 180_000) {
       const id = nextId++
-      return new Promise<T>((resolve, reject) => {
+      return new Promise<TaskResults[T['task']]>((resolve, reject) => {
         const timer = setTimeout(() => {
           waiting.delete(id)
           reject(new Error(`loadgen task ${task.task} took over ${timeoutMs} ms`))
@@ -41,7 +41,7 @@ export function startLoadgen(): LoadgenProcess {
         waiting.set(id, {
           resolve: (v) => {
             clearTimeout(timer)
-            resolve(v as T)
+            resolve(v as TaskResults[T['task']])
           },
           reject: (e) => {
             clearTimeout(timer)

@@ -1,17 +1,5 @@
-/** The Markdown table: the three servers side by side, ratios consent-sync / each peer. */
+/** Markdown tables: columns of numbers (one per repeat) with ratio columns of their means. */
 import type { BundleSize } from './bundles'
-import { CRASH_PROMISE, SERVER_KINDS, type ServerKind } from './servers'
-
-export type PerServer<T> = Partial<Record<ServerKind, T[]>>
-
-export interface Row {
-  label: string
-  /** Values per server (one per repeat); null = not applicable. */
-  values: PerServer<number | null>
-  unit: string
-  /** Whether a smaller number is better (only for reading the ratio). */
-  lowerIsBetter?: boolean
-}
 
 const fmt = (v: number | null | undefined, unit: string) => {
   if (v === null || v === undefined || Number.isNaN(v)) return 'n/a'
@@ -24,24 +12,6 @@ const fmt = (v: number | null | undefined, unit: string) => {
 const mean = (xs: (number | null)[] | undefined) => {
   const ok = (xs ?? []).filter((x): x is number => x !== null && !Number.isNaN(x))
   return ok.length ? ok.reduce((s, x) => s + x, 0) / ok.length : null
-}
-
-export function table(rows: Row[]): string {
-  const head = `| metric | unit | ${SERVER_KINDS.join(' | ')} | cs / y-websocket | cs / hocuspocus |`
-  const sep = `|---|---|${SERVER_KINDS.map(() => '---:').join('|')}|---:|---:|`
-  const lines = rows.map((r) => {
-    const cells = SERVER_KINDS.map((k) => {
-      const vs = r.values[k]
-      return vs?.length ? vs.map((v) => fmt(v, r.unit)).join(' / ') : 'n/a'
-    })
-    const cs = mean(r.values['consent-sync'])
-    const ratio = (k: ServerKind) => {
-      const other = mean(r.values[k])
-      return cs !== null && other ? `${(cs / other).toFixed(2)}×` : '—'
-    }
-    return `| ${r.label} | ${r.unit} | ${cells.join(' | ')} | ${ratio('y-websocket')} | ${ratio('hocuspocus')} |`
-  })
-  return [head, sep, ...lines].join('\n')
 }
 
 export function bundleTable(sizes: BundleSize[]): string {
@@ -57,14 +27,6 @@ export function bundleTable(sizes: BundleSize[]): string {
   ].join('\n')
 }
 
-export function crashTable(): string {
-  return [
-    '| server | on a crash |',
-    '|---|---|',
-    ...SERVER_KINDS.map((k) => `| ${k} | ${CRASH_PROMISE[k]} |`),
-  ].join('\n')
-}
-
 export interface ColumnRow<K extends string> {
   label: string
   unit: string
@@ -72,10 +34,7 @@ export interface ColumnRow<K extends string> {
   values: Partial<Record<K, (number | null)[]>>
 }
 
-/**
- * A table with the given columns and ratio columns, each `[label, numerator, denominator]` of
- * column means (the scale-out group: 2 instances / 1 instance, postgres / sqlite).
- */
+/** A table with the given columns and ratio columns, each `[label, numerator, denominator]` of column means. */
 export function columnTable<K extends string>(
   columns: readonly { key: K; label: string }[],
   ratios: readonly [string, K, K][],

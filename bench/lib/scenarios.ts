@@ -1,72 +1,117 @@
 /**
- * The scenarios of DESIGN.md §11, each run against one server kind on a fresh data directory,
- * with the server and the load generator in their own processes, both stopped in `finally`.
+ * The scenarios of DESIGN.md §11, one list for every target. Each runs on a fresh deployment of its
+ * target with a fresh load generator (harness.ts); this file says only what it asks for and measures.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import type { RateResult, Target } from '../loadgen'
-import { type LoadgenProcess, startLoadgen } from './loadgen-process'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { ClosedLoopResult, RateResult } from '../loadgen/tasks'
+import type { Deployment } from './deployment'
+import type { LoadgenProcess } from './loadgen-process'
 import { docNames, type Plan } from './plan'
-import { consentSyncSecret, type RunningServer, type ServerKind, seedCustomers, startServer } from './servers'
-import type { Summary } from './stats'
+import type { Target } from './target'
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-export async function withServer<T>(
-  kind: ServerKind,
-  seed: number,
-  env: Record<string, string>,
-  body: (server: RunningServer, lg: LoadgenProcess, target: Target) => Promise<T>,
-): Promise<T> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), `bench-${kind}-`))
-  let server: RunningServer | null = null
-  let lg: LoadgenProcess | null = null
-  try {
-    if (kind === 'consent-sync') await seedCustomers(dataDir, docNames(seed))
-    server = await startServer(kind, { dataDir, env })
-    lg = startLoadgen()
-    const jwtSecret = kind === 'consent-sync' ? await consentSyncSecret() : ''
-    return await body(server, lg, { kind, syncUrl: server.syncUrl, jwtSecret })
-  } finally {
-    await lg?.stop()
-    await server?.stop()
-    await rm(dataDir, { recursive: true, force: true })
-  }
+export interface ScenarioContext {
+  plan: Plan
+  deployment: Deployment
+  loadgen: LoadgenProcess
 }
 
-export interface SequentialResult {
-  decisions: number
-  received: number
-  lost: number
-  latencyMs: Summary
+export interface Scenario {
+  /** Its key in the results, e.g. `1-sequential`. */
+  id: string
+  /** The number `--only` selects it by (README.md's table). */
+  group: number
+  /** Run `plan.repeat` times, each on a fresh deployment (the key scenarios), or once. */
+  repeated: boolean
+  /** Whether it runs on this target in this plan. */
+  runsOn(target: Target, plan: Plan): boolean
+  /** How many customers (`B-00001`…) the deployment is seeded with. */
+  customers(plan: Plan): number
+  /** The server settings it needs. */
+  env?(target: Target): Record<string, string>
+  run(ctx: ScenarioContext): Promise<unknown>
 }
 
-/** 1. One document, two clients, one decision at a time. */
-export function sequential(kind: ServerKind, plan: Plan) {
-  return withServer(kind, 1, {}, (_s, lg, target) =>
-    lg.request<SequentialResult>({
+const everywhere = () => true
+/**
+ * Memory, cold load and restarts compare the servers each on its own store; the PostgreSQL
+ * deployments (the scale-out comparison) run the key scenarios only.
+ */
+const onItsOwnStore = (t: Target) => t.store !== 'postgres'
+const consentSyncOnly = (t: Target, env: Record<string, string>) => (t.server === 'consent-sync' ? env : {})
+
+/** 1. One document, two clients (on different instances when there are two), one decision at a time. */
+export const SEQUENTIAL: Scenario = {
+  id: '1-sequential',
+  group: 1,
+  repeated: true,
+  runsOn: everywhere,
+  customers: () => 1,
+  run: ({ plan, deployment, loadgen }) =>
+    loadgen.request({
       task: 'sequential',
-      target,
-      doc: 'B-00001',
+      endpoint: deployment.endpoint,
+      doc: docNames(1)[0]!,
       decisions: plan.sequentialDecisions,
     }),
-  )
 }
 
 /** 2. N documents × 2 clients at a target aggregate rate (open loop). */
-export function scale(kind: ServerKind, plan: Plan) {
-  const docs = docNames(plan.scale.docs)
-  return withServer(kind, docs.length, {}, (_s, lg, target) =>
-    lg.request<RateResult>({
+export const SCALE: Scenario = {
+  id: '2-scale',
+  group: 2,
+  repeated: true,
+  runsOn: everywhere,
+  customers: (plan) => plan.scale.docs,
+  run: ({ plan, deployment, loadgen }) =>
+    loadgen.request({
       task: 'rate',
-      target,
-      docs,
+      endpoint: deployment.endpoint,
+      docs: docNames(plan.scale.docs),
       rate: plan.scale.rate,
       seconds: plan.scale.seconds,
     }),
-  )
 }
+
+export interface DurableResult extends ClosedLoopResult {
+  /** consent-sync: updates per group commit over the run (its /metrics); null for the peers. */
+  updatesPerCommit: number | null
+}
+
+/** 3. Closed loop: each writer waits for the server's acceptance before its next decision. */
+function durable(synchronous: 'FULL' | 'NORMAL', runsOn: Scenario['runsOn']): Scenario {
+  return {
+    id: `3-durable-${synchronous}`,
+    group: 3,
+    repeated: true,
+    runsOn,
+    customers: (plan) => plan.durable.docs,
+    env: (t) => consentSyncOnly(t, { SQLITE_SYNCHRONOUS: synchronous, SNAPSHOT_EVERY: '1000' }),
+    async run({ plan, deployment, loadgen }): Promise<DurableResult> {
+      const r = await loadgen.request({
+        task: 'closed-loop',
+        endpoint: deployment.endpoint,
+        docs: docNames(plan.durable.docs),
+        seconds: plan.durable.seconds,
+        watchers: plan.durable.watchers,
+      })
+      return { ...r, updatesPerCommit: await updatesPerCommit(deployment) }
+    },
+  }
+}
+
+async function updatesPerCommit(deployment: Deployment): Promise<number | null> {
+  let updates = 0
+  let commits = 0
+  for (const s of deployment.instances) {
+    updates += (await s.metric('consent_sync_commit_batch_updates_sum')) ?? 0
+    commits += (await s.metric('consent_sync_commit_batch_updates_count')) ?? 0
+  }
+  return commits > 0 ? Math.round((updates / commits) * 10) / 10 : null
+}
+
+export const DURABLE_FULL = durable('FULL', everywhere)
+/** SQLite's other setting; the peers have nothing like it. */
+export const DURABLE_NORMAL = durable('NORMAL', (t) => t.server === 'consent-sync' && t.store === 'sqlite')
 
 export interface SaturationResult {
   steps: RateResult[]
@@ -75,16 +120,20 @@ export interface SaturationResult {
 }
 
 /** 2b. Steps the rate up until p99 > 100 ms or the achieved rate falls more than 10% short. */
-export function saturation(kind: ServerKind, plan: Plan) {
-  const docs = docNames(plan.scale.docs)
-  return withServer(kind, docs.length, {}, async (_s, lg, target): Promise<SaturationResult> => {
+export const SATURATION: Scenario = {
+  id: '2-saturation',
+  group: 2,
+  repeated: false,
+  runsOn: (t, plan) => plan.scale.steps.length > 0 && onItsOwnStore(t),
+  customers: (plan) => plan.scale.docs,
+  async run({ plan, deployment, loadgen }): Promise<SaturationResult> {
     const steps: RateResult[] = []
     let sustained: number | null = null
     for (const rate of plan.scale.steps) {
-      const r = await lg.request<RateResult>({
+      const r = await loadgen.request({
         task: 'rate',
-        target,
-        docs,
+        endpoint: deployment.endpoint,
+        docs: docNames(plan.scale.docs),
         rate,
         seconds: plan.scale.stepSeconds,
       })
@@ -93,28 +142,7 @@ export function saturation(kind: ServerKind, plan: Plan) {
       sustained = rate
     }
     return { steps, sustained }
-  })
-}
-
-export interface DurableResult {
-  docs: number
-  ack: string
-  seconds: number
-  accepted: number
-  perSecond: number
-  ackLatencyMs: Summary
-  propagationMs: Summary
-}
-
-/** 3. Closed loop: each writer waits for the server's acceptance before the next decision. */
-export function durable(kind: ServerKind, plan: Plan, synchronous?: 'FULL' | 'NORMAL') {
-  const docs = docNames(plan.durable.docs)
-  const env: Record<string, string> = synchronous
-    ? { SQLITE_SYNCHRONOUS: synchronous, SNAPSHOT_EVERY: '1000' }
-    : {}
-  return withServer(kind, docs.length, env, (_s, lg, target) =>
-    lg.request<DurableResult>({ task: 'closed-loop', target, docs, seconds: plan.durable.seconds }),
-  )
+  },
 }
 
 export interface MemoryStage {
@@ -133,66 +161,71 @@ export interface MemoryResult {
 }
 
 /** 4. Server RSS idle, with N1 then N2 documents open (one connection each, one decision each), then N extra connections. */
-export function memory(kind: ServerKind, plan: Plan) {
-  const m = plan.memory
-  if (!m) throw new Error('no memory plan')
-  return withServer(kind, m.second, {}, async (server, lg, target): Promise<MemoryResult> => {
+export const MEMORY: Scenario = {
+  id: '4-memory',
+  group: 4,
+  repeated: false,
+  runsOn: (t, plan) => plan.memory !== null && onItsOwnStore(t),
+  customers: (plan) => plan.memory?.second ?? 0,
+  async run({ plan, deployment, loadgen }): Promise<MemoryResult> {
+    const m = plan.memory!
+    const [server] = deployment.instances
+    const { endpoint } = deployment
     const stages: MemoryStage[] = []
     const sample = async (docs: number, connections: number) => {
       await sleep(2000)
+      const rssBytes = await server!.rssBytes()
       stages.push({
         docs,
         connections,
-        rssBytes: await server.rssBytes(),
-        heapUsedBytes: await server.heapUsedBytes(),
+        rssBytes,
+        heapUsedBytes: await server!.metric('nodejs_heap_size_used_bytes'),
       })
     }
     await sample(0, 0)
     try {
-      await lg.request({ task: 'hold', target, docs: docNames(m.first), decide: true }, 300_000)
+      await loadgen.request({ task: 'hold', endpoint, docs: docNames(m.first), decide: true }, 300_000)
       await sample(m.first, m.first)
-      await lg.request(
-        { task: 'hold', target, docs: docNames(m.second - m.first, m.first), decide: true },
-        300_000,
-      )
+      const more = docNames(m.second - m.first, m.first)
+      await loadgen.request({ task: 'hold', endpoint, docs: more, decide: true }, 300_000)
       await sample(m.second, m.second)
-      await lg.request({ task: 'hold', target, docs: docNames(m.extraConnections), decide: false }, 300_000)
+      const extra = docNames(m.extraConnections)
+      await loadgen.request({ task: 'hold', endpoint, docs: extra, decide: false }, 300_000)
       await sample(m.second, m.second + m.extraConnections)
     } finally {
-      await lg.request({ task: 'release' })
+      await loadgen.request({ task: 'release' })
     }
     const [, s1, s2, s3] = stages as [MemoryStage, MemoryStage, MemoryStage, MemoryStage]
     const perConnection = (s3.rssBytes - s2.rssBytes) / m.extraConnections
     const perDocAndConnection = (s2.rssBytes - s1.rssBytes) / (m.second - m.first)
-    const perDocument = perDocAndConnection - perConnection
     return {
       stages,
       bytesPerConnection: Math.round(perConnection),
-      bytesPerDocument: Math.round(perDocument),
+      bytesPerDocument: Math.round(perDocAndConnection - perConnection),
       documentsPerGB: Math.round(2 ** 30 / perDocAndConnection),
       connectionsPerGB: perConnection > 0 ? Math.round(2 ** 30 / perConnection) : 0,
     }
-  })
-}
-
-export interface ColdResult {
-  docs: number
-  decisionsLoaded: number
-  connectToStep2Ms: Summary
+  },
 }
 
 /** 5. Write D decisions to each of N documents, restart the server, open each document once. */
-export function cold(kind: ServerKind, plan: Plan) {
-  const c = plan.cold
-  if (!c) throw new Error('no cold plan')
-  const docs = docNames(c.docs)
+export const COLD: Scenario = {
+  id: '5-cold',
+  group: 5,
+  repeated: false,
+  // In memory there is nothing to load.
+  runsOn: (t, plan) => plan.cold !== null && t.store !== 'memory' && onItsOwnStore(t),
+  customers: (plan) => plan.cold?.docs ?? 0,
   // A snapshot every 8 updates: 12 decisions leave a snapshot and a tail of 4 to replay.
-  const env: Record<string, string> = kind === 'consent-sync' ? { SNAPSHOT_EVERY: '8' } : {}
-  return withServer(kind, docs.length, env, async (server, lg, target) => {
-    await lg.request({ task: 'closed-loop', target, docs, seconds: 120, perDoc: c.decisionsPerDoc })
-    await server.restart()
-    return lg.request<ColdResult>({ task: 'cold', target, docs })
-  })
+  env: (t) => consentSyncOnly(t, { SNAPSHOT_EVERY: '8' }),
+  async run({ plan, deployment, loadgen }) {
+    const c = plan.cold!
+    const docs = docNames(c.docs)
+    const { endpoint } = deployment
+    await loadgen.request({ task: 'closed-loop', endpoint, docs, seconds: 120, perDoc: c.decisionsPerDoc })
+    await deployment.restart()
+    return loadgen.request({ task: 'cold', endpoint, docs })
+  },
 }
 
 export interface StormResult {
@@ -205,20 +238,18 @@ export interface StormResult {
 }
 
 /** 6. N clients connected; the server is restarted (SIGTERM, start on the same port and data). */
-export function storm(kind: ServerKind, plan: Plan) {
-  const n = plan.stormClients
-  if (!n) throw new Error('no storm plan')
-  const docs = docNames(n)
-  return withServer(kind, n, {}, async (server, lg, target): Promise<StormResult> => {
-    await lg.request({ task: 'storm-connect', target, docs })
+export const STORM: Scenario = {
+  id: '6-storm',
+  group: 6,
+  repeated: false,
+  runsOn: (t, plan) => plan.stormClients !== null && onItsOwnStore(t),
+  customers: (plan) => plan.stormClients ?? 0,
+  async run({ plan, deployment, loadgen }): Promise<StormResult> {
+    const docs = docNames(plan.stormClients!)
+    await loadgen.request({ task: 'storm-connect', endpoint: deployment.endpoint, docs })
     await sleep(1000)
-    const { stoppedAt, readyAt } = await server.restart()
-    const r = await lg.request<{
-      clients: number
-      resynced: number
-      lastSyncAt: number
-      closeCodes: Record<string, number>
-    }>({ task: 'storm-await', timeoutMs: 60_000 })
+    const { stoppedAt, readyAt } = await deployment.restart()
+    const r = await loadgen.request({ task: 'storm-await', timeoutMs: 60_000 })
     return {
       clients: r.clients,
       resynced: r.resynced,
@@ -227,5 +258,17 @@ export function storm(kind: ServerKind, plan: Plan) {
       restartMs: readyAt - stoppedAt,
       closeCodes: r.closeCodes,
     }
-  })
+  },
 }
+
+/** Every scenario, in the order a repeat runs them (7, the client bundles, is not a target's). */
+export const SCENARIOS: readonly Scenario[] = [
+  SEQUENTIAL,
+  SCALE,
+  DURABLE_FULL,
+  DURABLE_NORMAL,
+  SATURATION,
+  MEMORY,
+  COLD,
+  STORM,
+]
