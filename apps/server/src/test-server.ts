@@ -4,8 +4,9 @@ import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import {
-  type AuditRecord,
+  type AuditEntry,
   auditEntriesFor,
+  chainAll,
   DEFAULT_CATALOG,
   type Decision,
   findPurpose,
@@ -159,7 +160,7 @@ export function decision(input: Partial<Decision> & Pick<Decision, 'purposeId' |
   }
 }
 
-/** Makes `added` durable for the customer as one accepted update, with its audit entries. */
+/** Makes `added` durable for the customer as one accepted update, with its audit entries chained onto the stored ones. */
 export async function appendDecisions(
   store: Store,
   customerId: string,
@@ -167,26 +168,27 @@ export async function appendDecisions(
   added: readonly Decision[],
   user: { id: string; role: UserRole },
   receivedAt: string,
-): Promise<AppendResult> {
+): Promise<AppendResult & { entries: AuditEntry[] }> {
   const update = new TextEncoder().encode(JSON.stringify(added))
   const updateHash = sha256Hex(update)
   const connectionId = `conn-${customerId}`
-  const audit: AuditRecord[] = auditEntriesFor(
+  const records = auditEntriesFor(
     before,
     added,
     { customerId, receivedAt, connectionId, updateHash, user },
     DEFAULT_CATALOG,
   )
+  const entries = chainAll(await store.chainHead(customerId), records)
   const [result] = await store.append([
     {
       customerId,
       update,
       meta: { receivedAt, connectionId, userId: user.id, userRole: user.role, hash: updateHash },
-      audit,
+      entries,
     },
   ])
-  if (!result) throw new Error('append returned nothing')
-  return result
+  if (!result || result.behind) throw new Error(`append for ${customerId} was not stored`)
+  return { ...result, entries }
 }
 
 /** Reads a text stream until `done(text)` holds, or fails after `timeoutMs`. */

@@ -3,15 +3,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   type AuditEntry,
-  auditEntriesFor,
+  acceptUpdate,
+  type ChainHead,
   type ConnectionUser,
   chainAll,
   DEFAULT_CATALOG,
   type DecideInput,
   decide,
+  GENESIS,
   readDecisions,
-  sha256Hex,
-  validateUpdate,
+  ShadowValidator,
 } from '@consent-sync/consent-core'
 import Database from 'better-sqlite3'
 import { describe, expect, it, onTestFinished } from 'vitest'
@@ -20,28 +21,37 @@ import { createSqliteStore } from '../store/sqlite'
 import type { Store } from '../store/types'
 import { verifyStore } from './verify'
 
-/** Runs the server's pipeline steps (validate on a shadow, derive audit, persist) for each update. */
+/** The server's accept path for each update: acceptUpdate on the kept shadow, persist, apply, keep the head. */
 function server(store: Store) {
-  const docs = new Map<string, Y.Doc>()
+  const rooms = new Map<string, { doc: Y.Doc; validator: ShadowValidator; head: ChainHead }>()
   let connections = 0
   let clock = Date.parse('2026-11-02T08:00:00.000Z')
   return async (customerId: string, update: Uint8Array, user: ConnectionUser) => {
-    const doc = docs.get(customerId) ?? new Y.Doc()
-    docs.set(customerId, doc)
-    const verdict = validateUpdate(doc, update, user, DEFAULT_CATALOG)
-    if (!verdict.ok) throw new Error(`${verdict.reason}: ${verdict.detail}`)
+    const doc = rooms.get(customerId)?.doc ?? new Y.Doc()
+    const room = rooms.get(customerId) ?? { doc, validator: new ShadowValidator(doc), head: GENESIS }
+    rooms.set(customerId, room)
     clock += 60_000
-    const meta = {
+    const context = {
+      customerId,
+      user,
       receivedAt: new Date(clock).toISOString(),
       connectionId: `conn-${++connections}`,
-      userId: user.id,
-      userRole: user.role,
-      hash: sha256Hex(update),
     }
-    const ctx = { ...meta, customerId, updateHash: meta.hash, user: { id: user.id, role: user.role } }
-    const audit = auditEntriesFor(readDecisions(doc), verdict.added, ctx, DEFAULT_CATALOG)
-    await store.append([{ customerId, update, meta, audit }])
+    const verdict = acceptUpdate({
+      validator: room.validator,
+      before: readDecisions(doc),
+      head: room.head,
+      update,
+      context,
+      catalog: DEFAULT_CATALOG,
+    })
+    if (!verdict.ok) throw new Error(`${verdict.reason}: ${verdict.detail}`)
+    if (!verdict.changed) return
+    const { receivedAt, connectionId } = context
+    const meta = { receivedAt, connectionId, userId: user.id, userRole: user.role, hash: verdict.updateHash }
+    await store.append([{ customerId, update, meta, entries: verdict.entries }])
     Y.applyUpdate(doc, update)
+    room.head = verdict.head
   }
 }
 

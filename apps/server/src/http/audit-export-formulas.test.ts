@@ -6,10 +6,12 @@ import {
   AUDIT_FIELDS,
   type AuditEntry,
   auditEntriesFor,
+  chainAll,
   DEFAULT_CATALOG,
   type Decision,
   decide,
   decisionsOf,
+  GENESIS,
   sha256Hex,
 } from '@consent-sync/consent-core'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -82,13 +84,14 @@ async function storeCustomerChosenId(s: TestServer): Promise<void> {
     userRole: 'customer' as const,
     hash: sha256Hex(update),
   }
-  const audit = auditEntriesFor(
+  const records = auditEntriesFor(
     [],
     [decision],
     { ...meta, customerId: 'C-0002', updateHash: meta.hash, user: { id: 'C-0002', role: 'customer' } },
     DEFAULT_CATALOG,
   )
-  await s.ctx.store.append([{ customerId: 'C-0002', update, meta, audit }])
+  const entries = chainAll(GENESIS, records)
+  await s.ctx.store.append([{ customerId: 'C-0002', update, meta, entries }])
 }
 
 /** RFC 4180 rows of cells (quoted fields may hold commas, quotes and line breaks). */

@@ -1,7 +1,9 @@
 import {
   type AuditEntry,
   auditEntriesFor,
+  type ChainHead,
   type Channel,
+  chainAll,
   DEFAULT_CATALOG,
   type DecisionState,
   decide,
@@ -12,7 +14,13 @@ import {
 } from '@consent-sync/consent-core'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import * as Y from 'yjs'
-import { type AppendRequest, type AuditFilter, InvalidCursorError, type Store } from './types'
+import {
+  type AppendRequest,
+  type AppendResult,
+  type AuditFilter,
+  InvalidCursorError,
+  type Store,
+} from './types'
 
 /** One decision to record, as a customer (web) or an agent (phone, with evidence). */
 export interface Step {
@@ -23,13 +31,21 @@ export interface Step {
   receivedAt: string
 }
 
+/** The request with its entries chained onto `head` instead, as after re-reading the store. */
+export function rechained(request: AppendRequest, head: ChainHead): AppendRequest {
+  const records = request.entries.map(({ seq: _seq, prevHash: _prev, hash: _hash, ...record }) => record)
+  return { ...request, entries: chainAll(head, records) }
+}
+
 /**
  * A customer's consent document on a client, producing real append requests: each `record`
- * makes decisions with consent-core, captures the update bytes and derives the audit records.
+ * makes decisions with consent-core, captures the update bytes, derives the audit records and
+ * chains them after the previous request's (the accepting side chains, the store checks).
  */
 export function consentHistory(customerId: string) {
   const doc = new Y.Doc()
   let connection = 0
+  let head: ChainHead = GENESIS
   return {
     doc,
     record(steps: readonly Step[]): AppendRequest {
@@ -79,7 +95,10 @@ export function consentHistory(customerId: string) {
         updateHash: meta.hash,
         user,
       }
-      return { customerId, update, meta, audit: auditEntriesFor(before, added, ctx, DEFAULT_CATALOG) }
+      const entries = chainAll(head, auditEntriesFor(before, added, ctx, DEFAULT_CATALOG))
+      const last = entries.at(-1)
+      if (last) head = { seq: last.seq, hash: last.hash }
+      return { customerId, update, meta, entries }
     },
   }
 }
@@ -133,7 +152,8 @@ export function runStoreTests(name: string, makeStore: () => Promise<StoreFixtur
     const entries: AuditEntry[] = []
     for (const r of requests) {
       const [result] = await store.append([r])
-      entries.push(...result!.entries)
+      expect(result?.behind).toBeUndefined()
+      entries.push(...r.entries)
     }
     return { entries, times: entries.map((e) => e.receivedAt) }
   }
@@ -193,8 +213,13 @@ export function runStoreTests(name: string, makeStore: () => Promise<StoreFixtur
       expect(stored.map((u) => u.update)).toEqual([first[0]!.update, first[2]!.update, second[1]!.update])
       expect(stored[1]).toEqual({ customerId: 'C-0001', seq: 2, update: first[2]!.update, ...first[2]!.meta })
       // Audit seqs count entries, not updates: the second update of C-0001 held two decisions.
-      expect(r1[2]!.entries.map((e) => e.seq)).toEqual([2, 3])
-      expect(r2[1]!.entries.map((e) => e.seq)).toEqual([4])
+      const chain = await store.auditChain('C-0001')
+      expect(chain.map((e) => [e.seq, e.updateHash])).toEqual([
+        [1, first[0]!.meta.hash],
+        [2, first[2]!.meta.hash],
+        [3, first[2]!.meta.hash],
+        [4, second[1]!.meta.hash],
+      ])
     })
 
     it('appends a request with an expected seq only while the log is still there (another instance wrote)', async () => {
@@ -208,15 +233,62 @@ export function runStoreTests(name: string, makeStore: () => Promise<StoreFixtur
       const fresh = { ...b.record([step('marketing-sms', 'granted')]), expectedSeq: 0 }
       const results = await store.append([stale, fresh])
       // The stale request is not stored; the other request of the batch is.
-      expect(results[0]).toEqual({ customerId: 'C-0001', seq: 1, entries: [], behind: true })
+      expect(results[0]).toEqual({ customerId: 'C-0001', seq: 1, behind: true })
       expect(results[1]).toMatchObject({ customerId: 'C-0002', seq: 1 })
       expect(results[1]?.behind).toBeUndefined()
       expect(await store.updateSeq('C-0001')).toBe(1)
       expect(await store.auditChain('C-0001')).toEqual(chainBefore)
       const current = await store.append([{ ...stale, expectedSeq: 1 }])
-      expect(current[0]).toMatchObject({ customerId: 'C-0001', seq: 2 })
-      expect(current[0]?.entries).toHaveLength(1)
+      expect(current[0]).toEqual({ customerId: 'C-0001', seq: 2 })
+      expect(await store.auditChain('C-0001')).toEqual([...chainBefore, ...stale.entries])
       expect(verifyChain(await store.auditChain('C-0001')).ok).toBe(true)
+    })
+
+    it('refuses, as behind and storing nothing, entries that do not continue its stored chain', async () => {
+      const store = await setup()
+      const step = timeline()
+      const a = consentHistory('C-0001')
+      const b = consentHistory('C-0002')
+      await store.append([a.record([step('marketing-sms', 'granted')])])
+      const chainBefore = await store.auditChain('C-0001')
+      const head = await store.chainHead('C-0001')
+      const next = a.record([step('marketing-push', 'granted')])
+      // Chained onto an older head (another instance stored first), or past the stored one.
+      const forked = rechained(next, GENESIS)
+      const ahead = rechained(next, { seq: head.seq + 1, hash: head.hash })
+      const elsewhere = rechained(next, { seq: head.seq, hash: GENESIS.hash })
+      const results = await store.append([
+        forked,
+        ahead,
+        elsewhere,
+        b.record([step('marketing-sms', 'granted')]),
+      ])
+      expect(results.slice(0, 3)).toEqual(
+        [0, 1, 2].map(() => ({ customerId: 'C-0001', seq: 1, behind: true })),
+      )
+      expect(results[3]).toEqual({ customerId: 'C-0002', seq: 1 })
+      expect(await store.updateSeq('C-0001')).toBe(1)
+      expect(await store.auditChain('C-0001')).toEqual(chainBefore)
+      expect(await store.chainHead('C-0001')).toEqual(head)
+      // Chained onto the stored head, the same update is stored.
+      expect(await store.append([next])).toEqual([{ customerId: 'C-0001', seq: 2 }])
+      expect(verifyChain(await store.auditChain('C-0001')).ok).toBe(true)
+    })
+
+    it('stores one of two appends chained onto the same head at once; the other is behind', async () => {
+      const store = await setup()
+      const step = timeline()
+      const a = consentHistory('C-0001')
+      await store.append([a.record([step('marketing-sms', 'granted')])])
+      const head = await store.chainHead('C-0001')
+      const one = a.record([step('marketing-push', 'granted')])
+      const other = rechained(consentHistory('C-0001').record([step('usage-analytics', 'granted')]), head)
+      const results = (await Promise.all([store.append([one]), store.append([other])])).flat()
+      expect(results.filter((r) => r.behind)).toHaveLength(1)
+      expect(results.filter((r) => !r.behind)).toEqual([{ customerId: 'C-0001', seq: 2 }])
+      const chain = await store.auditChain('C-0001')
+      expect(chain).toHaveLength(2)
+      expect(verifyChain(chain).ok).toBe(true)
     })
 
     it("chains each customer's entries so that verifyChain passes and chainHead is the last entry", async () => {
@@ -239,21 +311,27 @@ export function runStoreTests(name: string, makeStore: () => Promise<StoreFixtur
       expect((await store.auditChain('C-0001'))[0]!.evidence).toBeNull()
     })
 
+    const spoilEntries = (good: AppendRequest, spoil: (e: AuditEntry, i: number) => AuditEntry) => ({
+      ...good,
+      entries: good.entries.map(spoil),
+    })
     const badRequests: [string, (good: AppendRequest) => AppendRequest][] = [
       ['update is not bytes', (good) => ({ ...good, update: 'not bytes' as unknown as Uint8Array })],
       [
-        'an audit record lacks its customer',
-        (good) => ({
-          ...good,
-          audit: good.audit.map((r) => ({ ...r, customerId: undefined as unknown as string })),
-        }),
+        'an audit entry lacks its customer',
+        (good) => spoilEntries(good, (e) => ({ ...e, customerId: undefined as unknown as string })),
       ],
       [
-        'an audit record lacks a required field',
-        (good) => ({
-          ...good,
-          audit: good.audit.map((r) => ({ ...r, purposeId: undefined as unknown as string })),
-        }),
+        'an audit entry lacks a required field',
+        (good) => spoilEntries(good, (e) => ({ ...e, purposeId: undefined as unknown as string })),
+      ],
+      [
+        'an audit entry was changed after it was chained',
+        (good) => spoilEntries(good, (e) => ({ ...e, newState: 'withdrawn' })),
+      ],
+      [
+        'the entries do not chain onto each other',
+        (good) => spoilEntries(good, (e, i) => (i === 1 ? { ...e, prevHash: GENESIS.hash } : e)),
       ],
     ]
     it.each(badRequests)('stores nothing of a batch with one bad request: %s', async (_label, spoil) => {
@@ -266,7 +344,7 @@ export function runStoreTests(name: string, makeStore: () => Promise<StoreFixtur
       const batch = [
         a.record([step('marketing-sms', 'withdrawn')]),
         b.record([step('marketing-sms', 'granted')]),
-        spoil(a.record([step('marketing-push', 'granted')])),
+        spoil(a.record([step('marketing-push', 'granted'), step('location-offers', 'granted')])),
       ]
       await expect(store.append(batch)).rejects.toThrow()
       expect(await store.updateSeq('C-0001')).toBe(1)
@@ -282,29 +360,25 @@ export function runStoreTests(name: string, makeStore: () => Promise<StoreFixtur
       expect(verifyChain(await store.auditChain('C-0001')).ok).toBe(true)
     })
 
-    it('keeps seq and chain valid under many concurrent appends', async () => {
+    it('keeps seq and chain valid under concurrent appends for different customers', async () => {
       const store = await setup()
       const step = timeline()
       const ids = ['C-0001', 'C-0002', 'C-0003']
       const perCustomer = 8
-      const requests: AppendRequest[] = []
-      for (const id of ids) {
-        const h = consentHistory(id)
-        for (let i = 0; i < perCustomer; i++) {
-          requests.push(h.record([step('marketing-sms', i % 2 === 0 ? 'granted' : 'withdrawn')]))
-        }
+      const histories = ids.map((id) => consentHistory(id))
+      const results: AppendResult[] = []
+      // Each customer's updates in order, as its room sends them; customers at once, in calls of
+      // one request and of two, in both orders.
+      for (let i = 0; i < perCustomer; i++) {
+        const round = histories.map((h) =>
+          h.record([step('marketing-sms', i % 2 === 0 ? 'granted' : 'withdrawn')]),
+        )
+        if (i % 2 === 1) round.reverse()
+        const calls = [store.append(round.slice(0, 1)), store.append(round.slice(1))]
+        results.push(...(await Promise.all(calls)).flat())
       }
-      // Interleave customers, and mix single requests with small batches.
-      const interleaved = Array.from({ length: requests.length }, (_, i) => {
-        const k = (i % ids.length) * perCustomer + Math.floor(i / ids.length)
-        return requests[k]!
-      })
-      const calls = []
-      for (let i = 0; i < requests.length; i += i % 3 === 0 ? 1 : 2) {
-        calls.push(store.append(interleaved.slice(i, i + (i % 3 === 0 ? 1 : 2))))
-      }
-      const results = (await Promise.all(calls)).flat()
-      expect(results).toHaveLength(requests.length)
+      expect(results).toHaveLength(ids.length * perCustomer)
+      expect(results.filter((r) => r.behind)).toEqual([])
       for (const id of ids) {
         const seqs = results.filter((r) => r.customerId === id).map((r) => r.seq)
         expect(seqs.sort((x, y) => x - y)).toEqual(Array.from({ length: perCustomer }, (_, i) => i + 1))
@@ -372,6 +446,7 @@ export function runStoreTests(name: string, makeStore: () => Promise<StoreFixtur
         snapshot: null,
         snapshotSeq: 0,
         tail: [],
+        head: GENESIS,
       })
       expect(await store.updatesSince('C-0404', 0)).toEqual([])
       expect(await store.auditChain('C-0404')).toEqual([])
@@ -397,6 +472,9 @@ export function runStoreTests(name: string, makeStore: () => Promise<StoreFixtur
       expect(loaded.snapshot).toEqual(snapshot)
       expect(loaded.snapshotSeq).toBe(2)
       expect(loaded.tail.map((u) => u.seq)).toEqual([3])
+      // The chain head as of the last update of the tail: what the next entries chain onto.
+      expect(loaded.head).toEqual(await store.chainHead('C-0001'))
+      expect(loaded.head.seq).toBe(3)
       const replica = new Y.Doc()
       Y.applyUpdate(replica, loaded.snapshot!)
       for (const u of loaded.tail) Y.applyUpdate(replica, u.update)

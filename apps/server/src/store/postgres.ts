@@ -1,15 +1,17 @@
-import { type AuditEntry, chainAll, GENESIS } from '@consent-sync/consent-core'
+import { type AuditEntry, GENESIS } from '@consent-sync/consent-core'
 import type { PoolClient } from 'pg'
 import { openPool, type PoolOptions } from './postgres-pool'
 import { AUDIT_COLUMNS, applyMigrations, checkSchemaName, type DocumentRow } from './postgres-schema'
 import {
   type AuditRow,
   checkRequest,
+  continuesChain,
   decodeCursor,
   digitsOf,
   encodeCursor,
   escapeLike,
-  exactRecord,
+  exactEntry,
+  headAfter,
   toEntry,
   toUpdate,
   toUser,
@@ -65,18 +67,19 @@ export function createPostgresStore(opts: PoolOptions & { schema?: string }): St
     )
 
     const results: AppendResult[] = []
-    for (const { customerId, audit: records, expectedSeq } of requests) {
+    for (const { customerId, entries, expectedSeq } of requests) {
       const head = heads.get(customerId)
       if (!head) throw new Error(`append for ${customerId}: its document row was not locked`)
-      if (expectedSeq !== undefined && head.updateSeq !== expectedSeq) {
-        results.push({ customerId, seq: head.updateSeq, entries: [], behind: true })
+      if (
+        (expectedSeq !== undefined && head.updateSeq !== expectedSeq) ||
+        !continuesChain(head.chain, entries)
+      ) {
+        results.push({ customerId, seq: head.updateSeq, behind: true })
         continue
       }
       head.updateSeq += 1
-      const entries = chainAll(head.chain, records.map(exactRecord))
-      const last = entries.at(-1)
-      if (last) head.chain = { seq: last.seq, hash: last.hash }
-      results.push({ customerId, seq: head.updateSeq, entries })
+      head.chain = headAfter(head.chain, entries)
+      results.push({ customerId, seq: head.updateSeq })
     }
 
     const stored = results.flatMap((r, i) => (r.behind ? [] : [{ result: r, request: requests[i]! }]))
@@ -96,7 +99,7 @@ export function createPostgresStore(opts: PoolOptions & { schema?: string }): St
       ],
     )
 
-    const entries = results.flatMap((r) => r.entries)
+    const entries = stored.flatMap((x) => x.request.entries.map(exactEntry))
     if (entries.length > 0) {
       const column = <K extends keyof AuditEntry>(key: K) => entries.map((e) => e[key])
       // Ordered by position, so audit ids (the cursor order) follow the order of the chain.
@@ -219,18 +222,20 @@ export function createPostgresStore(opts: PoolOptions & { schema?: string }): St
       // One snapshot of the database, so the snapshot and its tail agree.
       return transaction(
         async (client) => {
-          const doc = await client.query<{ snapshot: Buffer | null; snapshot_seq: number }>(
-            `SELECT snapshot, snapshot_seq FROM ${documents} WHERE customer_id = $1`,
+          const doc = await client.query<DocumentRow & { snapshot: Buffer | null; snapshot_seq: number }>(
+            `SELECT customer_id, update_seq, audit_seq, audit_head, snapshot, snapshot_seq FROM ${documents}
+             WHERE customer_id = $1`,
             [customerId],
           )
-          const snapshot = doc.rows[0]?.snapshot ?? null
-          const snapshotSeq = doc.rows[0]?.snapshot_seq ?? 0
+          const row = doc.rows[0]
+          const snapshotSeq = row?.snapshot_seq ?? 0
           const tail = await client.query<UpdateRow>(updatesAfter, [customerId, snapshotSeq])
           return {
             customerId,
-            snapshot: snapshot ? new Uint8Array(snapshot) : null,
+            snapshot: row?.snapshot ? new Uint8Array(row.snapshot) : null,
             snapshotSeq,
             tail: tail.rows.map(toUpdate),
+            head: row ? { seq: row.audit_seq, hash: row.audit_head } : GENESIS,
           }
         },
         { begin: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' },

@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditRecord, UserRole } from '@consent-sync/consent-core'
+import { type AuditEntry, type ChainHead, entryHash, type UserRole } from '@consent-sync/consent-core'
 import { type AppendRequest, InvalidCursorError, type StoredUpdate, type UserRecord } from './types'
 
 /** What both adapters' tables hold; SQLite has no booleans (0/1), PostgreSQL returns BIGINT as text. */
@@ -99,10 +99,10 @@ export function toUser(r: UserRow): UserRecord {
 }
 
 /**
- * Exactly the fields of an AuditRecord, `evidence` null when absent: what is hashed must be what
+ * Exactly the fields of an AuditEntry, `evidence` null when absent: what was hashed must be what
  * the columns hold, or a stored entry would no longer verify when read back.
  */
-export function exactRecord(r: AuditRecord): AuditRecord {
+export function exactEntry(r: AuditEntry): AuditEntry {
   return {
     customerId: r.customerId,
     purposeId: r.purposeId,
@@ -120,18 +120,39 @@ export function exactRecord(r: AuditRecord): AuditRecord {
     receivedAt: r.receivedAt,
     connectionId: r.connectionId,
     updateHash: r.updateHash,
+    seq: r.seq,
+    prevHash: r.prevHash,
+    hash: r.hash,
   }
 }
 
-/** Broken requests are bugs of the caller: refused before anything is written. */
-export function checkRequest({ customerId, update, audit }: AppendRequest): void {
+/**
+ * Broken requests are bugs of the caller: refused before anything of them is written. Its entries
+ * are one customer's, chain onto each other, and each hashes to its `hash` as the columns will hold it.
+ */
+export function checkRequest({ customerId, update, entries }: AppendRequest): void {
   if (!(update instanceof Uint8Array)) throw new TypeError(`append for ${customerId}: update is not bytes`)
-  const bad = audit.find((r) => r.customerId !== customerId)
-  if (bad) {
-    throw new Error(
-      `append for ${customerId}: audit record of decision ${bad.decisionId} names ${bad.customerId}`,
-    )
+  for (const [i, e] of entries.entries()) {
+    const at = `append for ${customerId}: audit entry of decision ${e.decisionId}`
+    if (e.customerId !== customerId) throw new Error(`${at} names ${e.customerId}`)
+    const prev = entries[i - 1]
+    if (prev && (e.seq !== prev.seq + 1 || e.prevHash !== prev.hash)) {
+      throw new Error(`${at} does not chain onto the entry before it`)
+    }
+    if (entryHash(exactEntry(e)) !== e.hash) throw new Error(`${at} does not hash to its hash`)
   }
+}
+
+/** Whether a request's entries continue the chain whose stored head is `head` (consent-core SPEC 5.2). */
+export function continuesChain(head: ChainHead, entries: readonly AuditEntry[]): boolean {
+  const first = entries[0]
+  return first === undefined || (first.seq === head.seq + 1 && first.prevHash === head.hash)
+}
+
+/** The chain head once `entries` are stored after `head`. */
+export function headAfter(head: ChainHead, entries: readonly AuditEntry[]): ChainHead {
+  const last = entries.at(-1)
+  return last ? { seq: last.seq, hash: last.hash } : head
 }
 
 /** The audit id, opaque to clients; the same format in every adapter. */

@@ -1,13 +1,15 @@
-import { type ChainHead, chainAll, GENESIS } from '@consent-sync/consent-core'
+import { type ChainHead, GENESIS } from '@consent-sync/consent-core'
 import Database from 'better-sqlite3'
 import {
   type AuditRow,
   checkRequest,
+  continuesChain,
   decodeCursor,
   digitsOf,
   encodeCursor,
   escapeLike,
-  exactRecord,
+  exactEntry,
+  headAfter,
   toEntry,
   toUpdate,
   toUser,
@@ -180,25 +182,26 @@ export function createSqliteStore(opts: { path: string; synchronous?: 'FULL' | '
 
   const appendAll = db.transaction((requests: readonly AppendRequest[]): AppendResult[] => {
     const s = stmts()
-    return requests.map(({ customerId, update, meta, audit, expectedSeq }) => {
-      checkRequest({ customerId, update, meta, audit })
+    return requests.map((request): AppendResult => {
+      checkRequest(request)
+      const { customerId, update, meta, entries, expectedSeq } = request
       let doc = s.document.get(customerId)
       if (!doc) {
         s.insertDocument.run(customerId, GENESIS.hash)
         doc = { update_seq: 0, audit_seq: 0, audit_head: GENESIS.hash, snapshot: null, snapshot_seq: 0 }
       }
-      if (expectedSeq !== undefined && doc.update_seq !== expectedSeq) {
-        return { customerId, seq: doc.update_seq, entries: [], behind: true as const }
+      const head = { seq: doc.audit_seq, hash: doc.audit_head }
+      if ((expectedSeq !== undefined && doc.update_seq !== expectedSeq) || !continuesChain(head, entries)) {
+        return { customerId, seq: doc.update_seq, behind: true }
       }
       const seq = doc.update_seq + 1
       s.insertUpdate.run({ ...meta, customerId, seq, data: update })
-      const entries = chainAll({ seq: doc.audit_seq, hash: doc.audit_head }, audit.map(exactRecord))
       // A non-boolean binds NULL and fails NOT NULL rather than being stored as a guess.
-      for (const e of entries)
+      for (const e of entries.map(exactEntry))
         s.insertAudit.run({ ...e, conflicted: typeof e.conflicted === 'boolean' ? +e.conflicted : null })
-      const head = entries.at(-1) ?? { seq: doc.audit_seq, hash: doc.audit_head }
-      s.advanceDocument.run(seq, head.seq, head.hash, customerId)
-      return { customerId, seq, entries }
+      const next = headAfter(head, entries)
+      s.advanceDocument.run(seq, next.seq, next.hash, customerId)
+      return { customerId, seq }
     })
   })
 
@@ -211,6 +214,7 @@ export function createSqliteStore(opts: { path: string; synchronous?: 'FULL' | '
       snapshot: doc?.snapshot ? new Uint8Array(doc.snapshot) : null,
       snapshotSeq,
       tail: stmts().updatesAfter.all(customerId, snapshotSeq).map(toUpdate),
+      head: doc ? { seq: doc.audit_seq, hash: doc.audit_head } : GENESIS,
     }
   })
 

@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditRecord, ChainHead, UserRole } from '@consent-sync/consent-core'
+import type { AuditEntry, ChainHead, UserRole } from '@consent-sync/consent-core'
 
 /** Who sent an accepted update, and when the server received it. Stored with the update. */
 export interface UpdateMeta {
@@ -17,12 +17,16 @@ export interface StoredUpdate extends UpdateMeta {
   update: Uint8Array
 }
 
-/** One accepted update with its (unchained) audit records, to be made durable. */
+/**
+ * One accepted update with its audit entries, already chained by the accepting side
+ * (consent-core `acceptUpdate`), to be made durable.
+ */
 export interface AppendRequest {
   customerId: string
   update: Uint8Array
   meta: UpdateMeta
-  audit: AuditRecord[]
+  /** One entry per decision the update adds, the first chained onto the customer's stored head. */
+  entries: AuditEntry[]
   /**
    * Optimistic concurrency between instances: append only if the customer's last update seq is
    * still this; otherwise nothing of this request is stored and its result says `behind`.
@@ -30,17 +34,19 @@ export interface AppendRequest {
   expectedSeq?: number
 }
 
-/** What an append made durable: the update's seq and the audit entries chained onto the customer's chain. */
+/** What an append made durable: the update's seq. */
 export interface AppendResult {
   customerId: string
   /** The update's seq; when `behind`, the customer's current last seq. */
   seq: number
-  entries: AuditEntry[]
-  /** Not appended: the log had moved past the request's `expectedSeq` (another instance wrote). */
+  /**
+   * Not appended: the log had moved past the request's `expectedSeq`, or its entries do not
+   * continue the stored chain (another instance wrote). Re-read, judge again, chain again.
+   */
   behind?: true
 }
 
-/** A document as stored: the latest snapshot (if any) and the updates after it. */
+/** A document as stored: the latest snapshot (if any), the updates after it, and its chain head. */
 export interface StoredDocument {
   customerId: string
   snapshot: Uint8Array | null
@@ -48,6 +54,8 @@ export interface StoredDocument {
   snapshotSeq: number
   /** Updates with seq > snapshotSeq, in seq order. */
   tail: StoredUpdate[]
+  /** The customer's audit chain head as of the last update of `tail`: what the next entries chain onto. */
+  head: ChainHead
 }
 
 export interface AuditFilter {
@@ -127,8 +135,10 @@ export interface Store {
 
   /**
    * Makes every request durable in ONE transaction (group commit): each update appended to its
-   * customer's log with the next seq, and its audit records chained onto that customer's chain.
-   * All or nothing. Results are in request order.
+   * customer's log with the next seq, with its audit entries, which must continue that customer's
+   * stored chain (else the request is `behind` and nothing of it is stored). All or nothing;
+   * a broken request (not bytes, entries of another customer, entries that do not chain or hash)
+   * throws. Results are in request order.
    */
   append(requests: readonly AppendRequest[]): Promise<AppendResult[]>
   loadDocument(customerId: string): Promise<StoredDocument>

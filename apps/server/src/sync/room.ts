@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto'
 import {
-  type AuditRecord,
-  auditEntriesFor,
+  acceptUpdate,
+  type ChainHead,
   DEFAULT_LIMITS,
   type Decision,
   type Limits,
@@ -48,6 +47,11 @@ export class Room {
   readonly peers = new Set<Peer>()
   /** Seq of the last stored update applied to `doc`. */
   private seq: number
+  /**
+   * The customer's audit chain head as of `seq`, onto which the next accepted update's entries are
+   * chained; null after updates stored elsewhere were applied: read again before the next judgement.
+   */
+  private head: ChainHead | null
   private snapshotSeq: number
   private pipeline: Promise<void> = Promise.resolve()
   private pendingUpdates = 0
@@ -76,6 +80,7 @@ export class Room {
     })
     this.validator = new ShadowValidator(this.doc)
     this.seq = stored.tail.at(-1)?.seq ?? stored.snapshotSeq
+    this.head = stored.head
     this.snapshotSeq = stored.snapshotSeq
     this.presence = new RoomPresence(this.doc, this.peers, (bytes) =>
       deps.fanout.publishAwareness(customerId, bytes),
@@ -176,6 +181,7 @@ export class Room {
     try {
       for (const u of await this.deps.store.updatesSince(this.customerId, this.seq))
         this.applyStored(u.seq, u.update)
+      this.head ??= await this.deps.store.chainHead(this.customerId)
     } catch (err) {
       // The next message, periodic check or append (which would come back `behind`) tries again.
       this.deps.log.warn({ err, customerId: this.customerId }, 'catching up from the store failed')
@@ -188,6 +194,8 @@ export class Room {
     Y.applyUpdate(this.doc, update, REMOTE)
     this.validator.absorb(update)
     this.seq = seq
+    // Its audit entries moved the chain head; which it is now, the store says.
+    this.head = null
     const message = encodeSyncUpdate(update)
     for (const p of this.peers) p.send(message)
   }
@@ -204,10 +212,27 @@ export class Room {
     receivedAtMs: number,
     attempt = 0,
   ): Promise<void> {
+    const { catalog, config, metrics, events, log, store } = this.deps
+    let head: ChainHead
+    try {
+      this.head ??= await store.chainHead(this.customerId)
+      head = this.head
+    } catch (err) {
+      log.error({ err, customerId: this.customerId, connectionId: peer.id }, 'reading the chain head failed')
+      peer.close(CloseCode.StorageError, 'storage error: the change was not saved; it will be resent')
+      return
+    }
     // A rejected or failed update closes its connection; what it sent after is not judged.
     if (peer.closed) return
-    const { catalog, config, metrics, events, log } = this.deps
-    const verdict = this.validator.validate(update, peer.user, catalog, this.limits)
+    const verdict = acceptUpdate({
+      validator: this.validator,
+      before: readDecisions(this.doc),
+      head,
+      update,
+      context: { customerId: this.customerId, user: peer.user, receivedAt, connectionId: peer.id },
+      catalog,
+      limits: this.limits,
+    })
     if (!verdict.ok && verdict.reason === 'pending' && this.mayResync(peer, verdict.waitingFor ?? '')) {
       // The stock client sends local edits as soon as the socket opens, before its step 2 has
       // brought what they build on (offline work): not applied, not acknowledged, and asked for
@@ -234,24 +259,20 @@ export class Room {
       this.acknowledge(peer)
       return
     }
-    const hash = createHash('sha256').update(update).digest('hex')
     const user = { id: peer.user.id, role: peer.user.role }
-    const audit: AuditRecord[] =
-      verdict.added.length === 0
-        ? []
-        : auditEntriesFor(
-            readDecisions(this.doc),
-            verdict.added,
-            { customerId: this.customerId, receivedAt, connectionId: peer.id, updateHash: hash, user },
-            catalog,
-          )
     let result: AppendResult
     try {
       result = await this.committer.append({
         customerId: this.customerId,
         update,
-        meta: { receivedAt, connectionId: peer.id, userId: user.id, userRole: user.role, hash },
-        audit,
+        meta: {
+          receivedAt,
+          connectionId: peer.id,
+          userId: user.id,
+          userRole: user.role,
+          hash: verdict.updateHash,
+        },
+        entries: verdict.entries,
         expectedSeq: this.seq,
       })
     } catch (err) {
@@ -262,9 +283,10 @@ export class Room {
       return
     }
     if (result.behind) {
-      // Another instance stored updates this room has not applied: the audit records were derived
-      // from an old view. Catch up, then judge and derive again on the current document.
+      // Another instance stored updates this room has not applied: the audit entries were derived
+      // from an old view and chained onto an old head. Catch up, then judge and chain again.
       this.validator.reset()
+      this.head = null
       if (attempt >= MAX_BEHIND_RETRIES) {
         peer.close(
           CloseCode.StorageError,
@@ -279,16 +301,17 @@ export class Room {
     // Durable: only now does anyone else see it (SPEC of the server, DESIGN.md §2).
     Y.applyUpdate(this.doc, update, peer)
     this.seq = result.seq
+    this.head = verdict.head
     this.deps.fanout.publishUpdate(this.customerId, result.seq, update)
     metrics.updatesAccepted.inc()
     const message = encodeSyncUpdate(update)
     for (const p of this.peers) if (p !== peer) p.send(message)
     metrics.broadcastSeconds.observe((performance.now() - receivedAtMs) / 1000)
     this.acknowledge(peer)
-    if (result.entries.length > 0) {
+    if (verdict.entries.length > 0) {
       events.emit({
         customerId: this.customerId,
-        entries: result.entries,
+        entries: verdict.entries,
         user: { ...user, name: peer.user.name },
       })
     }
