@@ -3,16 +3,18 @@ import userEvent from '@testing-library/user-event'
 import { describe, expect, it } from 'vitest'
 import { type ShowToast, ToastProvider, ToastRegion, useToast } from './Toast'
 
+/** Hands the test the `toast` function a component gets. */
+function Grab({ onToast }: { onToast(show: ShowToast): void }) {
+  onToast(useToast())
+  return null
+}
+
 /** A page with the toast region, and the `toast` function its components get. */
 function setup() {
   let show: ShowToast = () => {}
-  function Grab() {
-    show = useToast()
-    return null
-  }
   render(
     <ToastProvider>
-      <Grab />
+      <Grab onToast={(s) => (show = s)} />
       <ToastRegion />
     </ToastProvider>,
   )
@@ -54,11 +56,7 @@ describe('toasts', () => {
 
   it('does nothing outside a provider', () => {
     let show: ShowToast | undefined
-    function Grab() {
-      show = useToast()
-      return null
-    }
-    render(<Grab />)
+    render(<Grab onToast={(s) => (show = s)} />)
     expect(() => show?.('lost')).not.toThrow()
   })
 })
