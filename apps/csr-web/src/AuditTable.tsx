@@ -1,6 +1,6 @@
 import type { AuditEntry, PurposeCatalog } from '@consent-sync/consent-core'
+import { purposeTitle } from '@consent-sync/ui'
 import { formatDateTime } from './formatTime'
-import { purposeTitle } from './purposeTitle'
 import { StateChange } from './StateChange'
 
 const HASH_PREFIX = 8

@@ -4,7 +4,7 @@ import type { ConsentHandle } from '@consent-sync/sync-client'
 import { HistoryTable, PresenceBar, ProblemBanner, useChangeToast } from '@consent-sync/ui'
 import { useState } from 'react'
 import { AuditTrail } from './AuditTrail'
-import { ConsentPanel } from './ConsentPanel'
+import { ConsentsCard } from './ConsentsCard'
 import { CustomerHeader } from './CustomerHeader'
 import { useSession } from './SessionContext'
 import { useCustomer } from './useCustomer'
@@ -85,7 +85,7 @@ function OpenRecord({ handle, catalog, self, readOnly }: RecordProps) {
       <div className="csr-card csr-presence">
         <PresenceBar presence={presence} viewer="csr" />
       </div>
-      <ConsentPanel
+      <ConsentsCard
         handle={handle}
         catalog={catalog}
         selfId={self.id}

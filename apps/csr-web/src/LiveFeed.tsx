@@ -1,7 +1,7 @@
 import type { PurposeCatalog } from '@consent-sync/consent-core'
+import { purposeTitle } from '@consent-sync/ui'
 import type { FeedItem } from './feedEvent'
 import { formatTime } from './formatTime'
-import { purposeTitle } from './purposeTitle'
 import { StateChange } from './StateChange'
 import type { FeedStatus } from './useFeed'
 

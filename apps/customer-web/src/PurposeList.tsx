@@ -1,8 +1,8 @@
 import type { Language, PurposeCatalog } from '@consent-sync/consent-core'
 import { useConsentState } from '@consent-sync/react'
 import type { ConsentHandle } from '@consent-sync/sync-client'
-import { type ActorNames, ConsentRow, useToast } from '@consent-sync/ui'
-import { type FocusEvent, useEffect, useState } from 'react'
+import { type ActorNames, ConsentList, useToast } from '@consent-sync/ui'
+import { useCallback, useEffect, useState } from 'react'
 
 export interface PurposeListProps {
   handle: ConsentHandle
@@ -18,62 +18,42 @@ export function PurposeList({ handle, catalog, lang, selfId, names }: PurposeLis
   const purposes = useConsentState(handle, (s) => s.purposes)
   const pending = useConsentState(handle, (s) => s.pending)
   // Purposes changed on this device since the server last confirmed everything.
-  const [waiting, setWaiting] = useState<ReadonlySet<string>>(new Set())
-  const [pointerIn, setPointerIn] = useState(false)
-  const [focusIn, setFocusIn] = useState(false)
+  const [changed, setChanged] = useState<ReadonlySet<string>>(new Set())
 
   useEffect(() => {
-    if (pending === 0) setWaiting(new Set())
+    if (pending === 0) setChanged(new Set())
   }, [pending])
 
-  const editing = pointerIn || focusIn
-  useEffect(() => {
-    handle.setEditing(editing)
-  }, [handle, editing])
+  const onEditingChange = useCallback((editing: boolean) => handle.setEditing(editing), [handle])
   useEffect(() => () => handle.setEditing(false), [handle])
 
-  const onBlur = (e: FocusEvent<HTMLUListElement>) => {
-    if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocusIn(false)
-  }
+  // After a reload the set is empty: then this device's own latest decisions are the ones waiting.
+  const waiting =
+    pending === 0
+      ? []
+      : purposes
+          .filter((s) => changed.has(s.purposeId) || (changed.size === 0 && s.decision?.actor.id === selfId))
+          .map((s) => s.purposeId)
 
   return (
-    <ul
-      className="cs-rows"
-      onPointerEnter={() => setPointerIn(true)}
-      onPointerLeave={() => setPointerIn(false)}
-      onFocus={() => setFocusIn(true)}
-      onBlur={onBlur}
-    >
-      {catalog.purposes.map((purpose) => {
-        const state = purposes.find((p) => p.purposeId === purpose.id)
-        if (!state) return null
-        // After a reload the set is empty: then this device's own latest decisions are the ones waiting.
-        const isWaiting =
-          pending > 0 &&
-          (waiting.has(purpose.id) || (waiting.size === 0 && state.decision?.actor.id === selfId))
-        return (
-          <li key={purpose.id}>
-            <ConsentRow
-              purpose={purpose}
-              state={state}
-              lang={lang}
-              viewer="customer"
-              selfId={selfId}
-              names={names}
-              pending={isWaiting}
-              onToggle={(next) => {
-                try {
-                  handle.decide({ purposeId: purpose.id, state: next, channel: 'web' })
-                  setWaiting((prev) => new Set(prev).add(purpose.id))
-                } catch (err) {
-                  // The sync client's errors are in English.
-                  toast(err instanceof Error ? err.message : String(err), 'error', { lang: 'en' })
-                }
-              }}
-            />
-          </li>
-        )
-      })}
-    </ul>
+    <ConsentList
+      purposes={purposes}
+      catalog={catalog}
+      lang={lang}
+      viewer="customer"
+      selfId={selfId}
+      names={names}
+      waiting={waiting}
+      onEditingChange={onEditingChange}
+      onToggle={(purposeId, next) => {
+        try {
+          handle.decide({ purposeId, state: next, channel: 'web' })
+          setChanged((prev) => new Set(prev).add(purposeId))
+        } catch (err) {
+          // The sync client's errors are in English.
+          toast(err instanceof Error ? err.message : String(err), 'error', { lang: 'en' })
+        }
+      }}
+    />
   )
 }

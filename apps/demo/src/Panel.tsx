@@ -1,16 +1,16 @@
 import type { DecisionState, Language } from '@consent-sync/consent-core'
 import { useConsentState } from '@consent-sync/react'
 import {
-  ConsentRow,
+  ConsentList,
+  ConsentPanel,
   HistoryTable,
   LanguageSwitch,
   PresenceBar,
   ProblemBanner,
   StatusBadge,
 } from '@consent-sync/ui'
-import { type FocusEvent, useState } from 'react'
+import type { FocusEvent } from 'react'
 import { useStore } from 'zustand'
-import { AgentForm, type AgentFormValue, checkAgentForm, EMPTY_FORM } from './AgentForm'
 import { OfflineSwitch } from './OfflineSwitch'
 import { CATALOG, NAMES } from './people'
 import type { Replica } from './replica'
@@ -32,22 +32,8 @@ export function Panel({ replica, lang, onLanguage }: Props) {
   const presence = useConsentState(replica, (s) => s.presence)
   const problem = useConsentState(replica, (s) => s.problem)
   const waiting = useStore(replica.link, (s) => s.waiting)
-  const [form, setForm] = useState<AgentFormValue>(EMPTY_FORM)
-  const [formError, setFormError] = useState<string | null>(null)
-
-  const onToggle = (purposeId: string, next: DecisionState) => {
-    if (viewer === 'customer') {
-      replica.decide({ purposeId, state: next, channel: 'web' })
-      return
-    }
-    const check = checkAgentForm(form)
-    if (!check.ok) {
-      setFormError(check.message)
-      return
-    }
-    setFormError(null)
-    replica.decide({ purposeId, state: next, channel: check.channel, evidence: check.evidence })
-  }
+  const onCustomerToggle = (purposeId: string, next: DecisionState) =>
+    replica.decide({ purposeId, state: next, channel: 'web' })
   // Presence says "editing" while focus is inside this side.
   const onBlur = (e: FocusEvent<HTMLElement>) => {
     if (!e.currentTarget.contains(e.relatedTarget as Node | null)) replica.setEditing(false)
@@ -80,34 +66,27 @@ export function Panel({ replica, lang, onLanguage }: Props) {
       <ProblemBanner problem={problem} lang={lang} onDiscard={() => replica.discardLocalChanges()} />
       <PresenceBar presence={presence} viewer={viewer} lang={lang} />
       {viewer === 'csr' ? (
-        <AgentForm
-          value={form}
-          error={formError}
-          onChange={(v) => {
-            setForm(v)
-            if (formError && checkAgentForm(v).ok) setFormError(null)
-          }}
+        <ConsentPanel
+          purposes={purposes}
+          catalog={CATALOG}
+          lang={lang}
+          selfId={selfId}
+          names={NAMES}
+          waiting={waiting}
+          onDecide={(d) => replica.decide(d)}
         />
-      ) : null}
-      <div className="cs-rows">
-        {purposes.map((state) => {
-          const purpose = CATALOG.purposes.find((p) => p.id === state.purposeId)
-          if (!purpose) return null
-          return (
-            <ConsentRow
-              key={purpose.id}
-              purpose={purpose}
-              state={state}
-              lang={lang}
-              viewer={viewer}
-              selfId={selfId}
-              names={NAMES}
-              pending={waiting.includes(purpose.id)}
-              onToggle={(next) => onToggle(purpose.id, next)}
-            />
-          )
-        })}
-      </div>
+      ) : (
+        <ConsentList
+          purposes={purposes}
+          catalog={CATALOG}
+          lang={lang}
+          viewer="customer"
+          selfId={selfId}
+          names={NAMES}
+          waiting={waiting}
+          onToggle={onCustomerToggle}
+        />
+      )}
       <HistoryTable
         decisions={history}
         catalog={CATALOG}

@@ -1,6 +1,6 @@
-import { type Decision, findPurpose, type Language, type PurposeCatalog } from '@consent-sync/consent-core'
+import type { Decision, Language, PurposeCatalog } from '@consent-sync/consent-core'
 import { useState } from 'react'
-import { type ActorNames, describeDecision } from './describe'
+import { type ActorNames, describeDecision, purposeTitle } from './describe'
 import { formatTime, stateLabel, t } from './i18n'
 
 export interface HistoryTableProps {
@@ -47,8 +47,6 @@ export function HistoryTable({
             </tr>
           ) : (
             rows.map((d) => {
-              const purpose = findPurpose(catalog, d.purposeId)
-              const title = purpose?.title[lang] ?? purpose?.title.en ?? d.purposeId
               return (
                 <tr
                   key={d.id}
@@ -60,7 +58,7 @@ export function HistoryTable({
                   <td data-label={t(lang, 'colWhen')}>
                     <time dateTime={d.at}>{formatTime(lang, d.at)}</time>
                   </td>
-                  <td data-label={t(lang, 'colPurpose')}>{title}</td>
+                  <td data-label={t(lang, 'colPurpose')}>{purposeTitle(catalog, d.purposeId, lang)}</td>
                   <td data-label={t(lang, 'colChoice')}>
                     <span className={`cs-chip cs-chip-${d.state}`}>{stateLabel(lang, d.state)}</span>
                   </td>

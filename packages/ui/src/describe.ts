@@ -7,6 +7,12 @@ import {
 } from '@consent-sync/consent-core'
 import { channelLabel, stateLabel, t } from './i18n'
 
+/** A purpose's title in `lang` (else English), or its id when the catalog does not know it (a retired purpose). */
+export function purposeTitle(catalog: PurposeCatalog, purposeId: string, lang: Language = 'en'): string {
+  const title = findPurpose(catalog, purposeId)?.title
+  return title?.[lang] || title?.en || purposeId
+}
+
 /** Display names by user id, where known (from presence or the signed-in user). */
 export type ActorNames = Readonly<Record<string, string>>
 
@@ -58,9 +64,8 @@ export function describeChange(
   state: PurposeState | undefined,
   { lang, viewer, selfId, names, catalog }: ChangeContext,
 ): ChangeNotice {
-  const title = findPurpose(catalog, decision.purposeId)?.title
   const params = {
-    purpose: title?.[lang] || title?.en || decision.purposeId,
+    purpose: purposeTitle(catalog, decision.purposeId, lang),
     channel: channelLabel(lang, decision.channel),
     state: stateLabel(lang, decision.state),
   }

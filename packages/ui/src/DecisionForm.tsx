@@ -1,7 +1,12 @@
 import { useId } from 'react'
-import { AGENT_CHANNELS, type AgentChannel, type DecisionFormValue, EVIDENCE_MAX } from './decisionForm'
+import {
+  AGENT_CHANNELS,
+  type AgentChannel,
+  type DecisionFormValue,
+  EVIDENCE_MAX,
+} from './decision-form-state'
 
-interface Props {
+export interface DecisionFormProps {
   value: DecisionFormValue
   onChange(value: DecisionFormValue): void
   /** Shown after a toggle with the form incomplete. */
@@ -15,25 +20,26 @@ const CHANNEL_LABEL: Readonly<Record<AgentChannel, string>> = {
 }
 
 /** How the customer told the agent, and the evidence: both required before a toggle records anything. */
-export function DecisionForm({ value, onChange, error, disabled = false }: Props) {
+export function DecisionForm({ value, onChange, error, disabled = false }: DecisionFormProps) {
   const id = useId()
   const count = value.evidence.length
   return (
     <fieldset
-      className="csr-decision-form"
+      className="cs-decision-form"
+      lang="en"
       disabled={disabled}
       aria-describedby={error ? `${id}-error` : undefined}
     >
-      <legend className="csr-card-title">Record a decision the customer gave you</legend>
-      <div className="csr-form-row">
-        <div className="csr-field csr-field-channel">
-          <label htmlFor={`${id}-channel`} className="csr-label">
-            Channel <span className="csr-required">(required)</span>
+      <legend>Record a decision the customer gave you</legend>
+      <div className="cs-form-row">
+        <div className="cs-field">
+          <label htmlFor={`${id}-channel`} className="cs-label">
+            Channel <span className="cs-required">(required)</span>
           </label>
           <select
             id={`${id}-channel`}
             data-testid="channel-select"
-            className="csr-input"
+            className="cs-input"
             required
             aria-invalid={error !== null && value.channel === '' ? true : undefined}
             value={value.channel}
@@ -47,14 +53,14 @@ export function DecisionForm({ value, onChange, error, disabled = false }: Props
             ))}
           </select>
         </div>
-        <div className="csr-field csr-field-evidence">
-          <label htmlFor={`${id}-evidence`} className="csr-label">
-            Evidence <span className="csr-required">(required)</span>
+        <div className="cs-field">
+          <label htmlFor={`${id}-evidence`} className="cs-label">
+            Evidence <span className="cs-required">(required)</span>
           </label>
           <textarea
             id={`${id}-evidence`}
             data-testid="evidence-input"
-            className="csr-input csr-evidence"
+            className="cs-input cs-evidence"
             required
             rows={2}
             maxLength={EVIDENCE_MAX}
@@ -64,13 +70,13 @@ export function DecisionForm({ value, onChange, error, disabled = false }: Props
             value={value.evidence}
             onChange={(e) => onChange({ ...value, evidence: e.target.value.slice(0, EVIDENCE_MAX) })}
           />
-          <span id={`${id}-count`} className="csr-muted csr-counter" data-testid="evidence-count">
+          <span id={`${id}-count`} className="cs-counter" data-testid="evidence-count">
             {count}/{EVIDENCE_MAX} characters
           </span>
         </div>
       </div>
       {error && (
-        <p id={`${id}-error`} className="csr-error" role="alert" data-testid="decision-form-error">
+        <p id={`${id}-error`} className="cs-error" role="alert" data-testid="decision-form-error">
           {error}
         </p>
       )}

@@ -1,4 +1,4 @@
-/** Channels an agent records a decision through in this dashboard (a subset of CHANNELS_BY_ROLE.csr). */
+/** Channels an agent records a decision through on the dashboards (a subset of CHANNELS_BY_ROLE.csr). */
 export const AGENT_CHANNELS = ['phone', 'store'] as const
 export type AgentChannel = (typeof AGENT_CHANNELS)[number]
 
