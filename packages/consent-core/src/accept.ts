@@ -43,8 +43,8 @@ export type AcceptResult = Unchanged | Changed | Rejected
 export interface AcceptInput {
   /** The document's kept shadow; an accepted update stays applied to it (SPEC 2.14). */
   validator: ShadowValidator
-  /** The document's decisions before this update. */
-  before: readonly Decision[]
+  /** The document's decisions before this update; by default what the validator keeps of them. */
+  before?: readonly Decision[]
   /** The customer's audit chain head before this update. */
   head: ChainHead
   update: Uint8Array
@@ -70,7 +70,7 @@ export function acceptUpdate(input: AcceptInput): AcceptResult {
     verdict.added.length === 0
       ? []
       : auditEntriesFor(
-          input.before,
+          input.before ?? ((purposeId) => validator.decisionsBefore(purposeId)),
           verdict.added,
           {
             customerId: context.customerId,

@@ -1,5 +1,5 @@
 import type { PurposeCatalog } from './catalog'
-import { foldOne } from './fold'
+import { foldOne, groupByPurpose } from './fold'
 import { canonicalJson, sha256Hex } from './hash'
 import type { Channel, Decision, DecisionState, UserRole } from './types'
 
@@ -59,17 +59,20 @@ export const GENESIS: ChainHead = { seq: 0, hash: GENESIS_HASH }
  * and those added ahead of it in the same update (SPEC 4.3).
  */
 export function auditEntriesFor(
-  before: readonly Decision[],
+  before: readonly Decision[] | ((purposeId: string) => readonly Decision[]),
   added: readonly Decision[],
   ctx: AuditContext,
   catalog: PurposeCatalog,
 ): AuditRecord[] {
-  const seen = [...before]
+  const held = typeof before === 'function' ? before : groupedBy(before)
+  const seen = new Map<string, Decision[]>()
   const records: AuditRecord[] = []
   for (const d of added) {
-    const prev = foldOne(seen, catalog, d.purposeId)
-    seen.push(d)
-    const next = foldOne(seen, catalog, d.purposeId)
+    const purposeSeen = seen.get(d.purposeId) ?? [...held(d.purposeId)]
+    seen.set(d.purposeId, purposeSeen)
+    const prev = foldOne(purposeSeen, catalog, d.purposeId)
+    purposeSeen.push(d)
+    const next = foldOne(purposeSeen, catalog, d.purposeId)
     if (!prev || !next)
       throw new Error(`audit of decision ${d.id}: purpose ${d.purposeId} is not in the catalog`)
     records.push({
@@ -92,6 +95,11 @@ export function auditEntriesFor(
     })
   }
   return records
+}
+
+function groupedBy(decisions: readonly Decision[]): (purposeId: string) => readonly Decision[] {
+  const byPurpose = groupByPurpose(decisions)
+  return (purposeId) => byPurpose.get(purposeId) ?? []
 }
 
 /** The hash of an entry: SHA-256 over the canonical JSON of every field but `hash` (SPEC 5.1). */

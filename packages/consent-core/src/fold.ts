@@ -43,7 +43,7 @@ export function headsOf(decisions: readonly Decision[]): Decision[] {
     seen.add(d.id)
     heads.push(d)
   }
-  return heads.sort(compareHeads)
+  return heads.length > 1 ? heads.sort(compareHeads) : heads
 }
 
 /** Folds one purpose's decisions (in any order) into its current state (SPEC §3). */

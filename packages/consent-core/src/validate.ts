@@ -1,6 +1,8 @@
 import * as Y from 'yjs'
 import { findPurpose, isPublishedVersion, type PurposeCatalog } from './catalog'
+import { DecisionIndex } from './decision-index'
 import { asDecision, checkDecisionShape } from './decision-shape'
+import { readDecisions } from './document'
 import { foldOne } from './fold'
 import { DEFAULT_LIMITS, type Limits } from './limits'
 import {
@@ -95,7 +97,11 @@ export function validateUpdate(
   const early = precheck(update, limits)
   if (early) return early
   const { shadow, bytes } = shadowOf(doc)
-  return judge(shadow, bytes, update, user, catalog, limits)
+  return judge(shadow, bytes, update, user, catalog, limits, (added) => {
+    // The very objects this update added (a held decision may share one's id: duplicate-id).
+    const fresh = new Set<Decision>(added)
+    return DecisionIndex.of(readDecisions(shadow).filter((d) => !fresh.has(d)))
+  })
 }
 
 /**
@@ -108,6 +114,10 @@ export function validateUpdate(
 export class ShadowValidator {
   private shadow: Y.Doc | null = null
   private bytes = 0
+  /** The shadow's decisions, kept with it; null after an absorb until the next update. */
+  private index: DecisionIndex | null = null
+  /** Ids the last accepted update added (what `decisionsBefore` leaves out). */
+  private lastAdded = new Set<string>()
 
   constructor(private readonly doc: Y.Doc) {}
 
@@ -120,10 +130,27 @@ export class ShadowValidator {
     const early = precheck(update, limits)
     if (early) return early
     if (this.shadow === null) ({ shadow: this.shadow, bytes: this.bytes } = shadowOf(this.doc))
-    const result = judge(this.shadow, this.bytes, update, user, catalog, limits)
-    if (!result.ok) this.reset()
-    else this.bytes = result.documentBytes
+    const shadow = this.shadow
+    this.index ??= DecisionIndex.of(readDecisions(shadow))
+    const index = this.index
+    const result = judge(shadow, this.bytes, update, user, catalog, limits, () => index)
+    if (!result.ok) {
+      this.reset()
+      return result
+    }
+    this.bytes = result.documentBytes
+    this.lastAdded = new Set(result.added.map((d) => d.id))
+    for (const d of result.added) index.add(d)
     return result
+  }
+
+  /**
+   * The purpose's decisions the document held before the update last accepted here: what its
+   * audit records are folded against (SPEC 4.3).
+   */
+  decisionsBefore(purposeId: string): readonly Decision[] {
+    const all = this.index?.purpose(purposeId) ?? []
+    return this.lastAdded.size === 0 ? all : all.filter((d) => !this.lastAdded.has(d.id))
   }
 
   /**
@@ -132,6 +159,8 @@ export class ShadowValidator {
    */
   absorb(update: Uint8Array): void {
     if (this.shadow === null) return
+    // Which decisions it brought is not worth working out: the index is rebuilt at the next update.
+    this.index = null
     try {
       Y.applyUpdate(this.shadow, update)
       this.bytes += update.byteLength
@@ -150,6 +179,8 @@ export class ShadowValidator {
   reset(): void {
     this.shadow?.destroy()
     this.shadow = null
+    this.index = null
+    this.lastAdded = new Set()
   }
 }
 
@@ -178,6 +209,7 @@ function judge(
   user: ConnectionUser,
   catalog: PurposeCatalog,
   limits: Limits,
+  held: (added: readonly Decision[]) => DecisionIndex,
 ): ValidationResult {
   const before = stateVectorOf(shadow)
   let transaction: Y.Transaction | null = null
@@ -244,17 +276,18 @@ function judge(
     if (shape) return reject(shape.reason, shape.detail)
     added.push(asDecision(value))
   }
-  const all =
-    decisionsType instanceof Y.AbstractType ? shadow.getArray<Decision>(ROOT_DECISIONS).toArray() : []
-  const problem = judgeDecisions(added, all, user, role, catalog)
+  const index = held(added)
+  const problem = judgeDecisions(added, index, user, role, catalog)
   if (problem) return problem
   if (documentBytes > limits.maxDocumentBytes) {
-    const full = judgeAtLimit(added, all, profile, deletes, documentBytes, catalog, limits)
+    const full = judgeAtLimit(added, index, profile, deletes, documentBytes, catalog, limits)
     if (full) return full
   }
-  // Document order, so audit entries follow the order decisions were appended.
-  const order = new Map(all.map((d, i) => [d.id, i]))
-  added.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))
+  // Document order, so audit entries follow the order decisions were appended (one needs no walk).
+  if (added.length > 1 && decisionsType instanceof Y.AbstractType) {
+    const order = new Map(shadow.getArray<Decision>(ROOT_DECISIONS).map((d, i) => [d.id, i]))
+    added.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0))
+  }
   return { ok: true, added, profile, changed, documentBytes }
 }
 
@@ -335,16 +368,18 @@ function judgeDeletion(
 
 function judgeDecisions(
   added: readonly Decision[],
-  all: readonly Decision[],
+  held: DecisionIndex,
   user: ConnectionUser,
   role: ActorRole,
   catalog: PurposeCatalog,
 ): Rejected | null {
-  const byId = new Map<string, Decision>()
-  for (const d of all) {
-    if (byId.has(d.id)) return reject('duplicate-id', `decision id ${d.id} is used twice`)
-    byId.set(d.id, d)
+  const addedById = new Map<string, Decision>()
+  for (const d of added) {
+    if (held.has(d.id) || addedById.has(d.id))
+      return reject('duplicate-id', `decision id ${d.id} is used twice`)
+    addedById.set(d.id, d)
   }
+  const lookup = (id: string) => addedById.get(id) ?? held.get(id)
   for (const d of added) {
     if (d.actor.id !== user.id || d.actor.role !== role) {
       return reject(
@@ -368,7 +403,7 @@ function judgeDecisions(
     }
     const seen = new Set<string>()
     for (const s of d.supersedes) {
-      const target = byId.get(s)
+      const target = lookup(s)
       if (s === d.id || seen.has(s))
         return reject('bad-supersedes', `decision ${d.id} lists ${s} twice or itself`)
       seen.add(s)
@@ -379,7 +414,7 @@ function judgeDecisions(
       }
     }
   }
-  return findCycle(added, byId)
+  return findCycle(added, addedById)
 }
 
 /**
@@ -389,7 +424,7 @@ function judgeDecisions(
  */
 function judgeAtLimit(
   added: readonly Decision[],
-  all: readonly Decision[],
+  held: DecisionIndex,
   profile: Record<string, string>,
   deletes: number,
   documentBytes: number,
@@ -402,21 +437,23 @@ function judgeAtLimit(
   if (added.length === 0 || Object.keys(profile).length > 0 || deletes > 0) {
     return reject('document-full', `${full}: it takes only withdrawals now`)
   }
-  const newIds = new Set(added.map((d) => d.id))
-  const seen = all.filter((d) => !newIds.has(d.id))
+  const seen = new Map<string, Decision[]>()
   for (const d of added) {
+    const before = seen.get(d.purposeId) ?? [...held.purpose(d.purposeId)]
+    seen.set(d.purposeId, before)
     if (d.state !== 'withdrawn') return reject('document-full', `${full}: it takes only withdrawals now`)
-    const before = foldOne(seen, catalog, d.purposeId)
-    if (before && before.state === 'withdrawn' && !before.conflicted) {
+    const state = foldOne(before, catalog, d.purposeId)
+    if (state && state.state === 'withdrawn' && !state.conflicted) {
       return reject('document-full', `${full}: purpose "${d.purposeId}" is withdrawn already`)
     }
-    seen.push(d)
+    before.push(d)
   }
   return null
 }
 
 /** SPEC 2.10: supersedes must not loop, or a purpose would be left with no head at all. */
 function findCycle(added: readonly Decision[], byId: ReadonlyMap<string, Decision>): Rejected | null {
+  // byId holds the new decisions only: held ones were accepted acyclic and cannot point at new ones.
   const state = new Map<string, 'visiting' | 'done'>()
   const newIds = new Set(added.map((d) => d.id))
   const visit = (id: string): boolean => {
