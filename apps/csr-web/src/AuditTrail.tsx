@@ -1,7 +1,7 @@
 import type { PurposeCatalog } from '@consent-sync/consent-core'
+import { AuditTable } from '@consent-sync/ui'
 import { useState } from 'react'
 import { AuditFilters } from './AuditFilters'
-import { AuditTable } from './AuditTable'
 import { type AuditFilter, NO_FILTER } from './auditFilter'
 import { ExportButtons } from './ExportButtons'
 import { useAudit } from './useAudit'

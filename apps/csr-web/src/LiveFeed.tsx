@@ -1,8 +1,6 @@
 import type { PurposeCatalog } from '@consent-sync/consent-core'
-import { purposeTitle } from '@consent-sync/ui'
+import { localTimeOfDay, purposeTitle, StateChange } from '@consent-sync/ui'
 import type { FeedItem } from './feedEvent'
-import { formatTime } from './formatTime'
-import { StateChange } from './StateChange'
 import type { FeedStatus } from './useFeed'
 
 interface Props {
@@ -56,7 +54,7 @@ export function LiveFeed({ items, status, catalog, onOpen }: Props) {
                   {consent.customerId}
                 </button>
                 <time dateTime={event.timestamp} className="csr-muted">
-                  {formatTime(event.timestamp)}
+                  {localTimeOfDay(event.timestamp)}
                 </time>
               </div>
               <div className="csr-feed-purpose">{purposeTitle(catalog, consent.purposeId)}</div>
@@ -64,7 +62,7 @@ export function LiveFeed({ items, status, catalog, onOpen }: Props) {
                 <StateChange from={consent.previousState} to={consent.state} />
                 {consent.conflicted && (
                   <span
-                    className="csr-conflict-tag"
+                    className="cs-conflict-tag"
                     title="Concurrent decisions: the withdrawal wins until someone decides again"
                   >
                     conflicted
