@@ -1,21 +1,25 @@
 /**
  * The fault soak: a real server child process (SIGKILLed and SIGTERMed, restarted on the same
  * database), one fault-injecting proxy per client, customers and CSR agents deciding at random,
- * clients going offline and reloading. Afterwards every promise is checked (see check.ts).
+ * clients going offline and reloading (faults.ts). Afterwards every promise is checked (check.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { CloseCode } from '@consent-sync/protocol'
 import { freePort } from '@consent-sync/server/testing'
-import { type FinalCheck, finalCheck } from './check'
-import { type ClientSpec, createClient, type MadeDecision, type Rejection, type SoakClient } from './clients'
-import { type ForgeryOutcome, forge } from './forger'
+import { finalCheck } from './check'
+import { clientSpecs, createClient, type MadeDecision, type Rejection, type SoakClient } from './clients'
+import { Faults } from './faults'
+import { Phase } from './phase'
 import { type Profile, profileFor } from './profile'
 import { FaultProxy } from './proxy'
-import { createRng, type Rng } from './rng'
+import { promisesHeld, type SoakResult } from './result'
+import { createRng } from './rng'
 import { ServerProcess } from './server-process'
 import { type SteadyReport, steadyWindow, watchCloses } from './steady'
+
+export type { SoakResult } from './result'
 
 export interface SoakOptions {
   seed: number
@@ -26,81 +30,6 @@ export interface SoakOptions {
   log?: (line: string) => void
 }
 
-export type FaultCounts = Record<string, number>
-
-export interface SoakResult {
-  seed: number
-  minutes: number
-  short: boolean
-  startedAt: string
-  durationMs: number
-  clients: { handles: number; stock: number; customers: number; agents: number }
-  decisions: {
-    made: number
-    acknowledged: number
-    lost: number
-    lostIds: string[]
-    rejected: number
-    rejections: Rejection[]
-  }
-  /** Rule-breaking updates sent on purpose: each must be refused and never applied. */
-  forgeries: { attempted: number; rejected: number; applied: number }
-  faults: FaultCounts
-  /** From the last fault until every client was online, synced and had nothing waiting. */
-  settleMs: number
-  /** Windows without faults: closes by code and new connections per client per minute. */
-  steady: SteadyReport[]
-  /** Every close the server made over the whole run, by code (4529 must not appear: no client floods). */
-  closesByCode: Record<string, number>
-  server: {
-    kills: number
-    sigterms: number
-    restarts: number
-    sigtermExits: (number | null)[]
-    maxRestartMs: number
-    /** Slowest graceful (SIGTERM) shutdown. */
-    maxShutdownMs: number
-    closes1012: number
-    warnings: string[]
-  }
-  check: FinalCheck
-  ok: boolean
-}
-
-const CUSTOMERS = ['C-0001', 'C-0002', 'C-0003', 'C-0004', 'C-0005'] as const
-
-/** Which clients exist: one customer device per document first, then a seeded mix. */
-export function clientSpecs(rng: Rng, count: number): ClientSpec[] {
-  const specs: ClientSpec[] = []
-  for (let i = 0; i < count; i++) {
-    const kind = i < CUSTOMERS.length ? 'handle' : rng.chance(0.55) ? 'handle' : 'stock'
-    const customer = i < CUSTOMERS.length ? CUSTOMERS[i] : rng.pick(CUSTOMERS)
-    const csr = i >= CUSTOMERS.length && rng.chance(0.6)
-    const actorId = csr ? rng.pick(['csr1', 'csr2'] as const) : (customer ?? 'C-0001')
-    const customerId = customer ?? 'C-0001'
-    specs.push({
-      name: `${String(i).padStart(2, '0')}-${kind}-${actorId}${csr ? `-on-${customerId}` : ''}`,
-      kind,
-      role: csr ? 'csr' : 'customer',
-      actorId,
-      customerId,
-    })
-  }
-  return specs
-}
-
-/** A sleep that ends early once the soak stops its faults. */
-function pause(ms: number, stop: { stopped: boolean }): Promise<void> {
-  return new Promise((resolve) => {
-    const deadline = Date.now() + ms
-    const tick = () => {
-      if (stop.stopped || Date.now() >= deadline) resolve()
-      else setTimeout(tick, Math.min(100, deadline - Date.now()))
-    }
-    tick()
-  })
-}
-
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => {})
   const profile: Profile = profileFor(options)
@@ -109,29 +38,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const now = () => Date.now() - t0
   const dir = await mkdtemp(path.join(tmpdir(), `consent-sync-soak-${options.seed}-`))
   const server = new ServerProcess(await freePort(), path.join(dir, 'soak.db'))
-  const faults: FaultCounts = {}
-  const count = (kind: string) => {
-    faults[kind] = (faults[kind] ?? 0) + 1
-  }
   const made: MadeDecision[] = []
   const acked = new Map<string, MadeDecision>()
   const rejections: Rejection[] = []
-  const serverStats = {
-    kills: 0,
-    sigterms: 0,
-    restarts: 0,
-    sigtermExits: [] as (number | null)[],
-    maxRestartMs: 0,
-    maxShutdownMs: 0,
-  }
   let closes1012 = 0
   const proxies: FaultProxy[] = []
   const clients: SoakClient[] = []
-  const stop = { stopped: false }
-  /** On during a steady window: no faults, and the window makes its own decisions. */
-  const quiet = { on: false }
+  const phase = new Phase()
   const steady: SteadyReport[] = []
-  const forgeries: ForgeryOutcome[] = []
   let closes: ReturnType<typeof watchCloses> | undefined
 
   try {
@@ -168,119 +82,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     log(
       `seed ${options.seed}: ${clients.length} clients, server on :${server.port}, faults for ${Math.round(profile.faultMs / 1000)} s`,
     )
-    const faultEnd = Date.now() + profile.faultMs
-    const running = () => !stop.stopped && Date.now() < faultEnd
-    const busy = new Set<SoakClient>()
-    const tasks = new Set<Promise<void>>()
+    phase.endIn(profile.faultMs)
+    const faults = new Faults({ phase, rng, profile, server, proxies, clients, specs, tokens, now, log })
 
     const decisions = async () => {
       const r = rng.fork('decisions')
-      while (running()) {
-        await pause(r.between(...profile.decideEveryMs), stop)
+      while (phase.running) {
+        await phase.pause(r.between(...profile.decideEveryMs))
+        // Drawn whatever happens next, so a steady window does not shift the rest of the stream.
         const client = r.pick(clients)
-        if (running() && !quiet.on && client.canDecide()) client.decide(r)
-      }
-    }
-
-    const network = async () => {
-      const r = rng.fork('network')
-      while (running()) {
-        await pause(r.between(...profile.netFaultEveryMs), stop)
-        if (!running()) break
-        if (quiet.on) continue
-        const kind = r.next()
-        const proxy = r.pick(proxies)
-        if (kind < 0.3) {
-          if (proxy.drop()) count('drop')
-        } else if (kind < 0.5) {
-          if (proxy.halfOpen(r.between(...profile.halfOpenMs))) count('half-open')
-        } else if (kind < 0.75) {
-          if (proxy.cut()) count('cut')
-        } else if (kind < 0.85) {
-          if (!proxy.partitioned) {
-            proxy.lift(r.between(...profile.liftMs), r.chance(0.5) ? 'refuse' : 'blackhole')
-            count('lift')
-          }
-        } else if (kind < 0.9) {
-          for (const p of proxies) p.dropAll()
-          count('storm')
-        } else {
-          // Slow links: latency and a bandwidth limit only (new connections draw their shape).
-          if (proxy.drop()) count('reshape')
-        }
-      }
-    }
-
-    const serverFaults = async () => {
-      const r = rng.fork('server')
-      while (running()) {
-        await pause(r.between(...profile.killEveryMs), stop)
-        if (!running()) break
-        if (quiet.on) continue
-        // Always drawn, so forcing one graceful restart does not shift the rest of the schedule.
-        const drawn = r.chance(profile.sigtermShare)
-        const graceful = drawn || profile.sigtermAt.includes(serverStats.kills + serverStats.sigterms)
-        const downtime = r.between(...profile.downtimeMs)
-        if (graceful) {
-          const t = Date.now()
-          const exit = await server.stop('SIGTERM', 45_000)
-          serverStats.sigterms++
-          serverStats.sigtermExits.push(exit.code)
-          serverStats.maxShutdownMs = Math.max(serverStats.maxShutdownMs, Date.now() - t)
-        } else {
-          await server.stop('SIGKILL')
-          serverStats.kills++
-        }
-        log(
-          `  ${Math.round(now() / 1000)} s: ${graceful ? 'SIGTERM' : 'SIGKILL'}, down ${Math.round(downtime)} ms`,
-        )
-        await new Promise((res) => setTimeout(res, downtime))
-        const t = Date.now()
-        await server.start()
-        serverStats.restarts++
-        serverStats.maxRestartMs = Math.max(serverStats.maxRestartMs, Date.now() - t)
-      }
-    }
-
-    const clientFaults = async () => {
-      const r = rng.fork('offline')
-      while (running()) {
-        await pause(r.between(...profile.offlineEveryMs), stop)
-        if (!running()) break
-        if (quiet.on) continue
-        const client = r.pick(clients)
-        if (busy.has(client) || !client.online || client.problem()) continue
-        const reload = client.spec.kind === 'handle' && r.chance(0.6)
-        const away = r.between(...profile.offlineMs)
-        busy.add(client)
-        count(reload ? 'reload-offline' : 'offline')
-        const task = (async () => {
-          client.goOffline()
-          await pause(away / 2, stop)
-          if (reload) await client.reload()
-          await pause(away / 2, stop)
-          client.goOnline()
-          busy.delete(client)
-        })()
-        tasks.add(task)
-        void task.finally(() => tasks.delete(task))
-      }
-    }
-
-    const forger = async () => {
-      const r = rng.fork('forger')
-      const customers = specs.filter((s) => s.role === 'customer')
-      while (running()) {
-        await pause(r.between(...profile.forgeEveryMs), stop)
-        if (!running() || !server.running || quiet.on) continue
-        const who = r.pick(customers)
-        const token = tokens.get(who.actorId)
-        if (!token) continue
-        const outcome = await forge(`ws://127.0.0.1:${server.port}/sync`, who.customerId, token)
-        if (!outcome.skipped) {
-          forgeries.push(outcome)
-          count('forgery')
-        }
+        if (phase.running && !phase.quiet && client.canDecide()) client.decide(r)
       }
     }
 
@@ -318,39 +129,31 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
     const steadiness = async () => {
       if (profile.steadyEveryMs <= 0) return
-      while (running()) {
-        await pause(profile.steadyEveryMs, stop)
-        if (!running()) break
-        quiet.on = true
+      while (phase.running) {
+        await phase.pause(profile.steadyEveryMs)
+        if (!phase.running) break
+        phase.quiet = true
         for (const p of proxies) p.heal()
-        await Promise.all([...tasks])
-        while (!server.running && !stop.stopped) await pause(100, stop)
+        await faults.returned()
+        while (!server.running && !phase.stopped) await phase.pause(100)
         await measureSteady(profile.midSteadyMs)
-        quiet.on = false
+        phase.quiet = false
       }
     }
 
     const progress = async () => {
-      while (running()) {
-        await pause(profile.progressEveryMs, stop)
+      while (phase.running) {
+        await phase.pause(profile.progressEveryMs)
+        const { kills, sigterms } = faults.server
         log(
-          `  ${Math.round(now() / 1000)} s: ${made.length} decisions, ${acked.size} acknowledged, kills ${serverStats.kills}, sigterms ${serverStats.sigterms}, faults ${JSON.stringify(faults)}`,
+          `  ${Math.round(now() / 1000)} s: ${made.length} decisions, ${acked.size} acknowledged, kills ${kills}, sigterms ${sigterms}, faults ${JSON.stringify(faults.counts)}`,
         )
       }
     }
 
-    await Promise.all([
-      decisions(),
-      network(),
-      serverFaults(),
-      clientFaults(),
-      forger(),
-      steadiness(),
-      progress(),
-    ])
-    stop.stopped = true
-    await Promise.all([...tasks])
-    const faultsStoppedAt = Date.now()
+    await Promise.all([decisions(), faults.run(), steadiness(), progress()])
+    phase.stopped = true
+    await faults.returned()
     log(`faults stopped at ${Math.round(now() / 1000)} s; converging`)
 
     if (!server.running) await server.start()
@@ -370,33 +173,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       convergeTimeoutMs: profile.convergeTimeoutMs,
       log,
     })
-    const forgedIds = new Set(forgeries.map((f) => f.id))
-    const forgedApplied = check.unknownInServer.filter((id) => forgedIds.has(id)).length
-    const ok =
-      (closesByCode[CloseCode.RateLimited] ?? 0) === 0 &&
-      steady.every((w) => w.problems.length === 0) &&
-      forgedApplied === 0 &&
-      check.converged &&
-      check.lostIds.length === 0 &&
-      rejections.length === 0 &&
-      check.verify.code === 0 &&
-      check.unsettled.length === 0 &&
-      check.readyz &&
-      check.unsaved.length === 0 &&
-      check.unknownInServer.length === 0 &&
-      check.sigtermExitCode === 0 &&
-      serverStats.sigtermExits.every((c) => c === 0)
-    const result: SoakResult = {
+    const forgedIds = new Set(faults.forgeries.map((f) => f.id))
+    const count = (keep: (c: SoakClient) => boolean) => clients.filter(keep).length
+    const result: Omit<SoakResult, 'ok'> = {
       seed: options.seed,
       minutes: profile.faultMs / 60_000,
       short: options.short === true,
       startedAt: new Date(t0).toISOString(),
       durationMs: Date.now() - t0,
       clients: {
-        handles: clients.filter((c) => c.spec.kind === 'handle').length,
-        stock: clients.filter((c) => c.spec.kind === 'stock').length,
-        customers: clients.filter((c) => c.spec.role === 'customer').length,
-        agents: clients.filter((c) => c.spec.role === 'csr').length,
+        handles: count((c) => c.spec.kind === 'handle'),
+        stock: count((c) => c.spec.kind === 'stock'),
+        customers: count((c) => c.spec.role === 'customer'),
+        agents: count((c) => c.spec.role === 'csr'),
       },
       decisions: {
         made: made.length,
@@ -407,21 +196,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         rejections,
       },
       forgeries: {
-        attempted: forgeries.length,
-        rejected: forgeries.filter((f) => f.rejected).length,
-        applied: forgedApplied,
+        attempted: faults.forgeries.length,
+        rejected: faults.forgeries.filter((f) => f.rejected).length,
+        applied: check.unknownInServer.filter((id) => forgedIds.has(id)).length,
       },
-      faults,
+      faults: faults.counts,
       settleMs,
       steady,
       closesByCode,
-      server: { ...serverStats, closes1012, warnings: server.warnings.slice(0, 50) },
+      server: { ...faults.server, closes1012, warnings: server.warnings.slice(0, 50) },
       check,
-      ok,
     }
-    return result
+    return { ...result, ok: promisesHeld(result) }
   } finally {
-    stop.stopped = true
+    phase.stopped = true
     closes?.stop()
     for (const c of clients) await c.destroy().catch(() => {})
     for (const p of proxies) await p.close()
