@@ -15,15 +15,15 @@ export function AuditFilters({ value, onChange, catalog }: Props) {
   const filtered = JSON.stringify(value) !== JSON.stringify(NO_FILTER)
   return (
     <fieldset className="csr-filters">
-      <legend className="csr-visually-hidden">Filter the audit trail</legend>
-      <div className="csr-field">
-        <label htmlFor={`${id}-purpose`} className="csr-label">
+      <legend className="cs-visually-hidden">Filter the audit trail</legend>
+      <div className="cs-field">
+        <label htmlFor={`${id}-purpose`} className="cs-label">
           Purpose
         </label>
         <select
           id={`${id}-purpose`}
           data-testid="audit-filter-purpose"
-          className="csr-input"
+          className="cs-input"
           value={value.purposeId}
           onChange={(e) => set({ purposeId: e.target.value })}
         >
@@ -35,14 +35,14 @@ export function AuditFilters({ value, onChange, catalog }: Props) {
           ))}
         </select>
       </div>
-      <div className="csr-field">
-        <label htmlFor={`${id}-actor`} className="csr-label">
+      <div className="cs-field">
+        <label htmlFor={`${id}-actor`} className="cs-label">
           Actor id
         </label>
         <input
           id={`${id}-actor`}
           data-testid="audit-filter-actor"
-          className="csr-input"
+          className="cs-input"
           type="search"
           placeholder="csr1, C-0001"
           autoComplete="off"
@@ -51,28 +51,28 @@ export function AuditFilters({ value, onChange, catalog }: Props) {
           onChange={(e) => set({ actorId: e.target.value })}
         />
       </div>
-      <div className="csr-field">
-        <label htmlFor={`${id}-from`} className="csr-label">
+      <div className="cs-field">
+        <label htmlFor={`${id}-from`} className="cs-label">
           Received from
         </label>
         <input
           id={`${id}-from`}
           data-testid="audit-filter-from"
-          className="csr-input"
+          className="cs-input"
           type="date"
           value={value.from}
           max={value.to || undefined}
           onChange={(e) => set({ from: e.target.value })}
         />
       </div>
-      <div className="csr-field">
-        <label htmlFor={`${id}-to`} className="csr-label">
+      <div className="cs-field">
+        <label htmlFor={`${id}-to`} className="cs-label">
           Received to
         </label>
         <input
           id={`${id}-to`}
           data-testid="audit-filter-to"
-          className="csr-input"
+          className="cs-input"
           type="date"
           value={value.to}
           min={value.from || undefined}

@@ -30,13 +30,13 @@ export function AuditTrail({ customerId, catalog, refreshKey }: Props) {
       </div>
       <AuditFilters value={filter} onChange={setFilter} catalog={catalog} />
       {audit.error && (
-        <p className="csr-error" role="alert">
+        <p className="cs-error" role="alert">
           Could not load the audit trail: {audit.error}
         </p>
       )}
       <AuditTable entries={audit.entries} catalog={catalog} />
       <div className="csr-audit-foot">
-        <span className="csr-muted" role="status">
+        <span className="cs-muted" role="status">
           {audit.loading
             ? 'Loading…'
             : `${audit.entries.length} shown${audit.nextCursor ? ', more available' : ''}`}

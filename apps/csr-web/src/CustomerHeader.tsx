@@ -18,7 +18,7 @@ export function CustomerHeader({ customerId, customer, handle, onClose }: Props)
         <h2 className="csr-customer-name" data-testid="csr-customer-name">
           {customer?.name ?? customerId}
         </h2>
-        <p className="csr-muted">
+        <p className="cs-muted">
           <code>{customerId}</code>
           {customer && <> · {customer.phone}</>}
         </p>

@@ -55,13 +55,13 @@ export function CustomerSearch({ openCustomerId, onOpen }: Props) {
       <h2 id={`${inputId}-title`} className="csr-card-title">
         Find a customer
       </h2>
-      <label htmlFor={inputId} className="csr-label">
+      <label htmlFor={inputId} className="cs-label">
         Customer id, name or phone
       </label>
       <input
         id={inputId}
         data-testid="customer-search"
-        className="csr-input"
+        className="cs-input"
         type="search"
         autoComplete="off"
         spellCheck={false}
@@ -71,7 +71,7 @@ export function CustomerSearch({ openCustomerId, onOpen }: Props) {
         onChange={(e) => setQuery(e.target.value)}
         onKeyDown={onInputKey}
       />
-      <p id={statusId} className="csr-muted csr-search-status" role="status" aria-live="polite">
+      <p id={statusId} className="cs-muted csr-search-status" role="status" aria-live="polite">
         {status}
       </p>
       {results.length > 0 && (

@@ -29,7 +29,7 @@ export function CustomerView({ customerId, catalog, catalogLoaded, feedKey, onCl
   if (lookup.kind === 'failed') {
     return (
       <section className="csr-card" aria-live="polite">
-        <p className="csr-error" role="alert">
+        <p className="cs-error" role="alert">
           {lookup.notFound
             ? `There is no customer ${customerId}.`
             : `Could not open ${customerId}: ${lookup.message}`}
@@ -105,6 +105,7 @@ function OpenRecord({ handle, catalog, self, readOnly }: RecordProps) {
           selfId={self.id}
           names={names}
           caption="History of this record"
+          captionHidden
         />
       </section>
     </>

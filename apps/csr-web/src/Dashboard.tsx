@@ -34,7 +34,7 @@ export function Dashboard({ catalog, catalogLoaded }: { catalog: PurposeCatalog;
         <div className="csr-user">
           <span>
             {session.user.name}{' '}
-            <span className="csr-muted">
+            <span className="cs-muted">
               ({session.user.id}, {session.user.role})
             </span>
           </span>
@@ -56,7 +56,7 @@ export function Dashboard({ catalog, catalogLoaded }: { catalog: PurposeCatalog;
               onClose={() => openCustomer(null)}
             />
           ) : (
-            <p className="csr-card csr-muted">Search for a customer to see and record their consents.</p>
+            <p className="csr-card cs-muted">Search for a customer to see and record their consents.</p>
           )}
         </main>
         <aside className="csr-side" aria-label="Live feed">

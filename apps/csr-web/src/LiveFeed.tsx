@@ -29,7 +29,7 @@ export function LiveFeed({ items, status, catalog, onOpen }: Props) {
         </span>
       </div>
       {items.length === 0 && (
-        <p className="csr-muted">Decisions appear here as customers and agents make them.</p>
+        <p className="cs-muted">Decisions appear here as customers and agents make them.</p>
       )}
       <ol className="csr-feed-list" data-testid="feed" aria-live="polite" aria-relevant="additions">
         {items.map(({ key, event }) => {
@@ -53,7 +53,7 @@ export function LiveFeed({ items, status, catalog, onOpen }: Props) {
                 >
                   {consent.customerId}
                 </button>
-                <time dateTime={event.timestamp} className="csr-muted">
+                <time dateTime={event.timestamp} className="cs-muted">
                   {localTimeOfDay(event.timestamp)}
                 </time>
               </div>
@@ -69,7 +69,7 @@ export function LiveFeed({ items, status, catalog, onOpen }: Props) {
                   </span>
                 )}
               </div>
-              <div className="csr-muted csr-feed-who">
+              <div className="cs-muted csr-feed-who">
                 {updatedBy.userName} ({updatedBy.userType}) · {consent.channel}
               </div>
             </li>

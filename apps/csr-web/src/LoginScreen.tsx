@@ -28,7 +28,7 @@ export function LoginScreen({ onSignedIn }: Props) {
         onSubmit={onSubmit}
       />
       {customerSession && (
-        <p className="csr-note">
+        <p className="cs-note">
           Go to the <a href="../customer/">customer dashboard</a>.
         </p>
       )}

@@ -5,6 +5,8 @@ import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import '@consent-sync/ui/styles.css'
 import './csr.css'
+import './search.css'
+import './feed.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root')

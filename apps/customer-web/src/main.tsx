@@ -1,5 +1,5 @@
 import '@consent-sync/ui/styles.css'
-import './app.css'
+import './customer.css'
 import { registerOfflineShell } from '@consent-sync/offline-shell'
 import { ToastProvider } from '@consent-sync/ui'
 import { createRoot } from 'react-dom/client'

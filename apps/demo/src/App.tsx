@@ -57,7 +57,7 @@ export function App() {
   }
 
   return (
-    <div className="demo-page" data-ready={String(ready)} data-testid="demo-page">
+    <div className="cs-app demo-page" data-ready={String(ready)} data-testid="demo-page">
       <header className="demo-header">
         <div>
           <h1>consent-sync · offline demo</h1>

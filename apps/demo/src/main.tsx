@@ -1,5 +1,6 @@
 import '@consent-sync/ui/styles.css'
 import './demo.css'
+import './offline-switch.css'
 import { registerOfflineShell } from '@consent-sync/offline-shell'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'

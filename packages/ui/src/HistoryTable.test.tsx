@@ -36,7 +36,7 @@ describe('HistoryTable', () => {
     expect(screen.getByRole('table', { name: 'History of your choices' })).toBeTruthy()
   })
 
-  it('says so when there is nothing yet, under the caption it is given', () => {
+  it('says so when there is nothing yet, under the caption it is given (for screen readers only)', () => {
     render(
       <HistoryTable
         decisions={[]}
@@ -44,11 +44,12 @@ describe('HistoryTable', () => {
         lang="en"
         selfId="csr1"
         caption="History of this record"
+        captionHidden
       />,
     )
-    expect(screen.getByRole('table', { name: 'History of this record' }).textContent).toContain(
-      'No decisions yet.',
-    )
+    const table = screen.getByRole('table', { name: 'History of this record' })
+    expect(table.textContent).toContain('No decisions yet.')
+    expect(table.querySelector('caption')?.className).toBe('cs-visually-hidden')
   })
 
   it('shows a page at a time, older entries on request', async () => {

@@ -14,6 +14,8 @@ export interface HistoryTableProps {
   pageSize?: number
   /** The table's caption (default: the customer's "history of your choices"). */
   caption?: string
+  /** The caption names the table for screen readers only (a heading beside it shows the title). */
+  captionHidden?: boolean
 }
 
 /** Every decision of the document; on a narrow screen each row becomes a small card. */
@@ -25,13 +27,16 @@ export function HistoryTable({
   names = {},
   pageSize = 25,
   caption,
+  captionHidden = false,
 }: HistoryTableProps) {
   const [shown, setShown] = useState(pageSize)
   const rows = decisions.slice(0, shown)
   return (
     <div className="cs-history">
       <table className="cs-history-table" data-testid="history" lang={lang}>
-        <caption>{caption ?? t(lang, 'historyTitle')}</caption>
+        <caption className={captionHidden ? 'cs-visually-hidden' : undefined}>
+          {caption ?? t(lang, 'historyTitle')}
+        </caption>
         <thead>
           <tr>
             <th scope="col">{t(lang, 'colWhen')}</th>
