@@ -1,14 +1,15 @@
 /**
- * `consent-sync serve` as a real child process on a fixed loopback port, so it can be SIGKILLed
- * and restarted on the same database and address while the proxies keep pointing at it.
+ * `consent-sync serve` (the package's bin, as an operator starts it) as a real child process on a
+ * fixed loopback port, so it can be SIGKILLed and restarted on the same database and address while
+ * the proxies keep pointing at it.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import path from 'node:path'
 import { DEMO_PASSWORD } from '@consent-sync/server'
 import { runCli } from '@consent-sync/server/testing'
 
-/** apps/server: the CLI's working directory. */
-export const SERVER_DIR = path.resolve(import.meta.dirname, '../apps/server')
+/** The `consent-sync` bin of @consent-sync/server, where npm links a workspace's bins. */
+const CONSENT_SYNC_BIN = path.resolve(import.meta.dirname, '../node_modules/.bin/consent-sync')
 
 export interface Exit {
   code: number | null
@@ -76,8 +77,7 @@ export class ServerProcess {
     if (this.running) throw new Error('server already running')
     this.exit = undefined
     this.output = ''
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-      cwd: SERVER_DIR,
+    const child = spawn(process.execPath, [CONSENT_SYNC_BIN, 'serve'], {
       env: soakServerEnv(this.port, this.databasePath),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
