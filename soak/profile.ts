@@ -42,49 +42,28 @@ function shape(rng: Rng): LinkShape {
 }
 
 export function profileFor(options: { minutes: number; short?: boolean }): Profile {
-  if (options.short) {
-    return {
-      faultMs: Math.round(options.minutes * 60_000),
-      clients: 12,
-      decideEveryMs: [60, 250],
-      netFaultEveryMs: [200, 900],
-      halfOpenMs: [1_000, 4_000],
-      liftMs: [3_000, 8_000],
-      killEveryMs: [13_000, 19_000],
-      sigtermShare: 0.25,
-      sigtermAt: [1],
-      downtimeMs: [0, 1_500],
-      offlineEveryMs: [1_000, 3_000],
-      offlineMs: [2_000, 7_000],
-      forgeEveryMs: [4_000, 9_000],
-      convergeTimeoutMs: 45_000,
-      // Longer than two of a stock client's 15 s presence renewals.
-      steadyMs: 35_000,
-      steadyEveryMs: 0,
-      midSteadyMs: 0,
-      progressEveryMs: 15_000,
-      shape,
-    }
-  }
+  /** Each setting as [short mode (the test), long mode]. */
+  const mode = <T>(short: T, long: T): T => (options.short ? short : long)
   return {
     faultMs: Math.round(options.minutes * 60_000),
-    clients: 20,
-    decideEveryMs: [100, 600],
-    netFaultEveryMs: [500, 2_500],
-    halfOpenMs: [5_000, 25_000],
-    liftMs: [30_000, 120_000],
-    killEveryMs: [35_000, 70_000],
-    sigtermShare: 0.2,
-    sigtermAt: [],
-    downtimeMs: [0, 5_000],
-    offlineEveryMs: [3_000, 10_000],
-    offlineMs: [5_000, 60_000],
-    forgeEveryMs: [15_000, 40_000],
-    convergeTimeoutMs: 120_000,
-    steadyMs: 120_000,
-    steadyEveryMs: 10 * 60_000,
-    midSteadyMs: 60_000,
-    progressEveryMs: 60_000,
+    clients: mode(12, 20),
+    decideEveryMs: mode([60, 250], [100, 600]),
+    netFaultEveryMs: mode([200, 900], [500, 2_500]),
+    halfOpenMs: mode([1_000, 4_000], [5_000, 25_000]),
+    liftMs: mode([3_000, 8_000], [30_000, 120_000]),
+    killEveryMs: mode([13_000, 19_000], [35_000, 70_000]),
+    sigtermShare: mode(0.25, 0.2),
+    sigtermAt: mode([1], []),
+    downtimeMs: mode([0, 1_500], [0, 5_000]),
+    offlineEveryMs: mode([1_000, 3_000], [3_000, 10_000]),
+    offlineMs: mode([2_000, 7_000], [5_000, 60_000]),
+    forgeEveryMs: mode([4_000, 9_000], [15_000, 40_000]),
+    convergeTimeoutMs: mode(45_000, 120_000),
+    // The short one longer than two of a stock client's 15 s presence renewals.
+    steadyMs: mode(35_000, 120_000),
+    steadyEveryMs: mode(0, 10 * 60_000),
+    midSteadyMs: mode(0, 60_000),
+    progressEveryMs: mode(15_000, 60_000),
     shape,
   }
 }
