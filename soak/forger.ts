@@ -3,7 +3,7 @@
  * agent's name (actor-mismatch). Each attempt must be closed with 4422 and never reach the
  * document, under the same faults as everyone else.
  */
-import { decide } from '@consent-sync/consent-core'
+import { DEFAULT_CATALOG, decide, findPurpose } from '@consent-sync/consent-core'
 import { CloseCode } from '@consent-sync/protocol'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
@@ -41,12 +41,14 @@ export async function forge(url: string, customerId: string, token: string): Pro
   try {
     if (!(await waitFor(() => provider.synced, 5000))) return { id: '', rejected: false, skipped: true }
     closedWith = undefined
+    // An agent's phone decision, with evidence: valid from csr1, forged on a customer's connection.
+    const purposeId = 'partner-sharing'
     const forged = decide(doc, {
-      purposeId: 'partner-sharing',
+      purposeId,
       state: 'granted',
       actor: { id: 'csr1', role: 'csr' },
       channel: 'phone',
-      noticeVersion: '1.1',
+      noticeVersion: findPurpose(DEFAULT_CATALOG, purposeId)!.version,
       evidence: 'forged by the soak',
     })
     await waitFor(() => closedWith !== undefined, 10_000)
