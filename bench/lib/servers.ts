@@ -4,7 +4,6 @@
  * as an operator starts it; the peers through their scripts in bench/servers/.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { stopChild, track } from './children'
@@ -29,13 +28,8 @@ export interface RunningServer {
   metric(name: string): Promise<number | null>
 }
 
-/** The bin of @consent-sync/server where npm links it (the workspace's, else the root's). */
-function consentSyncBin(): string {
-  const candidates = [BENCH_DIR, ROOT].map((dir) => path.join(dir, 'node_modules', '.bin', 'consent-sync'))
-  const bin = candidates.find((file) => existsSync(file))
-  if (!bin) throw new Error('the consent-sync bin is missing: run npm install at the repository root')
-  return bin
-}
+/** The `consent-sync` bin of @consent-sync/server, where npm links a workspace's bins. */
+const CONSENT_SYNC_BIN = path.join(ROOT, 'node_modules', '.bin', 'consent-sync')
 
 function command(server: ServerKind): string[] {
   switch (server) {
@@ -43,7 +37,7 @@ function command(server: ServerKind): string[] {
       // BENCH_PROF=1: a CPU profile of the server in /tmp/prof, written when it exits.
       return [
         ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
-        consentSyncBin(),
+        CONSENT_SYNC_BIN,
         'serve',
       ]
     case 'y-websocket':
