@@ -26,9 +26,10 @@ import { registerPurposeRoutes } from './http/purposes'
 import { DOCS_CSP, registerSecurityHeaders } from './http/security-headers'
 import { redactingStream, redactUrl } from './log/redact'
 import { createMetrics } from './metrics/metrics'
+import type { Directory } from './store/directory'
 import { createPostgresStore } from './store/postgres'
 import { createSqliteStore } from './store/sqlite'
-import type { Store } from './store/types'
+import type { Store } from './store/store'
 import { createRedisFanOut, type FanOut, localFanOut } from './sync/fanout'
 import { createRooms, type RoomDeps } from './sync/room-registry'
 import type { Rooms } from './sync/rooms'
@@ -101,7 +102,7 @@ function openFanOut(config: Config, log: FastifyBaseLogger): FanOut {
 }
 
 /** Refuses what production must not run with (DESIGN.md §10); the message says why. */
-async function checkProduction(config: Config, store: Store): Promise<void> {
+async function checkProduction(config: Config, store: Directory): Promise<void> {
   if (!config.production) return
   if (config.demo) throw new Error('refusing to start: demo mode is not allowed in production (unset DEMO)')
   if (await store.hasDemoUsers()) {
@@ -137,7 +138,18 @@ export async function createServer(
     if (config.demo) await seedDemo(store)
     // Serve once the other instances can be heard; without Redis, start anyway and catch up later.
     await fanout.ready(3000)
-    rooms = (opts.rooms ?? createRooms)({ store, fanout, catalog, config, events, metrics, log: app.log })
+    // With a shared store (PostgreSQL) other instances write the same logs: look at their seqs.
+    const catchUpIntervalMs = store.kind === 'postgres' ? config.catchUpIntervalMs : 0
+    rooms = (opts.rooms ?? createRooms)({
+      store,
+      catchUpIntervalMs,
+      fanout,
+      catalog,
+      config,
+      events,
+      metrics,
+      log: app.log,
+    })
   } catch (err) {
     await fanout.close()
     await store.close()

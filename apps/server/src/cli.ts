@@ -10,7 +10,7 @@ import { verifyStore } from './audit/verify'
 import { runCluster } from './cluster/run'
 import { type Config, ConfigError, loadConfig } from './config'
 import { DEMO_PASSWORD, demoAccounts, seedDemo } from './demo/seed'
-import { type Store, StoreUnavailableError } from './store/types'
+import { type Store, StoreUnavailableError } from './store/store'
 
 function out(line = ''): void {
   process.stdout.write(`${line}\n`)

@@ -1,7 +1,7 @@
 import type { AuditEntry, PurposeCatalog } from '@consent-sync/consent-core'
 import type { Config } from './config'
 import type { Metrics } from './metrics/metrics'
-import type { Store } from './store/types'
+import type { Store } from './store/store'
 import type { FanOut } from './sync/fanout'
 import type { Rooms } from './sync/rooms'
 

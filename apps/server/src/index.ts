@@ -7,19 +7,18 @@ export type { Config } from './config'
 export { ConfigError, DEMO_JWT_SECRET, loadConfig } from './config'
 export type { ServerContext } from './context'
 export { DEMO_PASSWORD, seedDemo } from './demo/seed'
-export { createPostgresStore } from './store/postgres'
-export { createSqliteStore } from './store/sqlite'
+export type { AuditFilter, AuditLog, AuditPage } from './store/audit-log'
+export { InvalidCursorError } from './store/audit-log'
+export type { CustomerRecord, Directory, UserRecord } from './store/directory'
 export type {
   AppendRequest,
   AppendResult,
-  AuditFilter,
-  AuditPage,
-  CustomerRecord,
-  Store,
+  DocumentLog,
   StoredDocument,
   StoredUpdate,
-  StoreUnavailableReason,
   UpdateMeta,
-  UserRecord,
-} from './store/types'
-export { InvalidCursorError, StoreUnavailableError } from './store/types'
+} from './store/document-log'
+export { createPostgresStore } from './store/postgres'
+export { createSqliteStore } from './store/sqlite'
+export type { Store, StoreLifecycle, StoreUnavailableReason } from './store/store'
+export { StoreUnavailableError } from './store/store'

@@ -19,8 +19,9 @@ import { signToken } from './auth/tokens'
 import { type Config, loadConfig } from './config'
 import type { ServerContext } from './context'
 import { DEMO_PASSWORD } from './demo/seed'
+import type { AppendResult } from './store/document-log'
 import { createSqliteStore } from './store/sqlite'
-import type { AppendResult, Store } from './store/types'
+import type { Store } from './store/store'
 import type { Rooms } from './sync/rooms'
 
 export interface TestRooms extends Rooms {

@@ -18,7 +18,7 @@ import Database from 'better-sqlite3'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import * as Y from 'yjs'
 import { createSqliteStore } from '../store/sqlite'
-import type { Store } from '../store/types'
+import type { Store } from '../store/store'
 import { verifyStore } from './verify'
 
 /** The server's accept path for each update: acceptUpdate on the kept shadow, persist, apply, keep the head. */

@@ -13,7 +13,8 @@ import {
   verifyChain,
 } from '@consent-sync/consent-core'
 import * as Y from 'yjs'
-import type { Store, StoredUpdate } from '../store/types'
+import type { AuditLog } from '../store/audit-log'
+import type { DocumentLog, StoredUpdate } from '../store/document-log'
 
 /**
  * Why a customer's stored history does not hold up. `seq` is an audit seq for the chain and
@@ -60,7 +61,7 @@ type Problem = Omit<VerifyProblem, 'customerId'>
  * (DESIGN.md §7). Reports the first problem of each customer and goes on with the others.
  */
 export async function verifyStore(
-  store: Store,
+  store: DocumentLog & AuditLog,
   catalog: PurposeCatalog,
   opts: { customerId?: string } = {},
 ): Promise<VerifyReport> {
@@ -92,7 +93,7 @@ interface History {
  * Reads a customer's history; re-reads when an update was appended meanwhile (verifying a live
  * server's store), so a concurrent append is not mistaken for truncation.
  */
-async function readHistory(store: Store, customerId: string): Promise<History> {
+async function readHistory(store: DocumentLog & AuditLog, customerId: string): Promise<History> {
   for (let attempt = 1; ; attempt++) {
     const lastSeq = await store.updateSeq(customerId)
     const head = await store.chainHead(customerId)

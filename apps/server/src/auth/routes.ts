@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import type { ServerContext } from '../context'
+import type { Config } from '../config'
 import { problemResponses, sendProblem } from '../http/errors'
-import type { UserRecord } from '../store/types'
+import type { Directory, UserRecord } from '../store/directory'
 import { ANY_ROLE, bearerSecurity, requireRole } from './guards'
 import { burnPasswordCheck, verifyPassword } from './passwords'
 import { signToken } from './tokens'
@@ -32,7 +32,13 @@ interface LoginBody {
   password: string
 }
 
-function session(app: FastifyInstance, ctx: ServerContext, user: UserRecord) {
+/** What sign-in uses: the accounts, the token lifetime and the login rate. */
+export interface AuthDeps {
+  store: Pick<Directory, 'findUser'>
+  config: Pick<Config, 'tokenTtlSeconds' | 'limits'>
+}
+
+function session(app: FastifyInstance, ctx: AuthDeps, user: UserRecord) {
   const { token, expiresAt } = signToken(app, user, ctx.config.tokenTtlSeconds)
   const publicUser: { id: string; role: string; name: string; customerId?: string } = {
     id: user.id,
@@ -44,7 +50,7 @@ function session(app: FastifyInstance, ctx: ServerContext, user: UserRecord) {
 }
 
 /** `POST /api/auth/login` and `POST /api/auth/refresh` (DESIGN.md §5b). */
-export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerAuthRoutes(app: FastifyInstance, ctx: AuthDeps): void {
   app.post<{ Body: LoginBody }>(
     '/api/auth/login',
     {

@@ -1,5 +1,5 @@
 import { hashPassword } from '../auth/passwords'
-import type { CustomerRecord, Store, UserRecord } from '../store/types'
+import type { CustomerRecord, Directory, UserRecord } from '../store/directory'
 
 /** The password of every demo account (README: Demo accounts). */
 export const DEMO_PASSWORD = 'consent-demo'
@@ -30,7 +30,7 @@ export function demoAccounts(): { username: string; role: string; name: string }
  * Seeds the demo customers and accounts (DESIGN.md §5b). Idempotent: runs at every demo start.
  * One bcrypt hash serves every account, so a start costs one hash, not eight.
  */
-export async function seedDemo(store: Store): Promise<void> {
+export async function seedDemo(store: Directory): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD)
   for (const customer of DEMO_CUSTOMERS) {
     await store.upsertCustomer(customer)

@@ -9,8 +9,7 @@ import {
 import type { FastifyInstance } from 'fastify'
 import { exportLines } from '../audit/export'
 import { bearerSecurity, requireRole } from '../auth/guards'
-import type { ServerContext } from '../context'
-import { type AuditFilter, InvalidCursorError } from '../store/types'
+import { type AuditFilter, type AuditLog, InvalidCursorError } from '../store/audit-log'
 import { customerIdSchema } from './customers'
 import { problemResponses, sendProblem } from './errors'
 import { parseRfc3339 } from './rfc3339'
@@ -78,7 +77,7 @@ function filterOf(
 }
 
 /** `GET /api/audit` (cursor-paged, newest first) and `GET /api/audit/export` (DESIGN.md §7). */
-export function registerAuditRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerAuditRoutes(app: FastifyInstance, ctx: { store: AuditLog }): void {
   app.get<{ Querystring: FilterQuery & { cursor?: string; limit: number } }>(
     '/api/audit',
     {

@@ -1,7 +1,8 @@
-import { foldAll } from '@consent-sync/consent-core'
+import { foldAll, type PurposeCatalog } from '@consent-sync/consent-core'
 import type { FastifyInstance } from 'fastify'
 import { bearerSecurity, requireRole } from '../auth/guards'
-import type { ServerContext } from '../context'
+import type { Directory } from '../store/directory'
+import type { Rooms } from '../sync/rooms'
 import { problemResponses, sendProblem } from './errors'
 
 /** Customer ids as rooms and URLs carry them. */
@@ -64,7 +65,14 @@ interface IdParams {
 }
 
 /** Customer search, one customer, and a customer's folded consents (DESIGN.md §5b). */
-export function registerCustomerRoutes(app: FastifyInstance, ctx: ServerContext): void {
+/** What the customer routes use: the directory, and the rooms for the live decisions. */
+export interface CustomerRoutesDeps {
+  store: Pick<Directory, 'searchCustomers' | 'getCustomer'>
+  rooms: Pick<Rooms, 'readDecisions'>
+  catalog: PurposeCatalog
+}
+
+export function registerCustomerRoutes(app: FastifyInstance, ctx: CustomerRoutesDeps): void {
   const params = { type: 'object', required: ['id'], properties: { id: customerIdSchema } } as const
 
   app.get<{ Querystring: { q: string; limit: number } }>(

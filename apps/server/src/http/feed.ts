@@ -1,8 +1,16 @@
 import { type AuditEntry, feedEventOf } from '@consent-sync/consent-core'
 import type { FastifyInstance } from 'fastify'
 import { bearerSecurity, requireRole } from '../auth/guards'
-import type { ServerContext } from '../context'
+import type { AcceptedEvents } from '../context'
+import type { AuditLog } from '../store/audit-log'
+import type { Directory } from '../store/directory'
 import { problemResponses } from './errors'
+
+/** What the live feed uses: the accepted events, and the audit log and names for a replay. */
+export interface FeedDeps {
+  store: Pick<AuditLog, 'streamAudit'> & Pick<Directory, 'findUser'>
+  events: AcceptedEvents
+}
 
 /** Event ids carry the server's receive time, so a reconnecting client can be sent what it missed. */
 export function feedEventId(entry: AuditEntry): string {
@@ -17,7 +25,7 @@ export const REPLAY_MAX = 1000
  * EventSource sends when it reconnects), oldest first, except the one the client already has.
  */
 async function replaySince(
-  ctx: ServerContext,
+  ctx: FeedDeps,
   lastEventId: string,
   send: (entry: AuditEntry, userName: string) => void,
 ): Promise<void> {
@@ -46,7 +54,7 @@ export const HEARTBEAT_MS = 15_000
  * `GET /api/feed`: server-sent events, one per accepted audit entry. The token may come as
  * `?token=` because EventSource cannot set headers.
  */
-export function registerFeedRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerFeedRoutes(app: FastifyInstance, ctx: FeedDeps): void {
   const open = new Set<() => void>()
   // Streams never end on their own; without this `app.close()` would wait for them forever.
   app.addHook('preClose', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Store } from '../store/types'
+import type { Store } from '../store/store'
 import { setup, type TestServer } from '../test-server'
 
 let server: TestServer | undefined

@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify'
-import type { ServerContext } from '../context'
+import type { Config } from '../config'
+import type { Metrics } from '../metrics/metrics'
+import type { StoreLifecycle } from '../store/store'
+import type { FanOut } from '../sync/fanout'
+import type { Rooms } from '../sync/rooms'
 import { problemResponses } from './errors'
 import { requireMetricsToken } from './metrics-token'
 
@@ -27,7 +31,16 @@ async function check(probe: () => Promise<void>): Promise<string> {
 }
 
 /** `/healthz` (liveness), `/readyz` (the store answers) and `/metrics` (Prometheus). */
-export function registerHealthRoutes(app: FastifyInstance, ctx: ServerContext): void {
+/** What the ops routes look at. */
+export interface HealthDeps {
+  store: Pick<StoreLifecycle, 'ping'>
+  fanout: Pick<FanOut, 'ping'>
+  rooms: Pick<Rooms, 'loadedCount' | 'connectionCount'>
+  metrics: Metrics
+  config: Pick<Config, 'metricsToken'>
+}
+
+export function registerHealthRoutes(app: FastifyInstance, ctx: HealthDeps): void {
   app.get(
     '/healthz',
     { schema: { tags: ['ops'], summary: 'Liveness: the process answers', response: { 200: statusSchema } } },

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance } from 'fastify'
-import type { ServerContext } from '../context'
+import type { Config } from '../config'
 
 /** The built web apps served on the API's port (DESIGN.md §5b). */
 export const PAGES = [
@@ -69,7 +69,10 @@ function notBuiltHtml(page: PageStatus): string {
 }
 
 /** `/` and the built web apps at /customer/, /csr/, /demo/ (or a page saying how to build them). */
-export async function registerPages(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+export async function registerPages(
+  app: FastifyInstance,
+  ctx: { config: Pick<Config, 'webRoot'> },
+): Promise<void> {
   const pages = pageStatuses(ctx.config.webRoot)
   const html = indexHtml(pages)
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>

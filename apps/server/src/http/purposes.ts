@@ -1,5 +1,5 @@
+import type { PurposeCatalog } from '@consent-sync/consent-core'
 import type { FastifyInstance } from 'fastify'
-import type { ServerContext } from '../context'
 
 const textSchema = {
   type: 'object',
@@ -30,7 +30,7 @@ export const catalogSchema = {
 } as const
 
 /** `GET /api/purposes`: the purpose catalog, for anyone (clients cache it for offline use). */
-export function registerPurposeRoutes(app: FastifyInstance, ctx: ServerContext): void {
+export function registerPurposeRoutes(app: FastifyInstance, ctx: { catalog: PurposeCatalog }): void {
   app.get(
     '/api/purposes',
     {

@@ -3,9 +3,10 @@ import { type AuditEntry, type ChainHead, verifyChain } from '@consent-sync/cons
 import pg from 'pg'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { until } from '../testing/until'
-import { consentHistory, rechained, type Step } from './conformance'
+import { consentHistory, rechained, type Step } from './conformance/history'
+import type { AppendRequest } from './document-log'
 import { createPostgresStore } from './postgres'
-import type { AppendRequest, Store } from './types'
+import type { Store } from './store'
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 /** For messages: the URL without its password. */

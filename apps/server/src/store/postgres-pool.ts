@@ -1,5 +1,5 @@
 import pg, { type PoolClient, type QueryResultRow } from 'pg'
-import { StoreUnavailableError } from './types'
+import { StoreUnavailableError } from './store'
 
 /** Milliseconds to get a connection (TCP, TLS, authentication, or a free pooled one) before giving up. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000
@@ -181,11 +181,11 @@ export function openPool(opts: PoolOptions) {
     }
   }
 
-  async function rows<R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+  async function query<R extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
     return withConnection(async ({ client }) => (await client.query<R>(sql, params)).rows)
   }
 
-  return { transaction, rows, end: () => pool.end() }
+  return { transaction, query, end: () => pool.end() }
 }
 
 /** pg's own timeout (`query_timeout`): the query was sent and no answer came back in time. */

@@ -124,16 +124,3 @@ export async function applyMigrations(
     await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [m.version])
   }
 }
-
-// Rows as pg returns them, and the objects they read back as.
-
-export const AUDIT_COLUMNS = `id, customer_id, seq, purpose_id, decision_id, decision, previous_state, new_state, conflicted,
-  actor_id, actor_role, channel, notice_version, evidence, device_at, received_at, connection_id, update_hash,
-  prev_hash, hash`
-
-export interface DocumentRow {
-  customer_id: string
-  update_seq: number
-  audit_seq: number
-  audit_head: string
-}

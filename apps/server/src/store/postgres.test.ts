@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { consentHistory, runStoreTests } from './conformance'
+import { consentHistory } from './conformance/history'
+import { runStoreTests } from './conformance/suites'
 import { createPostgresStore } from './postgres'
 import { MIGRATIONS } from './postgres-schema'
-import type { Store } from './types'
+import type { Store } from './store'
 
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 /** For messages: the URL without its password. */

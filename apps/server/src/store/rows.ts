@@ -1,5 +1,7 @@
-import { type AuditEntry, type ChainHead, entryHash, type UserRole } from '@consent-sync/consent-core'
-import { type AppendRequest, InvalidCursorError, type StoredUpdate, type UserRecord } from './types'
+import { type AuditEntry, type ChainHead, GENESIS, type UserRole } from '@consent-sync/consent-core'
+import { InvalidCursorError } from './audit-log'
+import type { UserRecord } from './directory'
+import type { StoredDocument, StoredUpdate } from './document-log'
 
 /** What both adapters' tables hold; SQLite has no booleans (0/1), PostgreSQL returns BIGINT as text. */
 export interface UpdateRow {
@@ -36,6 +38,15 @@ export interface AuditRow {
   hash: string
 }
 
+/** A document's row: its last update seq, its chain head, its latest snapshot. */
+export interface DocumentRow {
+  update_seq: number
+  audit_seq: number
+  audit_head: string
+  snapshot?: Buffer | null
+  snapshot_seq?: number
+}
+
 export interface UserRow {
   username: string
   id: string
@@ -45,6 +56,25 @@ export interface UserRow {
   password_hash: string
   demo: boolean | number
 }
+
+// The columns both adapters' statements name, in one order; the SQL around them is each dialect's.
+
+/** The columns of an audit entry, in `AuditEntry` order; the table adds the `id` that cursors page by. */
+export const AUDIT_ENTRY_COLUMNS = `customer_id, seq, purpose_id, decision_id, decision, previous_state, new_state,
+  conflicted, actor_id, actor_role, channel, notice_version, evidence, device_at, received_at, connection_id,
+  update_hash, prev_hash, hash`
+
+export const AUDIT_COLUMNS = `id, ${AUDIT_ENTRY_COLUMNS}`
+
+export const UPDATE_COLUMNS = 'customer_id, seq, data, received_at, connection_id, user_id, user_role, hash'
+
+/** The SET of a customer upsert (`ON CONFLICT (id) DO UPDATE SET …`), from the inserted row. */
+export const CUSTOMER_UPSERT =
+  'name = excluded.name, phone = excluded.phone, phone_digits = excluded.phone_digits'
+
+/** The SET of an account upsert (`ON CONFLICT (username) DO UPDATE SET …`), from the inserted row. */
+export const USER_UPSERT = `id = excluded.id, role = excluded.role, name = excluded.name,
+  customer_id = excluded.customer_id, password_hash = excluded.password_hash, demo = excluded.demo`
 
 // Columns hold only what `append` wrote from typed objects, so the casts restore the stored types.
 export function toEntry(r: AuditRow): AuditEntry {
@@ -126,33 +156,35 @@ export function exactEntry(r: AuditEntry): AuditEntry {
   }
 }
 
-/**
- * Broken requests are bugs of the caller: refused before anything of them is written. Its entries
- * are one customer's, chain onto each other, and each hashes to its `hash` as the columns will hold it.
- */
-export function checkRequest({ customerId, update, entries }: AppendRequest): void {
-  if (!(update instanceof Uint8Array)) throw new TypeError(`append for ${customerId}: update is not bytes`)
-  for (const [i, e] of entries.entries()) {
-    const at = `append for ${customerId}: audit entry of decision ${e.decisionId}`
-    if (e.customerId !== customerId) throw new Error(`${at} names ${e.customerId}`)
-    const prev = entries[i - 1]
-    if (prev && (e.seq !== prev.seq + 1 || e.prevHash !== prev.hash)) {
-      throw new Error(`${at} does not chain onto the entry before it`)
-    }
-    if (entryHash(exactEntry(e)) !== e.hash) throw new Error(`${at} does not hash to its hash`)
+/** The chain head a document row records (GENESIS without a row). */
+export function chainHeadOf(row: DocumentRow | undefined): ChainHead {
+  return row ? { seq: row.audit_seq, hash: row.audit_head } : GENESIS
+}
+
+/** A document as loaded: its row (if any) and the updates after its snapshot, read in one transaction. */
+export function storedDocument(
+  customerId: string,
+  row: DocumentRow | undefined,
+  tail: readonly UpdateRow[],
+): StoredDocument {
+  return {
+    customerId,
+    snapshot: row?.snapshot ? new Uint8Array(row.snapshot) : null,
+    snapshotSeq: row?.snapshot_seq ?? 0,
+    tail: tail.map(toUpdate),
+    head: chainHeadOf(row),
   }
 }
 
-/** Whether a request's entries continue the chain whose stored head is `head` (consent-core SPEC 5.2). */
-export function continuesChain(head: ChainHead, entries: readonly AuditEntry[]): boolean {
-  const first = entries[0]
-  return first === undefined || (first.seq === head.seq + 1 && first.prevHash === head.hash)
-}
-
-/** The chain head once `entries` are stored after `head`. */
-export function headAfter(head: ChainHead, entries: readonly AuditEntry[]): ChainHead {
-  const last = entries.at(-1)
-  return last ? { seq: last.seq, hash: last.hash } : head
+/**
+ * Whether a snapshot up to `uptoSeq` is to be written over the document's current one (a newer one
+ * may have been stored meanwhile: it is kept); throws for a seq the log does not hold.
+ */
+export function replacesSnapshot(customerId: string, uptoSeq: number, row: DocumentRow | undefined): boolean {
+  if (!Number.isInteger(uptoSeq) || uptoSeq < 1 || !row || uptoSeq > row.update_seq) {
+    throw new RangeError(`snapshot of ${customerId} up to seq ${uptoSeq}: no such update`)
+  }
+  return uptoSeq >= (row.snapshot_seq ?? 0)
 }
 
 /** The audit id, opaque to clients; the same format in every adapter. */

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { consentHistory, runStoreTests } from './conformance'
+import { consentHistory } from './conformance/history'
+import { runStoreTests } from './conformance/suites'
 import { createSqliteStore } from './sqlite'
-import type { Store } from './types'
+import type { Store } from './store'
 
 async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'consent-store-'))

@@ -29,7 +29,7 @@ import {
 } from '@consent-sync/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import type { Store } from '../store/types'
+import type { Store } from '../store/store'
 import { broadcastsTo, rawClient, roundTrip, sendDoc, stockClient, trackDurable } from '../testing/clients'
 import {
   ADMIN,

@@ -1,5 +1,6 @@
 import type { Metrics } from '../metrics/metrics'
-import { type AppendRequest, type AppendResult, type Store, StoreUnavailableError } from '../store/types'
+import type { AppendRequest, AppendResult, DocumentLog } from '../store/document-log'
+import { StoreUnavailableError } from '../store/store'
 
 interface Waiting {
   request: AppendRequest
@@ -18,7 +19,7 @@ export class GroupCommitter {
   private flushing: Promise<void> | null = null
 
   constructor(
-    private readonly store: Store,
+    private readonly log: Pick<DocumentLog, 'append'>,
     private readonly metrics: Metrics,
   ) {}
 
@@ -51,7 +52,7 @@ export class GroupCommitter {
   private async commit(batch: Waiting[]): Promise<void> {
     const started = performance.now()
     try {
-      const results = await this.store.append(batch.map((w) => w.request))
+      const results = await this.log.append(batch.map((w) => w.request))
       this.metrics.commitSeconds.observe((performance.now() - started) / 1000)
       this.metrics.commitBatchSize.observe(batch.length)
       for (const [i, w] of batch.entries()) w.resolve(results[i]!)

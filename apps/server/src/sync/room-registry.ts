@@ -4,15 +4,21 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config'
 import type { AcceptedEvents } from '../context'
 import type { Metrics } from '../metrics/metrics'
-import type { Store } from '../store/types'
+import type { AuditLog } from '../store/audit-log'
+import type { DocumentLog } from '../store/document-log'
 import type { FanOut } from './fanout'
 import { GroupCommitter } from './group-commit'
 import type { Peer } from './peer'
 import { Room } from './room'
 import type { Rooms } from './rooms'
 
+/** What a room reads and writes: its document's log, and the chain head to chain onto. */
+export type RoomLog = DocumentLog & Pick<AuditLog, 'chainHead'>
+
 export interface RoomDeps {
-  store: Store
+  store: RoomLog
+  /** Milliseconds between checks of loaded documents against the log's seq; 0: no other instance writes it. */
+  catchUpIntervalMs: number
   /** Other instances of the deployment (`localFanOut()` when alone). */
   fanout: FanOut
   catalog: PurposeCatalog
@@ -93,7 +99,7 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
   // Fan-out is best effort; with a shared store, a periodic look at each loaded document's seq
   // bounds how long a dropped message can leave it behind.
   const catchUpTimer =
-    deps.store.kind === 'postgres' && deps.config.catchUpIntervalMs > 0
+    deps.catchUpIntervalMs > 0
       ? setInterval(() => {
           for (const r of ready.values()) {
             deps.store.updateSeq(r.customerId).then(
@@ -101,7 +107,7 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
               (err: unknown) => deps.log.warn({ err, customerId: r.customerId }, 'seq check failed'),
             )
           }
-        }, deps.config.catchUpIntervalMs)
+        }, deps.catchUpIntervalMs)
       : undefined
   catchUpTimer?.unref()
 

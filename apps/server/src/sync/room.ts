@@ -17,7 +17,7 @@ import {
   encodeSyncUpdate,
 } from '@consent-sync/protocol'
 import * as Y from 'yjs'
-import type { AppendResult, StoredDocument } from '../store/types'
+import type { AppendResult, StoredDocument } from '../store/document-log'
 import type { GroupCommitter } from './group-commit'
 import type { Peer } from './peer'
 import { type PresenceVerdict, RoomPresence } from './presence'

@@ -7,7 +7,7 @@ import { createServer } from '../app'
 import { signToken } from '../auth/tokens'
 import { type Config, loadConfig } from '../config'
 import { createSqliteStore } from '../store/sqlite'
-import type { Store } from '../store/types'
+import type { Store } from '../store/store'
 import type { FanOut } from '../sync/fanout'
 
 export interface TestUser {

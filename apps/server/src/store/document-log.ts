@@ -58,81 +58,11 @@ export interface StoredDocument {
   head: ChainHead
 }
 
-export interface AuditFilter {
-  customerId?: string
-  purposeId?: string
-  actorId?: string
-  /** ISO 8601; entries received at or after. */
-  from?: string
-  /** ISO 8601; entries received before. */
-  to?: string
-  /** Opaque cursor from a previous page. */
-  cursor?: string
-  /** Page size. */
-  limit: number
-}
-
-/** Thrown by `queryAudit` for a cursor the store did not issue: bad input, answered with HTTP 400. */
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError'
-}
-
-/** Why a store could not serve a call: it cannot be reached, the connection broke, or it did not answer in time. */
-export type StoreUnavailableReason = 'connect' | 'lost' | 'timeout'
-
 /**
- * Thrown by a store that cannot serve the call now: the database is unreachable, its connection
- * dropped, or it did not answer in time. Transient: the same call may succeed later. Whether a
- * write that failed this way was stored is unknown (a commit may have landed before the answer was
- * lost), so it is never acknowledged; a client resending it is safe (Yjs updates are idempotent).
+ * Each customer's document as a log of accepted updates, stored with their audit entries in one
+ * transaction (DESIGN.md §6.3), and the snapshots folded from it. What the rooms write and read.
  */
-export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError'
-  constructor(
-    readonly reason: StoreUnavailableReason,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
-}
-
-export interface AuditPage {
-  /** Newest first. */
-  entries: AuditEntry[]
-  nextCursor: string | null
-}
-
-export interface CustomerRecord {
-  id: string
-  name: string
-  phone: string
-}
-
-export interface UserRecord {
-  username: string
-  /** The token's `sub`: the customer id for customers, the username for staff. */
-  id: string
-  role: UserRole
-  name: string
-  customerId?: string
-  passwordHash: string
-  /** Seeded by demo mode; production refuses to start while any exist. */
-  demo: boolean
-}
-
-/**
- * Durable storage behind the sync server (DESIGN.md §8). Every adapter passes
- * `runStoreTests` (store/conformance.ts) unchanged.
- */
-export interface Store {
-  readonly kind: 'sqlite' | 'postgres'
-  /** Creates tables (idempotent). */
-  migrate(): Promise<void>
-  /** Throws when the store cannot be reached (readiness). */
-  ping(): Promise<void>
-  close(): Promise<void>
-
+export interface DocumentLog {
   /**
    * Makes every request durable in ONE transaction (group commit): each update appended to its
    * customer's log with the next seq, with its audit entries, which must continue that customer's
@@ -150,21 +80,4 @@ export interface Store {
   saveSnapshot(customerId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
   /** Customer ids that have at least one stored update, sorted. */
   documentIds(): Promise<string[]>
-
-  chainHead(customerId: string): Promise<ChainHead>
-  /** The customer's whole chain in seq order. */
-  auditChain(customerId: string): Promise<AuditEntry[]>
-  queryAudit(filter: AuditFilter): Promise<AuditPage>
-  /** Every matching entry, newest first, read in pages so memory stays flat. */
-  streamAudit(filter: Omit<AuditFilter, 'cursor' | 'limit'>): AsyncIterable<AuditEntry>
-
-  upsertCustomer(customer: CustomerRecord): Promise<void>
-  getCustomer(id: string): Promise<CustomerRecord | undefined>
-  /** Case-insensitive match on id, name or phone (digits compared without spaces or +). */
-  searchCustomers(q: string, limit: number): Promise<CustomerRecord[]>
-
-  upsertUser(user: UserRecord): Promise<void>
-  findUser(username: string): Promise<UserRecord | undefined>
-  /** Whether any demo account exists (production refuses to start then). */
-  hasDemoUsers(): Promise<boolean>
 }

@@ -1,0 +1,22 @@
+import { describe } from 'vitest'
+import type { Store } from '../store'
+import { runAuditLogTests } from './audit-log'
+import { runDirectoryTests } from './directory'
+import { runDocumentLogTests } from './document-log'
+import type { MakeStore } from './fixture'
+import { runLifecycleTests } from './lifecycle'
+
+export type { StoreFixture } from './fixture'
+
+/**
+ * Every conformance suite, one per part of the Store (DESIGN.md §8): each adapter's test file calls
+ * this with a factory for a fresh, empty store, so SQLite and PostgreSQL cannot drift.
+ */
+export function runStoreTests(name: string, makeStore: MakeStore<Store>): void {
+  describe(`Store conformance: ${name}`, () => {
+    runLifecycleTests(makeStore)
+    runDocumentLogTests(makeStore)
+    runAuditLogTests(makeStore)
+    runDirectoryTests(makeStore)
+  })
+}
