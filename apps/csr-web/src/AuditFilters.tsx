@@ -1,4 +1,5 @@
 import type { PurposeCatalog } from '@consent-sync/consent-core'
+import { Field } from '@consent-sync/ui'
 import { useId } from 'react'
 import { type AuditFilter, NO_FILTER } from './auditFilter'
 
@@ -16,10 +17,7 @@ export function AuditFilters({ value, onChange, catalog }: Props) {
   return (
     <fieldset className="csr-filters">
       <legend className="cs-visually-hidden">Filter the audit trail</legend>
-      <div className="cs-field">
-        <label htmlFor={`${id}-purpose`} className="cs-label">
-          Purpose
-        </label>
+      <Field id={`${id}-purpose`} label="Purpose">
         <select
           id={`${id}-purpose`}
           data-testid="audit-filter-purpose"
@@ -34,11 +32,8 @@ export function AuditFilters({ value, onChange, catalog }: Props) {
             </option>
           ))}
         </select>
-      </div>
-      <div className="cs-field">
-        <label htmlFor={`${id}-actor`} className="cs-label">
-          Actor id
-        </label>
+      </Field>
+      <Field id={`${id}-actor`} label="Actor id">
         <input
           id={`${id}-actor`}
           data-testid="audit-filter-actor"
@@ -50,11 +45,8 @@ export function AuditFilters({ value, onChange, catalog }: Props) {
           value={value.actorId}
           onChange={(e) => set({ actorId: e.target.value })}
         />
-      </div>
-      <div className="cs-field">
-        <label htmlFor={`${id}-from`} className="cs-label">
-          Received from
-        </label>
+      </Field>
+      <Field id={`${id}-from`} label="Received from">
         <input
           id={`${id}-from`}
           data-testid="audit-filter-from"
@@ -64,11 +56,8 @@ export function AuditFilters({ value, onChange, catalog }: Props) {
           max={value.to || undefined}
           onChange={(e) => set({ from: e.target.value })}
         />
-      </div>
-      <div className="cs-field">
-        <label htmlFor={`${id}-to`} className="cs-label">
-          Received to
-        </label>
+      </Field>
+      <Field id={`${id}-to`} label="Received to">
         <input
           id={`${id}-to`}
           data-testid="audit-filter-to"
@@ -78,7 +67,7 @@ export function AuditFilters({ value, onChange, catalog }: Props) {
           min={value.from || undefined}
           onChange={(e) => set({ to: e.target.value })}
         />
-      </div>
+      </Field>
       {filtered && (
         <button type="button" className="csr-button csr-button-quiet" onClick={() => onChange(NO_FILTER)}>
           Clear filters

@@ -19,7 +19,8 @@ interface Props {
  * The open record's consents, with the decision form; while the agent works here, the other people
  * on this record see them as editing.
  */
-export function ConsentsCard({ handle, catalog, selfId, names, readOnly, lang, onLanguage }: Props) {
+export function ConsentsCard({ handle, onLanguage, ...shown }: Props) {
+  const { catalog, lang } = shown
   const purposes = useConsentState(handle, (s) => s.purposes)
   const loaded = useConsentState(handle, (s) => s.loaded)
   const card = useRef<HTMLElement>(null)
@@ -50,12 +51,8 @@ export function ConsentsCard({ handle, catalog, selfId, names, readOnly, lang, o
         <LanguageSwitch value={lang} onChange={onLanguage} />
       </div>
       <ConsentPanel
+        {...shown}
         purposes={purposes}
-        catalog={catalog}
-        lang={lang}
-        selfId={selfId}
-        names={names}
-        readOnly={readOnly}
         onDecide={(d) => {
           handle.decide({ purposeId: d.purposeId, state: d.state, channel: d.channel, evidence: d.evidence })
           toast(`Recorded: ${purposeTitle(catalog, d.purposeId)} ${d.state} (${d.channel}).`)

@@ -8,7 +8,8 @@ import { useFeed } from './useFeed'
 import { useHashCustomer } from './useHashCustomer'
 
 /** The signed-in agent's page: search and the open customer in the main column, the live feed beside it. */
-export function Dashboard({ catalog, catalogLoaded }: { catalog: PurposeCatalog; catalogLoaded: boolean }) {
+export function Dashboard(catalogView: { catalog: PurposeCatalog; catalogLoaded: boolean }) {
+  const { catalog } = catalogView
   const { session, logout } = useSession()
   const [customerId, openCustomer] = useHashCustomer()
   const feed = useFeed()
@@ -49,9 +50,8 @@ export function Dashboard({ catalog, catalogLoaded }: { catalog: PurposeCatalog;
           {customerId ? (
             <CustomerView
               key={customerId}
+              {...catalogView}
               customerId={customerId}
-              catalog={catalog}
-              catalogLoaded={catalogLoaded}
               feedKey={feedKey}
               onClose={() => openCustomer(null)}
             />

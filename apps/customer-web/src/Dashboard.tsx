@@ -31,7 +31,8 @@ export interface DashboardProps {
   onSignOut(): void
 }
 
-export function Dashboard({ session, catalog, lang, onLanguage, onSignOut }: DashboardProps) {
+export function Dashboard(props: DashboardProps) {
+  const { session, catalog, lang, onLanguage, onSignOut } = props
   const customerId = session.user.customerId ?? session.user.id
   const handle = useConsentHandle({ customerId, session, catalog })
   useBrowserOnline(handle)
@@ -62,18 +63,7 @@ export function Dashboard({ session, catalog, lang, onLanguage, onSignOut }: Das
         </div>
       </header>
       <main className="cw-main">
-        {handle ? (
-          <Body
-            handle={handle}
-            session={session}
-            catalog={catalog}
-            lang={lang}
-            onLanguage={onLanguage}
-            onSignOut={onSignOut}
-          />
-        ) : (
-          <p lang={lang}>{t(lang, 'loading')}</p>
-        )}
+        {handle ? <Body {...props} handle={handle} /> : <p lang={lang}>{t(lang, 'loading')}</p>}
       </main>
     </AppFrame>
   )

@@ -13,7 +13,8 @@ export interface PurposeListProps {
 }
 
 /** One row per catalog purpose; presence says "editing" while the pointer or focus is on the list. */
-export function PurposeList({ handle, catalog, lang, selfId, names }: PurposeListProps) {
+export function PurposeList({ handle, ...shown }: PurposeListProps) {
+  const { selfId } = shown
   const toast = useToast()
   const purposes = useConsentState(handle, (s) => s.purposes)
   const pending = useConsentState(handle, (s) => s.pending)
@@ -37,12 +38,9 @@ export function PurposeList({ handle, catalog, lang, selfId, names }: PurposeLis
 
   return (
     <ConsentList
+      {...shown}
       purposes={purposes}
-      catalog={catalog}
-      lang={lang}
       viewer="customer"
-      selfId={selfId}
-      names={names}
       waiting={waiting}
       onEditingChange={onEditingChange}
       onToggle={(purposeId, next) => {

@@ -32,6 +32,7 @@ export function Panel({ replica, lang, onLanguage }: Props) {
   const presence = useConsentState(replica, (s) => s.presence)
   const problem = useConsentState(replica, (s) => s.problem)
   const waiting = useStore(replica.link, (s) => s.waiting)
+  const rows = { purposes, catalog: CATALOG, lang, selfId, names: NAMES, waiting }
   const onCustomerToggle = (purposeId: string, next: DecisionState) =>
     replica.decide({ purposeId, state: next, channel: 'web' })
   // Presence says "editing" while focus is inside this side.
@@ -66,26 +67,9 @@ export function Panel({ replica, lang, onLanguage }: Props) {
       <ProblemBanner problem={problem} lang={lang} onDiscard={() => replica.discardLocalChanges()} />
       <PresenceBar presence={presence} viewer={viewer} lang={lang} />
       {viewer === 'csr' ? (
-        <ConsentPanel
-          purposes={purposes}
-          catalog={CATALOG}
-          lang={lang}
-          selfId={selfId}
-          names={NAMES}
-          waiting={waiting}
-          onDecide={(d) => replica.decide(d)}
-        />
+        <ConsentPanel {...rows} onDecide={(d) => replica.decide(d)} />
       ) : (
-        <ConsentList
-          purposes={purposes}
-          catalog={CATALOG}
-          lang={lang}
-          viewer="customer"
-          selfId={selfId}
-          names={NAMES}
-          waiting={waiting}
-          onToggle={onCustomerToggle}
-        />
+        <ConsentList {...rows} viewer="customer" onToggle={onCustomerToggle} />
       )}
       <HistoryTable
         decisions={history}

@@ -1,9 +1,20 @@
+// React bindings: everything here talks to a handle, the network or storage; components live in @consent-sync/ui.
 export { useActorNames } from './actor-names'
-export type { ArrivalWatch, OnArrival } from './arrivals'
-export { useArrivals, watchArrivals } from './arrivals'
-export type { CatalogView } from './catalog'
-export { useCatalog } from './catalog'
-export type { ConsentHandleOptions } from './consent-handle'
-export { useBrowserOnline, useConsentHandle, useConsentState } from './consent-handle'
-export type { Session } from './session'
-export { apiBase, clearSession, loadSession, login, refreshSession, saveSession, syncUrl } from './session'
+export { type ArrivalWatch, type OnArrival, useArrivals, watchArrivals } from './arrivals'
+export { type CatalogView, useCatalog } from './catalog'
+export {
+  type ConsentHandleOptions,
+  useBrowserOnline,
+  useConsentHandle,
+  useConsentState,
+} from './consent-handle'
+export {
+  apiBase,
+  clearSession,
+  loadSession,
+  login,
+  refreshSession,
+  type Session,
+  saveSession,
+  syncUrl,
+} from './session'

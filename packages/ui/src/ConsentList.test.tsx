@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { describe, expect, it, vi } from 'vitest'
-import { ConsentList } from './ConsentList'
+import { ConsentList, type ConsentListProps } from './ConsentList'
 import { CATALOG, decision, SMS, settled } from './test-data'
 
 const PURPOSES = [
@@ -9,19 +9,25 @@ const PURPOSES = [
   { purposeId: 'retired-purpose', state: 'granted' as const, conflicted: false, heads: [] },
 ]
 
+function setup(overrides: Partial<ConsentListProps> = {}) {
+  const onToggle = vi.fn()
+  render(
+    <ConsentList
+      purposes={PURPOSES}
+      catalog={CATALOG}
+      lang="en"
+      viewer="customer"
+      selfId="C-0001"
+      onToggle={onToggle}
+      {...overrides}
+    />,
+  )
+  return { onToggle }
+}
+
 describe('ConsentList', () => {
   it('shows the purposes the catalog knows, and calls back with the purpose and the new state', async () => {
-    const onToggle = vi.fn()
-    render(
-      <ConsentList
-        purposes={PURPOSES}
-        catalog={CATALOG}
-        lang="en"
-        viewer="customer"
-        selfId="C-0001"
-        onToggle={onToggle}
-      />,
-    )
+    const { onToggle } = setup()
     expect(screen.getAllByRole('listitem')).toHaveLength(1)
     await userEvent.setup().click(screen.getByTestId(`toggle-${SMS.id}`))
     expect(onToggle).toHaveBeenCalledWith(SMS.id, 'withdrawn')
@@ -29,17 +35,7 @@ describe('ConsentList', () => {
 
   it('tells when the pointer or focus is on the list, and when both have left', () => {
     const onEditingChange = vi.fn()
-    render(
-      <ConsentList
-        purposes={PURPOSES}
-        catalog={CATALOG}
-        lang="en"
-        viewer="customer"
-        selfId="C-0001"
-        onToggle={() => {}}
-        onEditingChange={onEditingChange}
-      />,
-    )
+    setup({ onEditingChange })
     const list = screen.getByRole('list')
     expect(onEditingChange).toHaveBeenLastCalledWith(false)
     fireEvent.pointerEnter(list)

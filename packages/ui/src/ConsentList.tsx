@@ -3,16 +3,20 @@ import { type FocusEvent, useEffect, useState } from 'react'
 import { ConsentRow } from './ConsentRow'
 import type { ActorNames } from './describe'
 
-export interface ConsentListProps {
+/** What rows of consents show, on whoever's page. */
+export interface ConsentRowsProps {
   /** The folded state of each purpose (the catalog's order). */
   purposes: readonly PurposeState[]
   catalog: PurposeCatalog
   lang: Language
-  viewer: 'customer' | 'csr'
   selfId: string
   names?: ActorNames
   /** Purposes with a change the server has not confirmed yet ("Waiting to sync"). */
   waiting?: readonly string[]
+}
+
+export interface ConsentListProps extends ConsentRowsProps {
+  viewer: 'customer' | 'csr'
   disabled?: boolean
   onToggle(purposeId: string, next: DecisionState): void
   /** Told when the pointer or the focus enters the list and when both have left it (presence's "editing"). */
@@ -51,6 +55,7 @@ export function ConsentList({
       }
     : {}
 
+  const row = { lang, viewer, selfId, names, disabled }
   return (
     <ul className="cs-rows" {...tracking}>
       {purposes.map((state) => {
@@ -59,14 +64,10 @@ export function ConsentList({
         return (
           <li key={purpose.id}>
             <ConsentRow
+              {...row}
               purpose={purpose}
               state={state}
-              lang={lang}
-              viewer={viewer}
-              selfId={selfId}
-              names={names}
               pending={waiting.includes(purpose.id)}
-              disabled={disabled}
               onToggle={(next) => onToggle(purpose.id, next)}
             />
           </li>

@@ -1,6 +1,6 @@
-import type { DecisionState, Language, PurposeCatalog, PurposeState } from '@consent-sync/consent-core'
+import type { DecisionState } from '@consent-sync/consent-core'
 import { useState } from 'react'
-import { ConsentList } from './ConsentList'
+import { ConsentList, type ConsentRowsProps } from './ConsentList'
 import { DecisionForm } from './DecisionForm'
 import {
   type AgentChannel,
@@ -8,7 +8,6 @@ import {
   type DecisionFormValue,
   EMPTY_FORM,
 } from './decision-form-state'
-import type { ActorNames } from './describe'
 
 /** What an agent's toggle records: the purpose, the new state, and how the customer said so. */
 export interface AgentDecision {
@@ -18,15 +17,8 @@ export interface AgentDecision {
   evidence: string
 }
 
-export interface ConsentPanelProps {
-  purposes: readonly PurposeState[]
-  catalog: PurposeCatalog
-  /** The language of the purposes' titles and notices (the form itself is in English). */
-  lang: Language
-  selfId: string
-  names?: ActorNames
-  /** Purposes with a change not yet confirmed ("Waiting to sync"). */
-  waiting?: readonly string[]
+/** `lang` is the language of the purposes' titles and notices; the form itself is in English. */
+export interface ConsentPanelProps extends ConsentRowsProps {
   /** Administrators may read a record but not decide (the server refuses their updates). */
   readOnly?: boolean
   /** Called only with a complete form: a channel and an evidence note. */
@@ -38,16 +30,7 @@ export interface ConsentPanelProps {
  * records a decision only when the form says how the customer told the agent and what the evidence is;
  * otherwise the form says what is missing and nothing is recorded.
  */
-export function ConsentPanel({
-  purposes,
-  catalog,
-  lang,
-  selfId,
-  names = {},
-  waiting = [],
-  readOnly = false,
-  onDecide,
-}: ConsentPanelProps) {
+export function ConsentPanel({ readOnly = false, onDecide, ...rows }: ConsentPanelProps) {
   const [form, setForm] = useState<DecisionFormValue>(EMPTY_FORM)
   const [error, setError] = useState<string | null>(null)
 
@@ -74,17 +57,7 @@ export function ConsentPanel({
       ) : (
         <DecisionForm value={form} onChange={onChange} error={error} />
       )}
-      <ConsentList
-        purposes={purposes}
-        catalog={catalog}
-        lang={lang}
-        viewer="csr"
-        selfId={selfId}
-        names={names}
-        waiting={waiting}
-        disabled={readOnly}
-        onToggle={onToggle}
-      />
+      <ConsentList {...rows} viewer="csr" disabled={readOnly} onToggle={onToggle} />
     </>
   )
 }

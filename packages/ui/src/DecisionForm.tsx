@@ -5,6 +5,7 @@ import {
   type DecisionFormValue,
   EVIDENCE_MAX,
 } from './decision-form-state'
+import { Field } from './Field'
 
 export interface DecisionFormProps {
   value: DecisionFormValue
@@ -32,10 +33,7 @@ export function DecisionForm({ value, onChange, error, disabled = false }: Decis
     >
       <legend>Record a decision the customer gave you</legend>
       <div className="cs-form-row">
-        <div className="cs-field">
-          <label htmlFor={`${id}-channel`} className="cs-label">
-            Channel <span className="cs-required">(required)</span>
-          </label>
+        <Field id={`${id}-channel`} label="Channel" required>
           <select
             id={`${id}-channel`}
             data-testid="channel-select"
@@ -52,11 +50,8 @@ export function DecisionForm({ value, onChange, error, disabled = false }: Decis
               </option>
             ))}
           </select>
-        </div>
-        <div className="cs-field">
-          <label htmlFor={`${id}-evidence`} className="cs-label">
-            Evidence <span className="cs-required">(required)</span>
-          </label>
+        </Field>
+        <Field id={`${id}-evidence`} label="Evidence" required>
           <textarea
             id={`${id}-evidence`}
             data-testid="evidence-input"
@@ -73,7 +68,7 @@ export function DecisionForm({ value, onChange, error, disabled = false }: Decis
           <span id={`${id}-count`} className="cs-counter" data-testid="evidence-count">
             {count}/{EVIDENCE_MAX} characters
           </span>
-        </div>
+        </Field>
       </div>
       {error && (
         <p id={`${id}-error`} className="cs-error" role="alert" data-testid="decision-form-error">

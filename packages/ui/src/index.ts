@@ -1,38 +1,47 @@
-export type { AppFrameProps } from './AppFrame'
-export { AppFrame } from './AppFrame'
-export type { AuditTableProps } from './AuditTable'
-export { AuditTable } from './AuditTable'
-export type { ConsentListProps } from './ConsentList'
-export { ConsentList } from './ConsentList'
-export type { AgentDecision, ConsentPanelProps } from './ConsentPanel'
-export { ConsentPanel } from './ConsentPanel'
-export type { ConsentRowProps } from './ConsentRow'
-export { ConsentRow } from './ConsentRow'
+// Components take state and callbacks as props; they reach no sync client, network or storage.
+export { AppFrame, type AppFrameProps } from './AppFrame'
+export { AuditTable, type AuditTableProps } from './AuditTable'
+export { ConsentList, type ConsentListProps, type ConsentRowsProps } from './ConsentList'
+export { type AgentDecision, ConsentPanel, type ConsentPanelProps } from './ConsentPanel'
+export { ConsentRow, type ConsentRowProps } from './ConsentRow'
 export { useChangeToast } from './change-notices'
-export type { DecisionFormProps } from './DecisionForm'
-export { DecisionForm } from './DecisionForm'
-export type { AgentChannel, DecisionFormValue, FormCheck } from './decision-form-state'
-export { AGENT_CHANNELS, checkDecisionForm, EMPTY_FORM, EVIDENCE_MAX } from './decision-form-state'
-export type { ActorNames, ChangeContext, ChangeNotice } from './describe'
-export { describeActor, describeChange, describeDecision, purposeTitle } from './describe'
-export type { HistoryTableProps } from './HistoryTable'
-export { HistoryTable } from './HistoryTable'
-export type { UiKey } from './i18n'
-export { channelLabel, formatTime, LANGUAGE_NAMES, stateLabel, t } from './i18n'
-export type { LanguageSwitchProps } from './LanguageSwitch'
-export { LanguageSwitch } from './LanguageSwitch'
-export type { LoginFormProps } from './LoginForm'
-export { LoginForm } from './LoginForm'
+export { DecisionForm, type DecisionFormProps } from './DecisionForm'
+export {
+  AGENT_CHANNELS,
+  type AgentChannel,
+  checkDecisionForm,
+  type DecisionFormValue,
+  EMPTY_FORM,
+  EVIDENCE_MAX,
+  type FormCheck,
+} from './decision-form-state'
+export {
+  type ActorNames,
+  type ChangeContext,
+  type ChangeNotice,
+  describeActor,
+  describeChange,
+  describeDecision,
+  purposeTitle,
+} from './describe'
+export { Field, type FieldProps } from './Field'
+export { HistoryTable, type HistoryTableProps } from './HistoryTable'
+export { channelLabel, formatTime, LANGUAGE_NAMES, stateLabel, t, type UiKey } from './i18n'
+export { LanguageSwitch, type LanguageSwitchProps } from './LanguageSwitch'
+export { LoginForm, type LoginFormProps } from './LoginForm'
 export { localDateAndTime, localTimeOfDay } from './local-time'
-export type { PresenceBarProps } from './PresenceBar'
-export { PresenceBar } from './PresenceBar'
-export type { ProblemBannerProps } from './ProblemBanner'
-export { ProblemBanner } from './ProblemBanner'
+export { PresenceBar, type PresenceBarProps } from './PresenceBar'
+export { ProblemBanner, type ProblemBannerProps } from './ProblemBanner'
 export { StateChange } from './StateChange'
-export type { StatusBadgeProps } from './StatusBadge'
-export { StatusBadge, statusText } from './StatusBadge'
-export type { ConsentSwitchProps } from './Switch'
-export { ConsentSwitch } from './Switch'
+export { StatusBadge, type StatusBadgeProps, statusText } from './StatusBadge'
+export { ConsentSwitch, type ConsentSwitchProps } from './Switch'
 export type { PresenceEntry, SyncProblem, SyncStatus } from './sync-view'
-export type { ShowToast, ToastKind, ToastOptions, ToastRegionProps } from './Toast'
-export { ToastProvider, ToastRegion, useToast } from './Toast'
+export {
+  type ShowToast,
+  type ToastKind,
+  type ToastOptions,
+  ToastProvider,
+  ToastRegion,
+  type ToastRegionProps,
+  useToast,
+} from './Toast'
