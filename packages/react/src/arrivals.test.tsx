@@ -1,6 +1,8 @@
 import type { Decision } from '@consent-sync/consent-core'
+import { type ConsentHandle, createConsentState } from '@consent-sync/sync-client'
+import { act, render } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
-import { watchArrivals } from './arrivals'
+import { type OnArrival, useArrivals, watchArrivals } from './arrivals'
 
 function decision(id: string, actorId: string, at: string): Decision {
   return {
@@ -55,5 +57,38 @@ describe('watchArrivals', () => {
     expect(next({ synced: false, history: history(OLD) })).toEqual([])
     const meanwhile = decision('meanwhile', 'C-0001', '2026-02-01T10:00:00Z')
     expect(next({ synced: false, history: history(OLD, meanwhile) })).toEqual([meanwhile])
+  })
+})
+
+/** The customer's page, told of arrivals on `handle`. */
+function Page({ handle, onArrival }: { handle: ConsentHandle; onArrival: OnArrival }) {
+  useArrivals(handle, 'C-0001', onArrival)
+  return null
+}
+
+describe('useArrivals', () => {
+  /** A handle whose store is the sync client's own. */
+  function setup() {
+    const store = createConsentState()
+    // The hook reads `handle.store` only; the rest of a handle would need a server.
+    const handle = { store } as unknown as ConsentHandle
+    const told: string[] = []
+    const view = render(<Page handle={handle} onArrival={(d) => told.push(`first:${d.id}`)} />)
+    return { store, handle, told, view, cleanup: () => view.unmount() }
+  }
+
+  it("calls back with others' decisions arriving after the first sync, with the latest callback", () => {
+    const { store, handle, told, view, cleanup } = setup()
+    const old = decision('d-old', 'csr1', '2026-02-01T09:00:00Z')
+    act(() => store.setState({ history: [old], synced: true }))
+    const mine = decision('d-mine', 'C-0001', '2026-02-01T10:00:00Z')
+    const agents = decision('d-agent', 'csr1', '2026-02-01T10:01:00Z')
+    act(() => store.setState({ history: history(old, mine, agents) }))
+    expect(told).toEqual(['first:d-agent'])
+    view.rerender(<Page handle={handle} onArrival={(d) => told.push(`second:${d.id}`)} />)
+    const again = decision('d-again', 'csr2', '2026-02-01T10:02:00Z')
+    act(() => store.setState({ history: history(old, mine, agents, again) }))
+    expect(told).toEqual(['first:d-agent', 'second:d-again'])
+    cleanup()
   })
 })
