@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { AxeResults, ImpactValue } from 'axe-core'
 import type { Page } from 'playwright-core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   byTestId,
   CSR_VIEWPORT,
@@ -14,7 +14,7 @@ import {
   screenshot,
   waitForAttribute,
 } from './browser'
-import { type Dashboards, requireChromium, setupDashboards } from './setup'
+import { dashboardsPerTest, requireChromium } from './setup'
 
 const hasChromium = requireChromium('the accessibility tests')
 
@@ -62,16 +62,11 @@ const PAGES = {
 } as const
 
 describe.skipIf(!hasChromium)('accessibility of every page (axe-core) in Chromium', () => {
-  let current: Dashboards | undefined
-
-  afterEach(async () => {
-    await current?.cleanup()
-    current = undefined
-  })
+  const dashboards = dashboardsPerTest()
 
   it('finds no serious or critical violation, and one <main>, on each page on a phone and a desktop', async () => {
     expect(DEMO_BUILT, 'apps/demo/dist is missing: run npm run build first').toBe(true)
-    current = await setupDashboards()
+    const current = await dashboards()
     // A first customer decision, so that the agent's audit trail has a row to scroll sideways.
     const { page: seed } = await current.person('seed', CUSTOMER_VIEWPORT)
     await PAGES.customer(seed, current.server.httpUrl)
@@ -92,7 +87,7 @@ describe.skipIf(!hasChromium)('accessibility of every page (axe-core) in Chromiu
   })
 
   it('scrolls the page with the keyboard when nothing has focus, though the content scrolls in a frame', async () => {
-    current = await setupDashboards()
+    const current = await dashboards()
     const { page } = await current.customer()
     await loginCustomer(page, current.server.httpUrl, 'C-0001')
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())

@@ -1,17 +1,9 @@
 import { DEFAULT_CATALOG } from '@consent-sync/consent-core'
 import { CSR_1, type TestServer } from '@consent-sync/server/testing'
 import type { Page } from 'playwright-core'
-import { afterEach, describe, expect, it } from 'vitest'
-import {
-  byTestId,
-  loginAgent,
-  loginCustomer,
-  openCustomer,
-  purposeRow,
-  recordOnBehalf,
-  waitForAttribute,
-} from './browser'
-import { type Dashboards, requireChromium, setupDashboards } from './setup'
+import { describe, expect, it } from 'vitest'
+import { byTestId, loginCustomer, purposeRow, recordOnBehalf, waitForAttribute } from './browser'
+import { dashboardsPerTest, requireChromium } from './setup'
 
 const hasChromium = requireChromium('the dashboard tests')
 
@@ -54,27 +46,18 @@ async function rowStates(page: Page): Promise<string[]> {
   )
 }
 
-type Setup = Dashboards
+/** The customer grants a purpose, and the agent's open record shows it. */
+async function customerGrants(customer: Page, agent: Page, purposeId: string): Promise<void> {
+  await byTestId(customer, `toggle-${purposeId}`).click()
+  await purposeRow(agent, purposeId, 'granted').waitFor()
+}
 
 describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', () => {
-  let current: Setup | undefined
-
-  afterEach(async (ctx) => {
-    if (current && ctx.task.result?.state === 'fail') {
-      await current.screenshots(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {})
-    }
-    await current?.cleanup()
-    current = undefined
-  })
+  const dashboards = dashboardsPerTest()
 
   it("shows a customer's grant on the agent's open record within a second, and in the live feed", async () => {
-    current = await setupDashboards()
-    const { server } = current
-    const { page: customer } = await current.customer()
-    const { page: agent } = await current.agent()
-    await loginCustomer(customer, server.httpUrl, 'C-0001')
-    await loginAgent(agent, server.httpUrl, 'csr1')
-    await openCustomer(agent, 'C-0001')
+    const current = await dashboards()
+    const { customer, agent } = await current.customerAndAgent()
     await waitForAttribute(byTestId(agent, `purpose-${SMS}`), 'data-state', 'withdrawn')
 
     const clickedAt = Date.now()
@@ -89,21 +72,15 @@ describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', ()
       )
       .waitFor()
     await waitForAttribute(byTestId(customer, 'sync-status'), 'data-status', 'saved')
-    expect((await serverConsents(server, 'C-0001')).get(SMS)?.state).toBe('granted')
+    expect((await serverConsents(current.server, 'C-0001')).get(SMS)?.state).toBe('granted')
     await current.screenshots('1-grant')
   })
 
   it('records a phone withdrawal by an agent only with evidence, and the customer sees who made it', async () => {
-    current = await setupDashboards()
-    const { server } = current
-    const { page: customer } = await current.customer()
-    const { page: agent } = await current.agent()
-    await loginCustomer(customer, server.httpUrl, 'C-0001')
-    await loginAgent(agent, server.httpUrl, 'csr1')
-    await openCustomer(agent, 'C-0001')
+    const current = await dashboards()
+    const { customer, agent } = await current.customerAndAgent()
     // A grant first, so the agent has something to withdraw.
-    await byTestId(customer, `toggle-${OFFERS}`).click()
-    await purposeRow(agent, OFFERS, 'granted').waitFor()
+    await customerGrants(customer, agent, OFFERS)
     const historyBefore = await byTestId(agent, 'history-row').count()
 
     // Evidence empty: an error, and nothing recorded anywhere.
@@ -111,7 +88,7 @@ describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', ()
     await byTestId(agent, 'decision-form-error').waitFor({ state: 'visible' })
     await waitForAttribute(byTestId(agent, `purpose-${OFFERS}`), 'data-state', 'granted')
     expect(await byTestId(agent, 'history-row').count()).toBe(historyBefore)
-    expect((await serverConsents(server, 'C-0001')).get(OFFERS)).toMatchObject({
+    expect((await serverConsents(current.server, 'C-0001')).get(OFFERS)).toMatchObject({
       state: 'granted',
       decidedBy: { id: 'C-0001' },
     })
@@ -129,7 +106,7 @@ describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', ()
     expect(decidedBy).toMatch(/csr1|Agent One/)
     expect(decidedBy).toMatch(/phone/i)
     await waitForAttribute(byTestId(agent, 'sync-status'), 'data-status', 'saved')
-    expect((await serverConsents(server, 'C-0001')).get(OFFERS)).toMatchObject({
+    expect((await serverConsents(current.server, 'C-0001')).get(OFFERS)).toMatchObject({
       state: 'withdrawn',
       channel: 'phone',
       decidedBy: { id: 'csr1', role: 'csr' },
@@ -138,13 +115,8 @@ describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', ()
   })
 
   it('keeps offline changes across an offline reload, then converges with a concurrent agent decision', async () => {
-    current = await setupDashboards()
-    const { server } = current
-    const { context: customerContext, page: customer } = await current.customer()
-    const { page: agent } = await current.agent()
-    await loginCustomer(customer, server.httpUrl, 'C-0001')
-    await loginAgent(agent, server.httpUrl, 'csr1')
-    await openCustomer(agent, 'C-0001')
+    const current = await dashboards()
+    const { customer, agent, customerContext } = await current.customerAndAgent()
 
     await customerContext.setOffline(true)
     await byTestId(customer, `toggle-${SMS}`).click()
@@ -186,26 +158,20 @@ describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', ()
     expect(note).toMatch(/C-0001|customer/i)
     expect(note).toMatch(/phone/i)
 
-    const held = await serverConsents(server, 'C-0001')
+    const held = await serverConsents(current.server, 'C-0001')
     expect(held.get(SMS)).toMatchObject({ state: 'withdrawn', conflicted: true })
     expect(held.get(EMAIL)).toMatchObject({ state: 'granted', conflicted: false })
     await current.screenshots('3-offline-conflict')
   })
 
   it('reconnects both pages after a server restart, delivering a change made during the outage', async () => {
-    current = await setupDashboards()
-    const { server } = current
-    const { page: customer } = await current.customer()
-    const { page: agent } = await current.agent()
-    await loginCustomer(customer, server.httpUrl, 'C-0001')
-    await loginAgent(agent, server.httpUrl, 'csr1')
-    await openCustomer(agent, 'C-0001')
+    const current = await dashboards()
+    const { customer, agent } = await current.customerAndAgent()
     // Made before the restart: must survive it.
-    await byTestId(customer, `toggle-${OFFERS}`).click()
-    await purposeRow(agent, OFFERS, 'granted').waitFor()
+    await customerGrants(customer, agent, OFFERS)
     await waitForAttribute(byTestId(customer, 'sync-status'), 'data-status', 'saved')
 
-    await server.cleanup(true)
+    await current.server.cleanup(true)
     const down = '[data-testid="sync-status"]:not([data-status="saved"])'
     await customer.locator(down).waitFor()
     await agent.locator(down).waitFor()
@@ -235,10 +201,9 @@ describe.skipIf(!hasChromium)('dashboards in Chromium against a real server', ()
   })
 
   it('switches the notices to Sinhala and Tamil, and keeps the choice across a reload', async () => {
-    current = await setupDashboards()
-    const { server } = current
+    const current = await dashboards()
     const { page: customer } = await current.customer()
-    await loginCustomer(customer, server.httpUrl, 'C-0001')
+    await loginCustomer(customer, current.server.httpUrl, 'C-0001')
     const notice = byTestId(customer, `notice-${SMS}`)
     expect(await notice.textContent()).toBe(noticeOf(SMS, 'en'))
 

@@ -1,8 +1,8 @@
 import { DEFAULT_CATALOG } from '@consent-sync/consent-core'
 import type { Page } from 'playwright-core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { byTestId, loginCustomer, renderedFonts, waitForAttribute } from './browser'
-import { type Dashboards, requireChromium, setupDashboards } from './setup'
+import { dashboardsPerTest, requireChromium } from './setup'
 
 const hasChromium = requireChromium('the web-font tests')
 
@@ -26,33 +26,25 @@ async function waitForFaces(page: Page, family: string): Promise<void> {
 }
 
 describe.skipIf(!hasChromium)('Sinhala and Tamil fonts shipped with the page, in Chromium', () => {
-  let current: Dashboards | undefined
-
-  afterEach(async (ctx) => {
-    if (current && ctx.task.result?.state === 'fail')
-      await current.screenshots('failed-fonts').catch(() => {})
-    await current?.cleanup()
-    current = undefined
-  })
+  const dashboards = dashboardsPerTest()
 
   it('draws Sinhala and Tamil with same-origin web fonts, also offline after one online load', async () => {
-    current = await setupDashboards()
-    const { server } = current
+    const current = await dashboards()
     const { context, page } = await current.customer()
     const foreign: string[] = []
     const fonts: { url: string; fromServiceWorker: boolean; offline: boolean }[] = []
     let offline = false
     context.on('request', (r) => {
-      if (!r.url().startsWith(`${server.httpUrl}/`)) foreign.push(r.url())
+      if (!r.url().startsWith(`${current.server.httpUrl}/`)) foreign.push(r.url())
     })
     page.on('response', (r) => {
       if (r.request().resourceType() === 'font')
         fonts.push({ url: r.url(), fromServiceWorker: r.fromServiceWorker(), offline })
     })
-    await loginCustomer(page, server.httpUrl, 'C-0001')
+    await loginCustomer(page, current.server.httpUrl, 'C-0001')
     // The service worker is installed (its precache filled) before the network goes.
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined))
-    const worker = await (await fetch(`${server.httpUrl}/customer/sw.js`)).text()
+    const worker = await (await fetch(`${current.server.httpUrl}/customer/sw.js`)).text()
     const precache = JSON.parse(/const PRECACHE = (.*)\n/.exec(worker)?.[1] ?? '[]') as string[]
     expect(precache.filter((f) => f.endsWith('.woff2')).length).toBeGreaterThanOrEqual(2)
 
@@ -81,7 +73,7 @@ describe.skipIf(!hasChromium)('Sinhala and Tamil fonts shipped with the page, in
     // Every font file came from this origin, woff2; offline, through the service worker's cache.
     expect(fonts.filter((f) => f.offline).length).toBeGreaterThanOrEqual(SCRIPTS.length)
     for (const font of fonts) {
-      expect(font.url.startsWith(`${server.httpUrl}/customer/assets/`), font.url).toBe(true)
+      expect(font.url.startsWith(`${current.server.httpUrl}/customer/assets/`), font.url).toBe(true)
       expect(font.url.endsWith('.woff2'), font.url).toBe(true)
       if (font.offline) expect(font.fromServiceWorker, font.url).toBe(true)
     }

@@ -1,12 +1,11 @@
 import { DEFAULT_CATALOG, type Language } from '@consent-sync/consent-core'
 import type { Locator, Page } from 'playwright-core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   boxOf,
   byTestId,
   changeNotice,
   loginAgent,
-  loginCustomer,
   openCustomer,
   overlap,
   purposeRow,
@@ -15,7 +14,7 @@ import {
   screenshot,
   waitForAttribute,
 } from './browser'
-import { type Dashboards, requireChromium, setupDashboards } from './setup'
+import { dashboardsPerTest, requireChromium } from './setup'
 
 const hasChromium = requireChromium('the change-notice tests')
 
@@ -56,24 +55,11 @@ async function expectUncovered(page: Page, notice: Locator, targets: Locator[]):
 }
 
 describe.skipIf(!hasChromium)("notices of someone else's change, in Chromium against a real server", () => {
-  let current: Dashboards | undefined
-
-  afterEach(async (ctx) => {
-    if (current && ctx.task.result?.state === 'fail') {
-      await current.screenshots(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {})
-    }
-    await current?.cleanup()
-    current = undefined
-  })
+  const dashboards = dashboardsPerTest()
 
   it("tells the customer of an agent's decision, naming the agent and the purpose, covering nothing", async () => {
-    current = await setupDashboards()
-    const { server } = current
-    const { context: customerContext, page: customer } = await current.customer()
-    const { page: agent } = await current.agent()
-    await loginCustomer(customer, server.httpUrl, 'C-0001')
-    await loginAgent(agent, server.httpUrl, 'csr1')
-    await openCustomer(agent, 'C-0001')
+    const current = await dashboards()
+    const { customer, agent, customerContext } = await current.customerAndAgent()
     // The agent's name comes from presence.
     await byTestId(customer, 'presence-csr1').waitFor()
 
@@ -148,14 +134,9 @@ describe.skipIf(!hasChromium)("notices of someone else's change, in Chromium aga
   })
 
   it("tells the agent of the customer's and another agent's decisions, covering nothing", async () => {
-    current = await setupDashboards()
-    const { server } = current
-    const { page: customer } = await current.customer()
-    const { page: agent } = await current.agent()
+    const current = await dashboards()
+    const { customer, agent } = await current.customerAndAgent()
     const { page: other } = await current.agent('csr2')
-    await loginCustomer(customer, server.httpUrl, 'C-0001')
-    await loginAgent(agent, server.httpUrl, 'csr1')
-    await openCustomer(agent, 'C-0001')
     await byTestId(agent, 'presence-C-0001').waitFor()
 
     await byTestId(customer, `toggle-${OFFERS}`).click()
@@ -165,7 +146,7 @@ describe.skipIf(!hasChromium)("notices of someone else's change, in Chromium aga
     expect(await fromCustomer.textContent()).toMatch(/Nimal Perera \(C-0001\).*on the web: now Granted/)
     await expectUncovered(agent, fromCustomer, [byTestId(agent, `purpose-${OFFERS}`)])
 
-    await loginAgent(other, server.httpUrl, 'csr2')
+    await loginAgent(other, current.server.httpUrl, 'csr2')
     await openCustomer(other, 'C-0001')
     await byTestId(agent, 'presence-csr2').waitFor()
     await recordOnBehalf(other, { channel: 'store', evidence: 'Shop visit, form 88', purposeId: EMAIL })

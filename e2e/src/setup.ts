@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises'
-import { startTestServer, type TestServer } from '@consent-sync/server/testing'
+import { startTestServer, type TestServer, type TestServerOptions } from '@consent-sync/server/testing'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
+import { afterEach } from 'vitest'
 import {
   assertDashboardsBuilt,
   CHROMIUM_PATH,
@@ -8,6 +9,9 @@ import {
   CUSTOMER_VIEWPORT,
   chromiumAvailable,
   launchChromium,
+  loginAgent,
+  loginCustomer,
+  openCustomer,
   openUserPage,
   screenshot,
 } from './browser'
@@ -25,16 +29,20 @@ export function requireChromium(suite: string): boolean {
 }
 
 /** One test's browser, people and servers; `cleanup` closes and removes all of it. */
-export async function setupDashboards() {
+export async function setupDashboards(options: TestServerOptions = {}) {
   assertDashboardsBuilt()
   const browser: Browser = await launchChromium()
   const contexts: BrowserContext[] = []
   const servers: TestServer[] = []
   const dirs = new Set<string>()
   const pages = new Map<string, Page>()
-  const server = await startTestServer()
-  servers.push(server)
-  dirs.add(server.dir)
+  const startServer = async (serverOptions: TestServerOptions) => {
+    const started = await startTestServer(serverOptions)
+    servers.push(started)
+    dirs.add(started.dir)
+    return started
+  }
+  const server = await startServer(options)
 
   const person = async (
     name: string,
@@ -47,19 +55,33 @@ export async function setupDashboards() {
     return opened
   }
 
+  const customer = () => person('customer', CUSTOMER_VIEWPORT)
+  const agent = (name = 'csr') => person(name, CSR_VIEWPORT)
+
   return {
     server,
     browser,
     /** A person at a viewport of their own, e.g. the customer's page on a desktop. */
     person,
-    customer: () => person('customer', CUSTOMER_VIEWPORT),
-    agent: (name = 'csr') => person(name, CSR_VIEWPORT),
+    customer,
+    agent,
+    /**
+     * Where most tests begin: customer C-0001 signed in at /customer/, and agent csr1 at /csr/ with
+     * C-0001's record open, both in sync.
+     */
+    async customerAndAgent() {
+      const [c, a] = [await customer(), await agent()]
+      await loginCustomer(c.page, server.httpUrl, 'C-0001')
+      await loginAgent(a.page, server.httpUrl, 'csr1')
+      await openCustomer(a.page, 'C-0001')
+      return { customer: c.page, agent: a.page, customerContext: c.context, agentContext: a.context }
+    },
+    /** Another server (a second instance, say), closed and removed with the rest. */
+    startServer: (serverOptions: TestServerOptions = {}) => startServer(serverOptions),
     /** Stops `server` (keeping its SQLite file) and starts another on the same directory and port. */
     async restart(): Promise<TestServer> {
       await server.cleanup(true)
-      const next = await startTestServer({ dir: server.dir, port: server.port })
-      servers.push(next)
-      return next
+      return startServer({ ...options, dir: server.dir, port: server.port })
     },
     /** A screenshot of every page of this test, `<scenario>-<person>.png`. */
     async screenshots(scenario: string): Promise<string[]> {
@@ -76,3 +98,23 @@ export async function setupDashboards() {
 }
 
 export type Dashboards = Awaited<ReturnType<typeof setupDashboards>>
+
+/**
+ * Each test of the describe block it is called in gets its dashboards from the function it returns;
+ * after the test they are cleaned up, with a screenshot of every page first when the test failed
+ * (`failed-<test name>.png`).
+ */
+export function dashboardsPerTest(): (options?: TestServerOptions) => Promise<Dashboards> {
+  let current: Dashboards | undefined
+  afterEach(async (ctx) => {
+    if (current && ctx.task.result?.state === 'fail') {
+      await current.screenshots(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => {})
+    }
+    await current?.cleanup()
+    current = undefined
+  })
+  return async (options) => {
+    current = await setupDashboards(options)
+    return current
+  }
+}
