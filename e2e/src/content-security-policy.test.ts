@@ -2,31 +2,12 @@
  * The pages and the API reference work under the server's Content-Security-Policy: nothing they
  * load, run or connect to is refused, in real Chromium against a real server.
  */
-import { startTestServer, type TestServer } from '@consent-sync/server/testing'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  assertDashboardsBuilt,
-  byTestId,
-  CHROMIUM_PATH,
-  CSR_VIEWPORT,
-  chromiumAvailable,
-  launchChromium,
-  loginAgent,
-  loginCustomer,
-  openCustomer,
-  openUserPage,
-} from './browser'
+import { byTestId, CSR_VIEWPORT, loginAgent, loginCustomer, openCustomer } from './browser'
+import { type Dashboards, requireChromium, setupDashboards } from './setup'
 
-const hasChromium = chromiumAvailable()
-if (!hasChromium && process.env.CI === 'true') {
-  throw new Error(
-    `${CHROMIUM_PATH} is missing: the end-to-end tests must run in CI (apt-get install chromium)`,
-  )
-}
-if (!hasChromium) {
-  console.warn(`e2e: skipping the CSP tests, ${CHROMIUM_PATH} is missing (apt-get install chromium)`)
-}
+const hasChromium = requireChromium('the CSP tests')
 
 declare global {
   interface Window {
@@ -36,9 +17,10 @@ declare global {
 
 /** A page that records every CSP violation: `securitypolicyviolation` events and console reports. */
 async function watchedPage(
-  browser: Browser,
+  dashboards: Dashboards,
+  name: string,
 ): Promise<{ context: BrowserContext; page: Page; violations: string[] }> {
-  const { context, page } = await openUserPage(browser, CSR_VIEWPORT)
+  const { context, page } = await dashboards.person(name, CSR_VIEWPORT)
   const violations: string[] = []
   await context.exposeFunction('reportViolation', (v: string) => violations.push(v))
   await context.addInitScript(() => {
@@ -58,28 +40,20 @@ async function watchedPage(
 }
 
 describe.skipIf(!hasChromium)('the pages under the Content-Security-Policy, in Chromium', () => {
-  let server: TestServer
-  let browser: Browser
-  const contexts: BrowserContext[] = []
+  // One server and browser for the whole file; a fresh context per page.
+  let dashboards: Dashboards | undefined
   let base: string
+  let pages = 0
 
   beforeAll(async () => {
-    assertDashboardsBuilt()
-    server = await startTestServer()
-    browser = await launchChromium()
-    base = server.httpUrl
+    dashboards = await setupDashboards()
+    base = dashboards.server.httpUrl
   })
   afterAll(async () => {
-    await Promise.allSettled(contexts.map((c) => c.close()))
-    await browser?.close()
-    await server?.cleanup()
+    await dashboards?.cleanup()
   })
 
-  const open = async () => {
-    const watched = await watchedPage(browser)
-    contexts.push(watched.context)
-    return watched
-  }
+  const open = () => watchedPage(dashboards!, `csp-${++pages}`)
 
   it('serves /customer/ with a CSP, and the customer signs in, syncs, and gets the fonts and the offline shell', async () => {
     const { page, violations } = await open()

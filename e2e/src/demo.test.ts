@@ -8,22 +8,16 @@ import { DEFAULT_CATALOG } from '@consent-sync/consent-core'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
-  CHROMIUM_PATH,
   CSR_VIEWPORT,
-  chromiumAvailable,
   launchChromium,
   OUTPUT_DIR,
   openUserPage,
   screenshot,
   waitForAttribute,
 } from './browser'
+import { requireChromium } from './setup'
 
-const hasChromium = chromiumAvailable()
-if (!hasChromium && process.env.CI === 'true') {
-  throw new Error(
-    `${CHROMIUM_PATH} is missing: the end-to-end tests must run in CI (apt-get install chromium)`,
-  )
-}
+const hasChromium = requireChromium('the demo tests')
 
 const DEMO_DIR = path.resolve(import.meta.dirname, '../../apps/demo')
 const DIST = path.join(DEMO_DIR, 'dist')

@@ -5,9 +5,6 @@
  * Steady-state health is checked, not only the end state: closes by code and connections per
  * page over 30 s afterwards, and presence on both pages.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { CloseCode } from '@consent-sync/protocol'
 import {
   CUSTOMER_1,
@@ -18,32 +15,23 @@ import {
   presenceProbe,
   REDIS_URL,
   scaleOutServices,
-  startTestServer,
   type TestServer,
   until,
 } from '@consent-sync/server/testing'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
-  assertDashboardsBuilt,
   byTestId,
-  CHROMIUM_PATH,
   CSR_VIEWPORT,
   CUSTOMER_VIEWPORT,
-  chromiumAvailable,
-  launchChromium,
   loginAgent,
   loginCustomer,
   openCustomer,
-  openUserPage,
-  screenshot,
   waitForAttribute,
 } from './browser'
+import { type Dashboards, requireChromium, setupDashboards } from './setup'
 
-const hasChromium = chromiumAvailable()
-if (!hasChromium && process.env.CI === 'true')
-  throw new Error(`${CHROMIUM_PATH} is missing: CI must run the browser tests`)
-if (!hasChromium) console.warn(`e2e: skipping the presence tests, ${CHROMIUM_PATH} is missing`)
+const hasChromium = requireChromium('the presence tests')
 const services = await scaleOutServices()
 if (!services.ok) console.warn(`e2e: skipping the cross-instance presence test: ${services.why}`)
 
@@ -86,9 +74,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
 
-async function person(browser: Browser, viewport: { width: number; height: number }) {
-  const { context, page } = await openUserPage(browser, viewport)
-  cleanups.push(() => context.close())
+/** A person's page whose WebSockets are counted. */
+async function person(dashboards: Dashboards, name: string, viewport: { width: number; height: number }) {
+  const { context, page } = await dashboards.person(name, viewport)
   return { context, page, sockets: await watchSockets(context) }
 }
 
@@ -98,12 +86,9 @@ async function presenceRight(customer: Page, agent: Page): Promise<void> {
   await waitForAttribute(byTestId(agent, 'presence-C-0001'), 'data-role', 'customer')
 }
 
-async function scenario(customerServer: TestServer, agentServer: TestServer, label: string) {
-  assertDashboardsBuilt()
-  const browser = await launchChromium()
-  cleanups.push(() => browser.close())
-  const agent = await person(browser, CSR_VIEWPORT)
-  const customer = await person(browser, CUSTOMER_VIEWPORT)
+async function scenario(d: Dashboards, customerServer: TestServer, agentServer: TestServer, label: string) {
+  const agent = await person(d, 'agent', CSR_VIEWPORT)
+  const customer = await person(d, 'customer', CUSTOMER_VIEWPORT)
   await loginAgent(agent.page, agentServer.httpUrl, 'csr1')
   await openCustomer(agent.page, 'C-0001')
   await loginCustomer(customer.page, customerServer.httpUrl, 'C-0001')
@@ -151,17 +136,16 @@ async function scenario(customerServer: TestServer, agentServer: TestServer, lab
     5000,
     'stock providers see the agent',
   )
-  await screenshot(customer.page, `presence-${label}-customer`)
-  await screenshot(agent.page, `presence-${label}-agent`)
+  await d.screenshots(`presence-${label}`)
 }
 
 describe.skipIf(!hasChromium)(
   'presence while the customer reloads and goes offline, an agent watching',
   () => {
     it('settles on one instance', async () => {
-      const server = await startTestServer()
-      cleanups.push(() => server.cleanup())
-      await scenario(server, server, 'one-instance')
+      const d = await setupDashboards()
+      cleanups.push(() => d.cleanup())
+      await scenario(d, d.server, d.server, 'one-instance')
     }, 180_000)
 
     it.skipIf(!services.ok)(
@@ -176,13 +160,9 @@ describe.skipIf(!hasChromium)(
           REDIS_CHANNEL: `consent-sync:e2e:${schema}`,
         }
         cleanups.push(() => dropSchema(schema))
-        const dirs = await Promise.all([0, 1].map(() => mkdtemp(path.join(tmpdir(), 'consent-sync-e2e-'))))
-        cleanups.push(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))))
-        const a = await startTestServer({ env, dir: dirs[0] as string })
-        cleanups.push(() => a.cleanup())
-        const b = await startTestServer({ env, dir: dirs[1] as string })
-        cleanups.push(() => b.cleanup())
-        await scenario(a, b, 'two-instances')
+        const d = await setupDashboards({ env })
+        cleanups.push(() => d.cleanup())
+        await scenario(d, d.server, await d.startServer({ env }), 'two-instances')
       },
       180_000,
     )
