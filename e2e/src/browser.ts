@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
+import { DEMO_PASSWORD } from '@consent-sync/server'
 import {
   type Browser,
   type BrowserContext,
@@ -12,7 +13,6 @@ import {
 
 /** Debian's Chromium: playwright-core ships no browser of its own. */
 export const CHROMIUM_PATH = '/usr/bin/chromium'
-export const DEMO_PASSWORD = 'consent-demo'
 export const CUSTOMER_VIEWPORT = { width: 390, height: 844 } as const
 export const CSR_VIEWPORT = { width: 1280, height: 800 } as const
 export const OUTPUT_DIR = path.resolve(import.meta.dirname, '../test-output')
