@@ -1,4 +1,4 @@
-import type { LinkShape } from './proxy'
+import type { LinkShape } from './link'
 import type { Rng } from './rng'
 
 type Range = readonly [number, number]
