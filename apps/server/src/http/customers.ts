@@ -4,6 +4,7 @@ import { bearerSecurity, requireRole } from '../auth/guards'
 import type { Directory } from '../store/directory'
 import type { Rooms } from '../sync/rooms'
 import { problemResponses, sendProblem } from './errors'
+import { objectOf } from './json-schema'
 
 /** Customer ids as rooms and URLs carry them. */
 export const customerIdSchema = {
@@ -13,52 +14,34 @@ export const customerIdSchema = {
   pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
 } as const
 
-const customerSchema = {
-  type: 'object',
-  required: ['id', 'name', 'phone'],
-  properties: { id: { type: 'string' }, name: { type: 'string' }, phone: { type: 'string' } },
-} as const
+const customerSchema = objectOf({
+  id: { type: 'string' },
+  name: { type: 'string' },
+  phone: { type: 'string' },
+})
 
 const nullableString = { type: ['string', 'null'] } as const
 
-const consentsSchema = {
-  type: 'object',
-  required: ['customerId', 'purposes'],
-  properties: {
-    customerId: { type: 'string' },
-    purposes: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: [
-          'purposeId',
-          'state',
-          'conflicted',
-          'decidedAt',
-          'decidedBy',
-          'channel',
-          'noticeVersion',
-          'decisionId',
-          'heads',
-        ],
-        properties: {
-          purposeId: { type: 'string' },
-          state: { type: 'string', enum: ['granted', 'withdrawn'] },
-          conflicted: { type: 'boolean' },
-          decidedAt: nullableString,
-          decidedBy: {
-            type: ['object', 'null'],
-            properties: { id: { type: 'string' }, role: { type: 'string' } },
-          },
-          channel: nullableString,
-          noticeVersion: nullableString,
-          decisionId: nullableString,
-          heads: { type: 'array', items: { type: 'string' } },
-        },
-      },
-    },
+/** One purpose's folded state, as downstream systems read it before they send a message. */
+const purposeStateSchema = objectOf({
+  purposeId: { type: 'string' },
+  state: { type: 'string', enum: ['granted', 'withdrawn'] },
+  conflicted: { type: 'boolean' },
+  decidedAt: nullableString,
+  decidedBy: {
+    type: ['object', 'null'],
+    properties: { id: { type: 'string' }, role: { type: 'string' } },
   },
-} as const
+  channel: nullableString,
+  noticeVersion: nullableString,
+  decisionId: nullableString,
+  heads: { type: 'array', items: { type: 'string' } },
+})
+
+const consentsSchema = objectOf({
+  customerId: { type: 'string' },
+  purposes: { type: 'array', items: purposeStateSchema },
+})
 
 interface IdParams {
   id: string

@@ -1,33 +1,22 @@
 import type { PurposeCatalog } from '@consent-sync/consent-core'
 import type { FastifyInstance } from 'fastify'
+import { objectOf } from './json-schema'
 
-const textSchema = {
-  type: 'object',
-  required: ['en', 'si', 'ta'],
-  properties: { en: { type: 'string' }, si: { type: 'string' }, ta: { type: 'string' } },
-} as const
+const textSchema = objectOf({ en: { type: 'string' }, si: { type: 'string' }, ta: { type: 'string' } })
 
-export const catalogSchema = {
-  type: 'object',
-  required: ['version', 'purposes'],
-  properties: {
-    version: { type: 'string' },
-    purposes: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['id', 'version', 'default', 'title', 'notice'],
-        properties: {
-          id: { type: 'string' },
-          version: { type: 'string' },
-          default: { type: 'string', enum: ['granted', 'withdrawn'] },
-          title: textSchema,
-          notice: textSchema,
-        },
-      },
-    },
-  },
-} as const
+/** One purpose of the catalog in its current version, with its texts in every language. */
+const purposeSchema = objectOf({
+  id: { type: 'string' },
+  version: { type: 'string' },
+  default: { type: 'string', enum: ['granted', 'withdrawn'] },
+  title: textSchema,
+  notice: textSchema,
+})
+
+export const catalogSchema = objectOf({
+  version: { type: 'string' },
+  purposes: { type: 'array', items: purposeSchema },
+})
 
 /** `GET /api/purposes`: the purpose catalog, for anyone (clients cache it for offline use). */
 export function registerPurposeRoutes(app: FastifyInstance, ctx: { catalog: PurposeCatalog }): void {
