@@ -31,8 +31,7 @@ import { createPostgresStore } from './store/postgres'
 import { createSqliteStore } from './store/sqlite'
 import type { Store } from './store/store'
 import { createRedisFanOut, type FanOut, localFanOut } from './sync/fanout'
-import { createRooms, type RoomDeps } from './sync/room-registry'
-import type { Rooms } from './sync/rooms'
+import { createRooms, type RoomRegistry } from './sync/room-registry'
 import { registerSync } from './sync/route'
 
 declare module 'fastify' {
@@ -46,8 +45,6 @@ export interface CreateServerOptions {
   store?: Store
   /** `false` for silence; an object of pino options (e.g. a `stream`) merged over the defaults. */
   logger?: boolean | object
-  /** Builds the rooms instead of `createRooms` (tests). */
-  rooms?: (deps: RoomDeps) => Rooms
   /** Fan-out to use instead of the one `config.redisUrl` names (tests). */
   fanout?: FanOut
 }
@@ -131,7 +128,7 @@ export async function createServer(
   const events = createAcceptedEvents()
   const metrics = createMetrics()
   const fanout = opts.fanout ?? openFanOut(config, app.log)
-  let rooms: Rooms
+  let rooms: RoomRegistry
   try {
     await store.migrate()
     await checkProduction(config, store)
@@ -140,7 +137,7 @@ export async function createServer(
     await fanout.ready(3000)
     // With a shared store (PostgreSQL) other instances write the same logs: look at their seqs.
     const catchUpIntervalMs = store.kind === 'postgres' ? config.catchUpIntervalMs : 0
-    rooms = (opts.rooms ?? createRooms)({
+    rooms = createRooms({
       store,
       catchUpIntervalMs,
       fanout,
@@ -203,7 +200,7 @@ export async function createServer(
   registerFeedRoutes(app, ctx)
   registerHealthRoutes(app, ctx)
   await registerPages(app, ctx)
-  registerSync(app, ctx)
+  registerSync(app, { ...ctx, rooms })
 
   return { app, ctx }
 }

@@ -1,8 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type ChildServer, startChildServer } from './testing/child-server'
+import { afterTest, tempDir } from './testing/per-test'
 import { until } from './testing/until'
 
 const PRODUCTION = {
@@ -12,16 +11,10 @@ const PRODUCTION = {
 }
 
 describe('consent-sync serve in production', () => {
-  const cleanups: (() => Promise<unknown>)[] = []
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c()
-  })
-
   async function serve(env: Record<string, string>): Promise<ChildServer> {
-    const dir = await mkdtemp(path.join(tmpdir(), 'consent-sync-cli-'))
-    cleanups.push(() => rm(dir, { recursive: true, force: true }))
+    const dir = await tempDir('consent-sync-cli-')
     const child = await startChildServer(path.join(dir, 'consent.db'), { ...PRODUCTION, ...env })
-    cleanups.push(() => child.stop('SIGTERM'))
+    afterTest(() => child.stop('SIGTERM'))
     await until(() => child.output.includes('metrics '), 10_000, 'the start output')
     return child
   }

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import {
   type AuditEntry,
   acceptUpdate,
@@ -17,9 +14,9 @@ import {
 import Database from 'better-sqlite3'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import * as Y from 'yjs'
-import { createSqliteStore } from '../store/sqlite'
 import type { Store } from '../store/store'
-import { verifyStore } from './verify'
+import { sqliteStores } from '../testing/stores'
+import { type VerifyProblem, verifyStore } from './verify'
 
 /** The server's accept path for each update: acceptUpdate on the kept shadow, persist, apply, keep the head. */
 function server(store: Store) {
@@ -80,16 +77,13 @@ const asAgent = {
 }
 
 async function setup() {
-  const dir = await mkdtemp(join(tmpdir(), 'consent-verify-'))
-  const path = join(dir, 'consent.db')
-  const store = createSqliteStore({ path })
+  const stores = await sqliteStores()
+  onTestFinished(stores.cleanup)
+  const store = stores.open()
   await store.migrate()
-  const raw = new Database(path)
-  onTestFinished(async () => {
-    raw.close()
-    await store.close()
-    await rm(dir, { recursive: true, force: true })
-  })
+  // The file itself, as someone with access to it would alter it.
+  const raw = new Database(stores.path)
+  onTestFinished(() => void raw.close())
   const accept = server(store)
 
   // C-0001: a customer deciding, one update with two decisions, then an agent on the phone.
@@ -171,76 +165,91 @@ describe('verifyStore', () => {
     expect(one).toMatchObject({ ok: true, customers: 1, entries: 4, updates: 4 })
   })
 
-  it('names the entry whose field was changed in the file', async () => {
-    const { store, raw } = await setup()
-    raw
-      .prepare(
-        `UPDATE audit SET new_state = CASE new_state WHEN 'granted' THEN 'withdrawn' ELSE 'granted' END
-         WHERE customer_id = 'C-0002' AND seq = 2`,
-      )
-      .run()
-    const report = await verifyStore(store, DEFAULT_CATALOG)
+  type Seeded = Awaited<ReturnType<typeof setup>>
+  const tamperings: {
+    name: string
+    tamper: (s: Seeded) => void | Promise<void>
+    problem: Omit<VerifyProblem, 'detail'> & { detail?: unknown }
+    entries?: number
+  }[] = [
+    {
+      name: 'names the entry whose field was changed in the file',
+      tamper: ({ raw }) =>
+        void raw
+          .prepare(
+            `UPDATE audit SET new_state = CASE new_state WHEN 'granted' THEN 'withdrawn' ELSE 'granted' END
+             WHERE customer_id = 'C-0002' AND seq = 2`,
+          )
+          .run(),
+      problem: { customerId: 'C-0002', seq: 2, reason: 'hash-mismatch' },
+    },
+    {
+      name: 'names the missing seq when the last entry was deleted',
+      tamper: ({ raw }) =>
+        void raw.prepare(`DELETE FROM audit WHERE customer_id = 'C-0001' AND seq = 5`).run(),
+      problem: { customerId: 'C-0001', seq: 5, reason: 'chain-truncated' },
+    },
+    {
+      name: 'names the missing entry when the last entry was deleted and the head rewritten to match',
+      tamper: async ({ raw, chain }) => {
+        const c1 = await chain('C-0001')
+        raw.prepare(`DELETE FROM audit WHERE customer_id = 'C-0001' AND seq = 5`).run()
+        forge(raw, 'C-0001', c1.slice(0, 4), 5)
+      },
+      problem: {
+        customerId: 'C-0001',
+        seq: 5,
+        reason: 'entry-missing',
+        detail: expect.stringContaining('update 4'),
+      },
+    },
+    {
+      name: 'names the update deleted from the middle of the log',
+      tamper: ({ raw }) =>
+        void raw.prepare(`DELETE FROM updates WHERE customer_id = 'C-0002' AND seq = 2`).run(),
+      problem: { customerId: 'C-0002', seq: 2, reason: 'update-missing' },
+    },
+    {
+      name: 'names the update whose bytes were changed',
+      tamper: ({ raw }) => {
+        const other = raw
+          .prepare(`SELECT data FROM updates WHERE customer_id = 'C-0001' AND seq = 4`)
+          .get() as { data: Buffer }
+        raw.prepare(`UPDATE updates SET data = ? WHERE customer_id = 'C-0001' AND seq = 3`).run(other.data)
+      },
+      problem: { customerId: 'C-0001', seq: 3, reason: 'update-hash-mismatch' },
+    },
+    {
+      name: 'catches by re-derivation an entry altered and re-chained with valid hashes',
+      tamper: async ({ raw, chain }) => {
+        const flip = (e: AuditEntry): AuditEntry => ({
+          ...e,
+          newState: e.newState === 'granted' ? 'withdrawn' : 'granted',
+        })
+        forge(
+          raw,
+          'C-0002',
+          (await chain('C-0002')).map((e) => (e.seq === 3 ? flip(e) : e)),
+          3,
+        )
+      },
+      problem: {
+        customerId: 'C-0002',
+        seq: 3,
+        reason: 'entry-mismatch',
+        detail: expect.stringContaining('newState'),
+      },
+      entries: 9,
+    },
+  ]
+
+  it.each(tamperings)('$name', async ({ tamper, problem, entries }) => {
+    const seeded = await setup()
+    await tamper(seeded)
+    const report = await verifyStore(seeded.store, DEFAULT_CATALOG)
     expect(report.ok).toBe(false)
-    expect(report.problems).toEqual([
-      { customerId: 'C-0002', seq: 2, reason: 'hash-mismatch', detail: expect.any(String) },
-    ])
-  })
-
-  it('names the missing seq when the last entry was deleted', async () => {
-    const { store, raw } = await setup()
-    raw.prepare(`DELETE FROM audit WHERE customer_id = 'C-0001' AND seq = 5`).run()
-    const report = await verifyStore(store, DEFAULT_CATALOG)
-    expect(report.problems).toEqual([
-      { customerId: 'C-0001', seq: 5, reason: 'chain-truncated', detail: expect.any(String) },
-    ])
-  })
-
-  it('names the missing entry when the last entry was deleted and the head rewritten to match', async () => {
-    const { store, raw, chain } = await setup()
-    const c1 = await chain('C-0001')
-    raw.prepare(`DELETE FROM audit WHERE customer_id = 'C-0001' AND seq = 5`).run()
-    forge(raw, 'C-0001', c1.slice(0, 4), 5)
-    const report = await verifyStore(store, DEFAULT_CATALOG)
-    expect(report.problems).toEqual([
-      { customerId: 'C-0001', seq: 5, reason: 'entry-missing', detail: expect.stringContaining('update 4') },
-    ])
-  })
-
-  it('names the update deleted from the middle of the log', async () => {
-    const { store, raw } = await setup()
-    raw.prepare(`DELETE FROM updates WHERE customer_id = 'C-0002' AND seq = 2`).run()
-    const report = await verifyStore(store, DEFAULT_CATALOG)
-    expect(report.problems).toEqual([
-      { customerId: 'C-0002', seq: 2, reason: 'update-missing', detail: expect.any(String) },
-    ])
-  })
-
-  it('names the update whose bytes were changed', async () => {
-    const { store, raw } = await setup()
-    const other = raw.prepare(`SELECT data FROM updates WHERE customer_id = 'C-0001' AND seq = 4`).get() as {
-      data: Buffer
-    }
-    raw.prepare(`UPDATE updates SET data = ? WHERE customer_id = 'C-0001' AND seq = 3`).run(other.data)
-    const report = await verifyStore(store, DEFAULT_CATALOG)
-    expect(report.problems).toEqual([
-      { customerId: 'C-0001', seq: 3, reason: 'update-hash-mismatch', detail: expect.any(String) },
-    ])
-  })
-
-  it('re-derivation catches an entry altered and re-chained with valid hashes', async () => {
-    const { store, raw, chain } = await setup()
-    const c2 = await chain('C-0002')
-    const flip = (e: AuditEntry): AuditEntry => ({
-      ...e,
-      newState: e.newState === 'granted' ? 'withdrawn' : 'granted',
-    })
-    const altered = c2.map((e) => (e.seq === 3 ? flip(e) : e))
-    forge(raw, 'C-0002', altered, 3)
-    const report = await verifyStore(store, DEFAULT_CATALOG)
-    expect(report.problems).toEqual([
-      { customerId: 'C-0002', seq: 3, reason: 'entry-mismatch', detail: expect.stringContaining('newState') },
-    ])
-    expect(report.entries).toBe(9)
+    expect(report.problems).toEqual([{ detail: expect.any(String), ...problem }])
+    if (entries !== undefined) expect(report.entries).toBe(entries)
   })
 
   it('names a snapshot that lacks decisions of the updates it covers', async () => {

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { setup, type TestServer } from '../test-server'
+import { describe, expect, it } from 'vitest'
+import { testServer } from '../testing/per-test'
 import { verifyToken } from './tokens'
 
-let server: TestServer | undefined
-afterEach(async () => {
-  await server?.cleanup()
-  server = undefined
-})
-
-async function start(): Promise<TestServer> {
-  server = await setup()
-  return server
-}
+const start = () => testServer()
 
 describe('POST /api/auth/login', () => {
   it('answers a token, its expiry and the user for a customer', async () => {
@@ -76,8 +67,7 @@ describe('POST /api/auth/login', () => {
 
 describe('login attempts', () => {
   it('answers 429 in the error shape once one username is guessed too often from one address', async () => {
-    server = await setup({ env: { LOGIN_ATTEMPTS_PER_MINUTE: '3' } })
-    const s = server
+    const s = await testServer({ env: { LOGIN_ATTEMPTS_PER_MINUTE: '3' } })
     for (let i = 0; i < 3; i++) {
       expect((await s.post('/api/auth/login', { username: 'csr1', password: `guess-${i}` })).status).toBe(401)
     }
@@ -92,7 +82,7 @@ describe('login attempts', () => {
 describe('POST /api/auth/refresh', () => {
   it('gives the holder of a valid token a fresh one for the same user', async () => {
     const s = await start()
-    const old = s.tokenFor({ id: 'csr2', role: 'csr' }, 30)
+    const old = s.token({ id: 'csr2', role: 'csr' }, 30)
     const res = await s.post('/api/auth/refresh', {}, old)
     expect(res.status).toBe(200)
     const body = (await res.json()) as { token: string; user: unknown }
@@ -110,14 +100,14 @@ describe('POST /api/auth/refresh', () => {
     expect(await none.json()).toEqual({ error: 'unauthorized', message: 'a bearer token is required' })
     const bad = await s.post('/api/auth/refresh', {}, 'not.a.token')
     expect(await bad.json()).toEqual({ error: 'unauthorized', message: 'the token is invalid' })
-    const expired = await s.post('/api/auth/refresh', {}, s.tokenFor({ id: 'csr1', role: 'csr' }, -60))
+    const expired = await s.post('/api/auth/refresh', {}, s.token({ id: 'csr1', role: 'csr' }, -60))
     expect(expired.status).toBe(401)
     expect(await expired.json()).toEqual({ error: 'unauthorized', message: 'the token has expired' })
   })
 
   it('answers 401 for a token of an account that no longer exists', async () => {
     const s = await start()
-    const res = await s.post('/api/auth/refresh', {}, s.tokenFor({ id: 'ghost', role: 'csr' }))
+    const res = await s.post('/api/auth/refresh', {}, s.token({ id: 'ghost', role: 'csr' }))
     expect(res.status).toBe(401)
   })
 })

@@ -6,28 +6,24 @@ import {
   readDecisions,
   verifyChain,
 } from '@consent-sync/consent-core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { verifyStore } from '../audit/verify'
 import { createPostgresStore } from '../store/postgres'
 import { type ChildServer, startChildServer } from '../testing/child-server'
 import { stockClient, trackDurable } from '../testing/clients'
+import { afterTest } from '../testing/per-test'
 import { dropSchema, freshSchema, POSTGRES_URL, REDIS_URL, scaleOutServices } from '../testing/services'
 import { until } from '../testing/until'
 import { startProxy } from './proxy'
 
-const services = await scaleOutServices()
-
-const cleanups: (() => Promise<unknown> | unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+const services = await scaleOutServices({ skipping: 'the failover test' })
 
 const PURPOSES = DEFAULT_CATALOG.purposes.map((p) => p.id)
 
 describe.skipIf(!services.ok)('two instances behind the proxy', () => {
   it('lose nothing acknowledged when one is killed: its clients move to the other', async () => {
     const schema = freshSchema('cs_failover')
-    cleanups.push(() => dropSchema(schema))
+    afterTest(() => dropSchema(schema))
     const env = {
       STORE: 'postgres',
       DATABASE_URL: POSTGRES_URL,
@@ -39,7 +35,7 @@ describe.skipIf(!services.ok)('two instances behind the proxy', () => {
     const instances: ChildServer[] = []
     for (let i = 0; i < 2; i++) {
       const child = await startChildServer('/dev/null', env)
-      cleanups.push(() => child.stop('SIGKILL'))
+      afterTest(() => child.stop('SIGKILL'))
       instances.push(child)
     }
     const [one, two] = instances as [ChildServer, ChildServer]
@@ -48,7 +44,7 @@ describe.skipIf(!services.ok)('two instances behind the proxy', () => {
       port: 0,
       backends: instances.map((c) => ({ host: '127.0.0.1', port: c.port })),
     })
-    cleanups.push(() => proxy.close())
+    afterTest(() => proxy.close())
     const url = `ws://127.0.0.1:${await proxy.listening}/sync`
 
     // Four writers on two customers, spread over both instances by the proxy.
@@ -60,7 +56,7 @@ describe.skipIf(!services.ok)('two instances behind the proxy', () => {
         ['C-0002', 'csr2', 'csr'],
       ].map(async ([customerId, username, role]) => {
         const c = stockClient(url, customerId!, await two.login(username!), undefined, { acks: true })
-        cleanups.push(() => c.destroy())
+        afterTest(() => c.destroy())
         await c.synced()
         return {
           ...c,
@@ -103,7 +99,7 @@ describe.skipIf(!services.ok)('two instances behind the proxy', () => {
 
     // Every decision is stored once, each customer has one valid chain, and replicas agree.
     const store = createPostgresStore({ connectionString: POSTGRES_URL, schema })
-    cleanups.push(() => store.close())
+    afterTest(() => store.close())
     const chains = await Promise.all(['C-0001', 'C-0002'].map((id) => store.auditChain(id)))
     const audited = chains.flat().map((e) => e.decisionId)
     expect(audited.sort()).toEqual([...made].sort())
@@ -111,7 +107,7 @@ describe.skipIf(!services.ok)('two instances behind the proxy', () => {
     expect((await verifyStore(store, DEFAULT_CATALOG)).problems).toEqual([])
     for (const customerId of ['C-0001', 'C-0002']) {
       const fresh = stockClient(two.syncUrl, customerId, await two.login('csr1'))
-      cleanups.push(() => fresh.destroy())
+      afterTest(() => fresh.destroy())
       await fresh.synced()
       const fold = (w: { doc: typeof fresh.doc }) =>
         JSON.stringify(foldAll(readDecisions(w.doc), DEFAULT_CATALOG))

@@ -1,27 +1,19 @@
-import { rmSync } from 'node:fs'
-import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { verifyPassword } from '../auth/passwords'
-import { createSqliteStore } from '../store/sqlite'
-import { tempDir } from '../test-server'
+import { sqliteStores } from '../testing/stores'
 import { DEMO_PASSWORD, seedDemo } from './seed'
 
 async function setup() {
-  const dir = tempDir()
-  const store = createSqliteStore({ path: path.join(dir, 'consent.db') })
+  const stores = await sqliteStores()
+  onTestFinished(stores.cleanup)
+  const store = stores.open()
   await store.migrate()
-  return {
-    store,
-    cleanup: async () => {
-      await store.close()
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
+  return { store }
 }
 
 describe('seedDemo', () => {
   it('creates five customers and eight demo accounts sharing the demo password, idempotently', async () => {
-    const { store, cleanup } = await setup()
+    const { store } = await setup()
     expect(await store.hasDemoUsers()).toBe(false)
     await seedDemo(store)
     await seedDemo(store)
@@ -44,6 +36,5 @@ describe('seedDemo', () => {
     const admin = await store.findUser('admin1')
     expect(await verifyPassword(DEMO_PASSWORD, admin?.passwordHash ?? '')).toBe(true)
     expect(await verifyPassword('wrong', admin?.passwordHash ?? '')).toBe(false)
-    await cleanup()
   })
 })

@@ -5,8 +5,9 @@
 import type { AuditEntry, Decision } from '@consent-sync/consent-core'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appendDecisions, decision, setup, type TestServer } from '../test-server'
+import { appendDecisions, decision } from '../testing/decisions'
 import { writtenInstant } from '../testing/rfc3339'
+import { startTestServer, type TestServer } from '../testing/server'
 
 /** Receive times of the stored entries, one per update: around a leap second, and now-ish. */
 const RECEIVED = [
@@ -19,8 +20,8 @@ const RECEIVED = [
 let s: TestServer
 let token: string
 beforeAll(async () => {
-  s = await setup()
-  token = s.tokenFor({ id: 'admin1', role: 'admin' })
+  s = await startTestServer()
+  token = s.token({ id: 'admin1', role: 'admin' })
   const history: Decision[] = []
   for (const [i, receivedAt] of RECEIVED.entries()) {
     const d = decision({
@@ -28,7 +29,7 @@ beforeAll(async () => {
       state: i % 2 === 0 ? 'granted' : 'withdrawn',
       supersedes: history.map((h) => h.id),
     })
-    await appendDecisions(s.ctx.store, 'C-0001', history, [d], d.actor, receivedAt)
+    await appendDecisions(s.ctx.store, 'C-0001', [d], d.actor, receivedAt)
     history.push(d)
   }
 })

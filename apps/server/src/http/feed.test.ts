@@ -1,16 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { appendDecisions, decision, readUntil, setup, type TestServer, until } from '../test-server'
+import { describe, expect, it } from 'vitest'
+import { appendDecisions, decision } from '../testing/decisions'
+import { testServer } from '../testing/per-test'
+import { readUntil } from '../testing/streams'
+import { until } from '../testing/until'
 
-let server: TestServer | undefined
-afterEach(async () => {
-  await server?.cleanup()
-  server = undefined
-})
-
-async function start(): Promise<TestServer> {
-  server = await setup()
-  return server
-}
+const start = () => testServer()
 
 describe('GET /api/feed', () => {
   it('streams each accepted entry as a server-sent event in the contract shape (DESIGN.md §7)', async () => {
@@ -39,7 +33,6 @@ describe('GET /api/feed', () => {
     const { entries } = await appendDecisions(
       s.ctx.store,
       'C-0003',
-      [],
       [first, second],
       { id: 'csr2', role: 'csr' },
       receivedAt,
@@ -94,7 +87,7 @@ describe('GET /api/feed', () => {
   it('accepts the token as a bearer header too', async () => {
     const s = await start()
     const res = await fetch(s.url('/api/feed'), {
-      headers: { authorization: `Bearer ${s.tokenFor({ id: 'admin1', role: 'admin' })}` },
+      headers: { authorization: `Bearer ${s.token({ id: 'admin1', role: 'admin' })}` },
     })
     expect(res.status).toBe(200)
     await res.body?.cancel()
@@ -112,7 +105,7 @@ describe('GET /api/feed', () => {
         return off()
       }
     }
-    const res = await fetch(s.url(`/api/feed?token=${s.tokenFor({ id: 'csr1', role: 'csr' })}`))
+    const res = await fetch(s.url(`/api/feed?token=${s.token({ id: 'csr1', role: 'csr' })}`))
     if (!res.body) throw new Error('no body')
     const reader = res.body.getReader()
     await readUntil(reader, (t) => t.includes(': connected'))
@@ -128,7 +121,7 @@ describe('GET /api/feed', () => {
     expect(await customer.json()).toMatchObject({ error: 'forbidden' })
     const none = await fetch(s.url('/api/feed'))
     expect(none.status).toBe(401)
-    const expired = await fetch(s.url(`/api/feed?token=${s.tokenFor({ id: 'csr1', role: 'csr' }, -5)}`))
+    const expired = await fetch(s.url(`/api/feed?token=${s.token({ id: 'csr1', role: 'csr' }, -5)}`))
     expect(expired.status).toBe(401)
     expect(await expired.json()).toEqual({ error: 'unauthorized', message: 'the token has expired' })
   })
@@ -145,7 +138,6 @@ describe('GET /api/feed', () => {
       await appendDecisions(
         s.ctx.store,
         'C-0003',
-        [],
         [grant],
         { id: 'C-0003', role: 'customer' },
         '2026-11-02T10:00:00.000Z',
@@ -162,7 +154,6 @@ describe('GET /api/feed', () => {
     await appendDecisions(
       s.ctx.store,
       'C-0003',
-      [grant],
       [missedOne],
       { id: 'csr2', role: 'csr' },
       '2026-11-02T10:05:00.000Z',
@@ -175,7 +166,6 @@ describe('GET /api/feed', () => {
     await appendDecisions(
       s.ctx.store,
       'C-0004',
-      [],
       [other],
       { id: 'C-0004', role: 'customer' },
       '2026-11-02T10:06:00.000Z',

@@ -1,26 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Store } from '../store/store'
-import { setup, type TestServer } from '../test-server'
-
-let server: TestServer | undefined
-afterEach(async () => {
-  await server?.cleanup()
-  server = undefined
-})
+import { rawFor, testServer } from '../testing/per-test'
+import { CSR_1 } from '../testing/server'
+import { until } from '../testing/until'
 
 /** The store with `ping` failing, as when the database is unreachable. */
-function unreachable(store: Store): Store {
-  return new Proxy(store, {
-    get(target, key, receiver) {
-      if (key === 'ping') return async () => Promise.reject(new Error('database is locked'))
-      return Reflect.get(target, key, receiver)
-    },
-  })
-}
+const unreachable = (store: Store): Store => ({
+  ...store,
+  ping: async () => Promise.reject(new Error('database is locked')),
+})
 
 describe('health and metrics', () => {
   it('answers /healthz and /readyz when the store is reachable', async () => {
-    server = await setup()
+    const server = await testServer()
     expect(await (await server.get('/healthz')).json()).toEqual({ status: 'ok' })
     const ready = await server.get('/readyz')
     expect(ready.status).toBe(200)
@@ -28,7 +20,7 @@ describe('health and metrics', () => {
   })
 
   it('answers /readyz 503 with the error when the store is not', async () => {
-    server = await setup({ wrapStore: unreachable })
+    const server = await testServer({ wrapStore: unreachable })
     const res = await server.get('/readyz')
     expect(res.status).toBe(503)
     expect(await res.json()).toEqual({
@@ -41,15 +33,17 @@ describe('health and metrics', () => {
   })
 
   it('serves Prometheus text with the gauges read from the rooms at scrape time', async () => {
-    server = await setup()
-    server.rooms.decisions.set('C-0001', [])
-    server.rooms.decisions.set('C-0002', [])
+    const server = await testServer()
+    // Two documents loaded: one with a connection open, one read over HTTP.
+    const _agent = await rawFor(server, CSR_1)
+    await until(() => server.ctx.rooms.connectionCount() === 1, 5000, 'connected')
+    await server.get('/api/customers/C-0002/consents', server.token(CSR_1))
     const res = await server.get('/metrics')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
     const text = await res.text()
     expect(text).toMatch(/^consent_sync_documents_loaded 2$/m)
-    expect(text).toMatch(/^consent_sync_connections 7$/m)
+    expect(text).toMatch(/^consent_sync_connections 1$/m)
     expect(text).toContain('# TYPE consent_sync_updates_accepted_total counter')
     expect(text).toContain('process_cpu_user_seconds_total')
   })
@@ -57,7 +51,7 @@ describe('health and metrics', () => {
 
 describe('API reference and errors', () => {
   it('lists every route in /docs/json with its schemas', async () => {
-    server = await setup()
+    const server = await testServer()
     const res = await server.get('/docs/json')
     expect(res.status).toBe(200)
     const doc = (await res.json()) as {
@@ -87,13 +81,13 @@ describe('API reference and errors', () => {
   })
 
   it('serves the purpose catalog to anyone', async () => {
-    server = await setup()
+    const server = await testServer()
     const res = await server.get('/api/purposes')
     expect(await res.json()).toEqual(JSON.parse(JSON.stringify(server.ctx.catalog)))
   })
 
   it('answers an unknown route with a JSON 404 that does not echo the query string', async () => {
-    server = await setup()
+    const server = await testServer()
     const res = await server.get('/api/nothing-here?token=secret-value')
     expect(res.status).toBe(404)
     const body = await res.json()
@@ -101,14 +95,15 @@ describe('API reference and errors', () => {
   })
 
   it('answers an unexpected failure with a bare 500, no stack or message', async () => {
-    server = await setup()
-    server.rooms.readDecisions = async () => {
-      throw new Error('SQLITE_CORRUPT at /secret/path.db')
-    }
-    const res = await server.get(
-      '/api/customers/C-0001/consents',
-      server.tokenFor({ id: 'csr1', role: 'csr' }),
-    )
+    const server = await testServer({
+      wrapStore: (store) => ({
+        ...store,
+        loadDocument: async () => {
+          throw new Error('SQLITE_CORRUPT at /secret/path.db')
+        },
+      }),
+    })
+    const res = await server.get('/api/customers/C-0001/consents', server.token({ id: 'csr1', role: 'csr' }))
     expect(res.status).toBe(500)
     expect(await res.json()).toEqual({ error: 'internal', message: 'internal server error' })
   })
@@ -118,7 +113,7 @@ describe('/metrics with METRICS_TOKEN', () => {
   const METRICS_TOKEN = 'scrape-token-0123456789abcdef'
 
   it('answers only a scrape that sends the token as a bearer; 401 in the problem shape otherwise', async () => {
-    server = await setup({ env: { METRICS_TOKEN } })
+    const server = await testServer({ env: { METRICS_TOKEN } })
     const s = server
     const scrape = (authorization?: string) =>
       fetch(s.url('/metrics'), authorization === undefined ? {} : { headers: { authorization } })
@@ -135,7 +130,7 @@ describe('/metrics with METRICS_TOKEN', () => {
       METRICS_TOKEN,
       `Basic ${Buffer.from(`user:${METRICS_TOKEN}`).toString('base64')}`,
       // A valid user token is not the metrics token.
-      `Bearer ${s.tokenFor({ id: 'admin1', role: 'admin' })}`,
+      `Bearer ${s.token({ id: 'admin1', role: 'admin' })}`,
     ]) {
       const res = await scrape(authorization)
       expect(res.status, String(authorization)).toBe(401)
@@ -151,7 +146,7 @@ describe('/metrics with METRICS_TOKEN', () => {
   })
 
   it('leaves /metrics open without a token', async () => {
-    server = await setup()
+    const server = await testServer()
     expect((await server.get('/metrics')).status).toBe(200)
   })
 })

@@ -1,17 +1,12 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
-import { setup, type TestServer, tempDir } from '../test-server'
-
-let server: TestServer | undefined
-afterEach(async () => {
-  await server?.cleanup()
-  server = undefined
-})
+import { describe, expect, it } from 'vitest'
+import { tempDir, testServer } from '../testing/per-test'
 
 describe('pages', () => {
   it('says which web apps are not built yet instead of 404ing silently', async () => {
-    server = await setup()
+    // A web root where nothing is built.
+    const server = await testServer({ env: { WEB_ROOT: await tempDir() } })
     const index = await server.get('/')
     expect(index.headers.get('content-type')).toMatch(/^text\/html/)
     const html = await index.text()
@@ -23,13 +18,12 @@ describe('pages', () => {
   })
 
   it('serves a built app from its dist folder and links it from the index', async () => {
-    const web = tempDir()
-    onTestFinished(() => rmSync(web, { recursive: true, force: true }))
+    const web = await tempDir()
     const dist = path.join(web, 'apps', 'csr-web', 'dist')
     mkdirSync(path.join(dist, 'assets'), { recursive: true })
     writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>CSR</title>')
     writeFileSync(path.join(dist, 'assets', 'app.js'), 'console.log(1)')
-    server = await setup({ env: { WEB_ROOT: web } })
+    const server = await testServer({ env: { WEB_ROOT: web } })
     const html = await (await server.get('/')).text()
     expect(html).toContain('<a href="/csr/">')
     expect(html.match(/not built yet/g)).toHaveLength(2)

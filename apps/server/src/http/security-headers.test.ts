@@ -1,18 +1,12 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
-import { readUntil, setup, type TestServer, tempDir } from '../test-server'
-
-let server: TestServer | undefined
-afterEach(async () => {
-  await server?.cleanup()
-  server = undefined
-})
+import { describe, expect, it } from 'vitest'
+import { tempDir, testServer } from '../testing/per-test'
+import { readUntil } from '../testing/streams'
 
 /** A web root with a built /customer/ (an index and a script) and nothing else built. */
-function webRoot(): string {
-  const dir = tempDir()
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+async function webRoot(): Promise<string> {
+  const dir = await tempDir()
   const dist = path.join(dir, 'apps', 'customer-web', 'dist')
   mkdirSync(path.join(dist, 'assets'), { recursive: true })
   writeFileSync(
@@ -40,8 +34,8 @@ function expectHardened(res: Response, what: string): void {
 
 describe('browser hardening headers', () => {
   it('are on every page, script and API answer, errors included', async () => {
-    server = await setup({ env: { WEB_ROOT: webRoot() } })
-    const token = server.tokenFor({ id: 'csr1', role: 'csr' })
+    const server = await testServer({ env: { WEB_ROOT: await webRoot() } })
+    const token = server.token({ id: 'csr1', role: 'csr' })
     const answers: [string, Response][] = [
       ['/', await server.get('/')],
       ['/index.css', await server.get('/index.css')],
@@ -64,8 +58,8 @@ describe('browser hardening headers', () => {
   })
 
   it('are on the live feed, whose answer is written by hand', async () => {
-    server = await setup()
-    const token = server.tokenFor({ id: 'csr1', role: 'csr' })
+    const server = await testServer()
+    const token = server.token({ id: 'csr1', role: 'csr' })
     const res = await server.get(`/api/feed?token=${token}`)
     expect(res.status).toBe(200)
     expectHardened(res, '/api/feed')
@@ -76,7 +70,7 @@ describe('browser hardening headers', () => {
   })
 
   it('give /docs (Swagger UI) inline styles and nothing else more', async () => {
-    server = await setup()
+    const server = await testServer()
     for (const p of ['/docs', '/docs/static/index.html', '/docs/static/swagger-initializer.js']) {
       const res = await server.get(p)
       expect(res.status, p).toBe(200)

@@ -1,53 +1,22 @@
-import { randomBytes } from 'node:crypto'
 import { type AuditEntry, type ChainHead, verifyChain } from '@consent-sync/consent-core'
 import pg from 'pg'
 import { describe, expect, it, onTestFinished } from 'vitest'
+import { POSTGRES_URL, scaleOutServices } from '../testing/services'
+import { postgresStores } from '../testing/stores'
 import { until } from '../testing/until'
 import { consentHistory, rechained, type Step } from './conformance/history'
 import type { AppendRequest } from './document-log'
-import { createPostgresStore } from './postgres'
 import type { Store } from './store'
 
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-/** For messages: the URL without its password. */
-const shownUrl = url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
-
-/** Whether PostgreSQL answers; CI must have it, a developer's machine may not. */
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
-  try {
-    await client.connect()
-    return true
-  } catch (err) {
-    if (process.env.CI === 'true')
-      throw new Error(`PostgreSQL at ${shownUrl} is required in CI: ${String(err)}`)
-    console.warn(
-      `skipping the PostgreSQL concurrency test: cannot reach ${shownUrl} (${String(err)}); set DATABASE_URL`,
-    )
-    return false
-  } finally {
-    await client.end().catch(() => {})
-  }
-}
-
-const available = await reachable()
+const services = await scaleOutServices({ redis: false, skipping: 'the PostgreSQL concurrency tests' })
 
 /** Two stores with their own pools on one fresh schema: two server instances sharing a database. */
 async function setup(): Promise<{ instances: [Store, Store]; schema: string }> {
-  const schema = `cs_test_${randomBytes(6).toString('hex')}`
-  const instances: [Store, Store] = [
-    createPostgresStore({ connectionString: url, schema, max: 4 }),
-    createPostgresStore({ connectionString: url, schema, max: 4 }),
-  ]
-  onTestFinished(async () => {
-    await Promise.all(instances.map((s) => s.close()))
-    const admin = new pg.Client({ connectionString: url })
-    await admin.connect()
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    await admin.end()
-  })
+  const fixture = postgresStores({ max: 4 })
+  onTestFinished(fixture.cleanup)
+  const instances: [Store, Store] = [fixture.open(), fixture.open()]
   await Promise.all(instances.map((s) => s.migrate()))
-  return { instances, schema }
+  return { instances, schema: fixture.schema }
 }
 
 /** Splits requests into batches of 1–4, every other batch reversed so customers are met in both orders. */
@@ -90,149 +59,154 @@ async function sendAsInstance(store: Store, requests: readonly AppendRequest[]):
   return stored
 }
 
-describe.skipIf(!available)('postgres store: two instances appending for the same customers at once', () => {
-  it('keeps every customer’s seqs gapless and its hash chain whole', async () => {
-    const {
-      instances: [one, two],
-    } = await setup()
-    const ids = ['C-0001', 'C-0002', 'C-0003']
-    const histories = ids.map((id) => consentHistory(id))
-    let clock = Date.parse('2026-11-02T08:00:00.000Z')
-    const step = (purposeId: string, i: number): Step => {
-      clock += 1000
-      return {
-        purposeId,
-        state: i % 2 === 0 ? 'granted' : 'withdrawn',
-        by: i % 3 === 0 ? 'csr' : 'customer',
-        receivedAt: new Date(clock).toISOString(),
+describe.skipIf(!services.ok)(
+  'postgres store: two instances appending for the same customers at once',
+  () => {
+    it('keeps every customer’s seqs gapless and its hash chain whole', async () => {
+      const {
+        instances: [one, two],
+      } = await setup()
+      const ids = ['C-0001', 'C-0002', 'C-0003']
+      const histories = ids.map((id) => consentHistory(id))
+      let clock = Date.parse('2026-11-02T08:00:00.000Z')
+      const step = (purposeId: string, i: number): Step => {
+        clock += 1000
+        return {
+          purposeId,
+          state: i % 2 === 0 ? 'granted' : 'withdrawn',
+          by: i % 3 === 0 ? 'csr' : 'customer',
+          receivedAt: new Date(clock).toISOString(),
+        }
       }
-    }
-    const perInstance = 200
-    const requests = Array.from({ length: 2 * perInstance }, (_, i) => {
-      const history = histories[i % ids.length]!
-      // Every fifth update carries two decisions, so audit seqs run ahead of update seqs.
-      return history.record(
-        i % 5 === 0 ? [step('marketing-sms', i), step('marketing-push', i + 1)] : [step('marketing-sms', i)],
-      )
+      const perInstance = 200
+      const requests = Array.from({ length: 2 * perInstance }, (_, i) => {
+        const history = histories[i % ids.length]!
+        // Every fifth update carries two decisions, so audit seqs run ahead of update seqs.
+        return history.record(
+          i % 5 === 0
+            ? [step('marketing-sms', i), step('marketing-push', i + 1)]
+            : [step('marketing-sms', i)],
+        )
+      })
+
+      const [fromOne, fromTwo] = await Promise.all([
+        sendAsInstance(
+          one,
+          requests.filter((_, i) => i % 2 === 0),
+        ),
+        sendAsInstance(
+          two,
+          requests.filter((_, i) => i % 2 === 1),
+        ),
+      ])
+      const results = [...fromOne, ...fromTwo]
+      expect(fromOne).toHaveLength(perInstance)
+      expect(fromTwo).toHaveLength(perInstance)
+
+      let totalEntries = 0
+      for (const id of ids) {
+        const mine = requests.filter((r) => r.customerId === id)
+        const returned = results.filter((r) => r.customerId === id)
+        const expectedSeqs = Array.from({ length: mine.length }, (_, i) => i + 1)
+        expect(returned.map((r) => (r.expectedSeq ?? 0) + 1).sort((x, y) => x - y)).toEqual(expectedSeqs)
+
+        // Every update stored exactly once, under seqs 1..n.
+        const stored = await one.updatesSince(id, 0)
+        expect(stored.map((u) => u.seq)).toEqual(expectedSeqs)
+        expect(stored.map((u) => u.hash).sort()).toEqual(mine.map((r) => r.meta.hash).sort())
+        expect(await two.updateSeq(id)).toBe(mine.length)
+
+        const chain = await two.auditChain(id)
+        const records = mine.reduce((n, r) => n + r.entries.length, 0)
+        totalEntries += records
+        expect(chain).toHaveLength(records)
+        const verdict = verifyChain(chain)
+        expect(verdict.ok).toBe(true)
+        expect(await one.chainHead(id)).toEqual({ seq: records, hash: chain.at(-1)!.hash })
+        // The entries of the requests as they were stored are the chain.
+        expect(returned.flatMap((r) => r.entries).sort((a, b) => a.seq - b.seq)).toEqual(chain)
+
+        // The chain follows the update log: entries were chained in the transaction that gave their update its seq.
+        const seqOf = new Map(stored.map((u) => [u.hash, u.seq]))
+        const updateSeqs = chain.map((e) => seqOf.get(e.updateHash)!)
+        expect(updateSeqs).toEqual([...updateSeqs].sort((x, y) => x - y))
+      }
+
+      const all: AuditEntry[] = []
+      for await (const e of one.streamAudit({})) all.push(e)
+      expect(all).toHaveLength(totalEntries)
+      expect(await two.documentIds()).toEqual(ids)
     })
 
-    const [fromOne, fromTwo] = await Promise.all([
-      sendAsInstance(
-        one,
-        requests.filter((_, i) => i % 2 === 0),
-      ),
-      sendAsInstance(
-        two,
-        requests.filter((_, i) => i % 2 === 1),
-      ),
-    ])
-    const results = [...fromOne, ...fromTwo]
-    expect(fromOne).toHaveLength(perInstance)
-    expect(fromTwo).toHaveLength(perInstance)
+    it('runs an append again when PostgreSQL breaks a deadlock by aborting it', async () => {
+      const {
+        instances: [store],
+        schema,
+      } = await setup()
+      let minute = 0
+      const next = (): Step => ({
+        purposeId: 'marketing-sms',
+        state: ++minute % 2 === 1 ? 'granted' : 'withdrawn',
+        by: 'customer',
+        receivedAt: new Date(Date.parse('2026-11-02T08:00:00.000Z') + minute * 60_000).toISOString(),
+      })
+      const a = consentHistory('C-0001')
+      const b = consentHistory('C-0002')
+      await store.append([a.record([next()]), b.record([next()])])
 
-    let totalEntries = 0
-    for (const id of ids) {
-      const mine = requests.filter((r) => r.customerId === id)
-      const returned = results.filter((r) => r.customerId === id)
-      const expectedSeqs = Array.from({ length: mine.length }, (_, i) => i + 1)
-      expect(returned.map((r) => (r.expectedSeq ?? 0) + 1).sort((x, y) => x - y)).toEqual(expectedSeqs)
+      const connect = async () => {
+        const client = new pg.Client({ connectionString: POSTGRES_URL })
+        await client.connect()
+        onTestFinished(() => client.end())
+        return client
+      }
+      const other = await connect()
+      const observer = await connect()
+      const otherPid = (await other.query('SELECT pg_backend_pid() AS pid')).rows[0].pid
+      // Lets the append's backend, which waits first, be the one that finds the cycle (superusers only).
+      await other.query(`SET deadlock_timeout = '5s'`).catch(() => {})
+      const row = (id: string) => `SELECT 1 FROM "${schema}".documents WHERE customer_id = '${id}' FOR UPDATE`
 
-      // Every update stored exactly once, under seqs 1..n.
-      const stored = await one.updatesSince(id, 0)
-      expect(stored.map((u) => u.seq)).toEqual(expectedSeqs)
-      expect(stored.map((u) => u.hash).sort()).toEqual(mine.map((r) => r.meta.hash).sort())
-      expect(await two.updateSeq(id)).toBe(mine.length)
+      /** One deadlock: true when PostgreSQL aborted the append (not the other session). */
+      async function deadlockOnce(): Promise<boolean> {
+        // The other session holds C-0002; the append locks C-0001, then waits for C-0002.
+        await other.query('BEGIN')
+        await other.query(row('C-0002'))
+        const appended = store.append([a.record([next()]), b.record([next()])])
+        await until(
+          async () =>
+            (
+              await observer.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [
+                otherPid,
+              ])
+            ).rowCount,
+          5000,
+          'the append to wait for the row lock',
+        )
+        // Now the other session wants C-0001: a cycle, which PostgreSQL breaks by aborting one side.
+        const otherAborted = await other.query(row('C-0001')).then(
+          () => false,
+          (err: { code?: string }) => {
+            if (err.code !== '40P01') throw err
+            return true
+          },
+        )
+        await other.query(otherAborted ? 'ROLLBACK' : 'COMMIT')
+        await appended
+        return !otherAborted
+      }
 
-      const chain = await two.auditChain(id)
-      const records = mine.reduce((n, r) => n + r.entries.length, 0)
-      totalEntries += records
-      expect(chain).toHaveLength(records)
-      const verdict = verifyChain(chain)
-      expect(verdict.ok).toBe(true)
-      expect(await one.chainHead(id)).toEqual({ seq: records, hash: chain.at(-1)!.hash })
-      // The entries of the requests as they were stored are the chain.
-      expect(returned.flatMap((r) => r.entries).sort((a, b) => a.seq - b.seq)).toEqual(chain)
-
-      // The chain follows the update log: entries were chained in the transaction that gave their update its seq.
-      const seqOf = new Map(stored.map((u) => [u.hash, u.seq]))
-      const updateSeqs = chain.map((e) => seqOf.get(e.updateHash)!)
-      expect(updateSeqs).toEqual([...updateSeqs].sort((x, y) => x - y))
-    }
-
-    const all: AuditEntry[] = []
-    for await (const e of one.streamAudit({})) all.push(e)
-    expect(all).toHaveLength(totalEntries)
-    expect(await two.documentIds()).toEqual(ids)
-  })
-
-  it('runs an append again when PostgreSQL breaks a deadlock by aborting it', async () => {
-    const {
-      instances: [store],
-      schema,
-    } = await setup()
-    let minute = 0
-    const next = (): Step => ({
-      purposeId: 'marketing-sms',
-      state: ++minute % 2 === 1 ? 'granted' : 'withdrawn',
-      by: 'customer',
-      receivedAt: new Date(Date.parse('2026-11-02T08:00:00.000Z') + minute * 60_000).toISOString(),
+      // On a loaded machine the append's single deadlock check may run before the cycle forms; then
+      // the other session is aborted instead and the scenario is played again.
+      let appendAborted = false
+      for (let tries = 0; tries < 3 && !appendAborted; tries++) appendAborted = await deadlockOnce()
+      expect(appendAborted).toBe(true)
+      const appends = minute / 2
+      for (const id of ['C-0001', 'C-0002']) {
+        const seqs = (await store.updatesSince(id, 0)).map((u) => u.seq)
+        expect(seqs).toEqual(Array.from({ length: appends }, (_, i) => i + 1))
+        expect(verifyChain(await store.auditChain(id)).ok).toBe(true)
+      }
     })
-    const a = consentHistory('C-0001')
-    const b = consentHistory('C-0002')
-    await store.append([a.record([next()]), b.record([next()])])
-
-    const connect = async () => {
-      const client = new pg.Client({ connectionString: url })
-      await client.connect()
-      onTestFinished(() => client.end())
-      return client
-    }
-    const other = await connect()
-    const observer = await connect()
-    const otherPid = (await other.query('SELECT pg_backend_pid() AS pid')).rows[0].pid
-    // Lets the append's backend, which waits first, be the one that finds the cycle (superusers only).
-    await other.query(`SET deadlock_timeout = '5s'`).catch(() => {})
-    const row = (id: string) => `SELECT 1 FROM "${schema}".documents WHERE customer_id = '${id}' FOR UPDATE`
-
-    /** One deadlock: true when PostgreSQL aborted the append (not the other session). */
-    async function deadlockOnce(): Promise<boolean> {
-      // The other session holds C-0002; the append locks C-0001, then waits for C-0002.
-      await other.query('BEGIN')
-      await other.query(row('C-0002'))
-      const appended = store.append([a.record([next()]), b.record([next()])])
-      await until(
-        async () =>
-          (
-            await observer.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [
-              otherPid,
-            ])
-          ).rowCount,
-        5000,
-        'the append to wait for the row lock',
-      )
-      // Now the other session wants C-0001: a cycle, which PostgreSQL breaks by aborting one side.
-      const otherAborted = await other.query(row('C-0001')).then(
-        () => false,
-        (err: { code?: string }) => {
-          if (err.code !== '40P01') throw err
-          return true
-        },
-      )
-      await other.query(otherAborted ? 'ROLLBACK' : 'COMMIT')
-      await appended
-      return !otherAborted
-    }
-
-    // On a loaded machine the append's single deadlock check may run before the cycle forms; then
-    // the other session is aborted instead and the scenario is played again.
-    let appendAborted = false
-    for (let tries = 0; tries < 3 && !appendAborted; tries++) appendAborted = await deadlockOnce()
-    expect(appendAborted).toBe(true)
-    const appends = minute / 2
-    for (const id of ['C-0001', 'C-0002']) {
-      const seqs = (await store.updatesSince(id, 0)).map((u) => u.seq)
-      expect(seqs).toEqual(Array.from({ length: appends }, (_, i) => i + 1))
-      expect(verifyChain(await store.auditChain(id)).ok).toBe(true)
-    }
-  })
-})
+  },
+)

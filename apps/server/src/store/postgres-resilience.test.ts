@@ -4,28 +4,21 @@
  * writes in flight get 1011 without an ack, the process stays up, it reconnects by itself, and
  * every acknowledged decision is in PostgreSQL.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
 import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DEFAULT_CATALOG, decide, findPurpose, verifyChain } from '@consent-sync/consent-core'
 import { CloseCode } from '@consent-sync/protocol'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { type ChildServer, freePort, runCli, startChildServer } from '../testing/child-server'
 import { rawClient, sendDoc } from '../testing/clients'
+import { afterTest, tempDir } from '../testing/per-test'
 import { dropSchema, freshSchema, POSTGRES_URL, scaleOutServices } from '../testing/services'
 import { startTcpProxy, type TcpProxy, type UpstreamVerdict } from '../testing/tcp-proxy'
 import { until } from '../testing/until'
 import { createPostgresStore } from './postgres'
 
-const services = await scaleOutServices()
-if (!services.ok) console.warn(`skipping the PostgreSQL resilience tests: ${services.why}`)
-
-const cleanups: (() => Promise<unknown> | unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+const services = await scaleOutServices({ redis: false, skipping: 'the PostgreSQL resilience tests' })
 
 const CUSTOMERS = ['C-0001', 'C-0002', 'C-0003', 'C-0004', 'C-0005']
 const PURPOSES = DEFAULT_CATALOG.purposes.map((p) => p.id)
@@ -43,20 +36,18 @@ async function setup(env: Record<string, string> = {}) {
   const schema = freshSchema('cs_resilience')
   const target = new URL(POSTGRES_URL)
   const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
-  const dir = await mkdtemp(path.join(tmpdir(), 'consent-sync-resilience-'))
+  const dir = await tempDir('consent-sync-resilience-')
   const serverEnv = {
     STORE: 'postgres',
     DATABASE_URL: through(POSTGRES_URL, proxy.port),
     DATABASE_SCHEMA: schema,
     ...env,
   }
-  cleanups.push(async () => {
-    await dropSchema(schema)
-    await rm(dir, { recursive: true, force: true })
-  })
-  cleanups.push(() => proxy.close())
+  afterTest(() => dropSchema(schema))
+
+  afterTest(() => proxy.close())
   const server = await startChildServer(path.join(dir, 'unused.db'), serverEnv)
-  cleanups.push(() => server.stop('SIGKILL'))
+  afterTest(() => server.stop('SIGKILL'))
   const tokens = new Map<string, string>()
   for (const id of CUSTOMERS) tokens.set(id, await server.login(id))
   return { schema, proxy, server, tokens, env: serverEnv }
@@ -282,7 +273,7 @@ describe('DESIGN §10: at start, a PostgreSQL that cannot be reached or does not
       socket.on('error', () => {})
     })
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve))
-    cleanups.push(async () => {
+    afterTest(async () => {
       for (const s of sockets) s.destroy()
       await new Promise<void>((resolve) => listener.close(() => resolve()))
     })

@@ -1,85 +1,22 @@
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { describe, expect, it, onTestFinished } from 'vitest'
+import { POSTGRES_URL, scaleOutServices, sql } from '../testing/services'
+import { postgresStores } from '../testing/stores'
 import { consentHistory } from './conformance/history'
 import { runStoreTests } from './conformance/suites'
 import { createPostgresStore } from './postgres'
 import { MIGRATIONS } from './postgres-schema'
-import type { Store } from './store'
 
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-/** For messages: the URL without its password. */
-const shownUrl = url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
+const services = await scaleOutServices({ redis: false, skipping: 'the PostgreSQL store tests' })
 
-/** Whether PostgreSQL answers; CI must have it, a developer's machine may not. */
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
-  try {
-    await client.connect()
-    await client.query('SELECT 1')
-    return true
-  } catch (err) {
-    if (process.env.CI === 'true')
-      throw new Error(`PostgreSQL at ${shownUrl} is required in CI: ${String(err)}`)
-    console.warn(
-      `skipping the PostgreSQL store tests: cannot reach ${shownUrl} (${String(err)}); set DATABASE_URL`,
-    )
-    return false
-  } finally {
-    await client.end().catch(() => {})
-  }
-}
-
-const available = await reachable()
-
-async function sql(text: string, params: unknown[] = []): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await client.query(text, params)
-  } finally {
-    await client.end()
-  }
-}
-
-/** A fresh schema name; `drop` removes the schema and everything in it. */
-function freshSchema() {
-  const schema = `cs_test_${randomBytes(6).toString('hex')}`
-  return { schema, drop: async () => void (await sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)) }
-}
-
-describe.skipIf(!available)('postgres', () => {
-  runStoreTests('postgres', async () => {
-    const { schema, drop } = freshSchema()
-    const opened: Store[] = []
-    return {
-      open: () => {
-        const store = createPostgresStore({ connectionString: url, schema })
-        opened.push(store)
-        return store
-      },
-      cleanup: async () => {
-        for (const s of opened) await s.close()
-        await drop()
-      },
-    }
-  })
+describe.skipIf(!services.ok)('postgres', () => {
+  runStoreTests('postgres', async () => postgresStores())
 
   describe('postgres store specifics', () => {
     /** Stores opened on one fresh schema (like server instances sharing a database), all closed and the schema dropped after the test. */
     function setup() {
-      const { schema, drop } = freshSchema()
-      const opened: Store[] = []
-      const open = () => {
-        const store = createPostgresStore({ connectionString: url, schema, max: 3 })
-        opened.push(store)
-        return store
-      }
-      onTestFinished(async () => {
-        await Promise.all(opened.map((s) => s.close()))
-        await drop()
-      })
-      return { schema, open }
+      const fixture = postgresStores({ max: 3 })
+      onTestFinished(fixture.cleanup)
+      return fixture
     }
 
     const t = (m: number) => `2026-11-02T08:0${m}:00.000Z`
@@ -119,9 +56,9 @@ describe.skipIf(!available)('postgres', () => {
     })
 
     it('refuses a schema name it would have to quote', () => {
-      expect(() => createPostgresStore({ connectionString: url, schema: 'x"; DROP TABLE y; --' })).toThrow(
-        /schema/,
-      )
+      expect(() =>
+        createPostgresStore({ connectionString: POSTGRES_URL, schema: 'x"; DROP TABLE y; --' }),
+      ).toThrow(/schema/)
     })
 
     it('keeps schemas apart', async () => {

@@ -1,46 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it, onTestFinished } from 'vitest'
+import { sqliteStores } from '../testing/stores'
 import { consentHistory } from './conformance/history'
 import { runStoreTests } from './conformance/suites'
 import { createSqliteStore } from './sqlite'
-import type { Store } from './store'
 
-async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'consent-store-'))
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) }
-}
-
-runStoreTests('sqlite', async () => {
-  const { dir, remove } = await tempDir()
-  const opened: Store[] = []
-  return {
-    open: () => {
-      const store = createSqliteStore({ path: join(dir, 'consent.db') })
-      opened.push(store)
-      return store
-    },
-    cleanup: async () => {
-      for (const s of opened) await s.close()
-      await remove()
-    },
-  }
-})
+runStoreTests('sqlite', sqliteStores)
 
 describe('sqlite store specifics', () => {
   async function setup(synchronous?: 'FULL' | 'NORMAL') {
-    const { dir, remove } = await tempDir()
-    const path = join(dir, 'consent.db')
+    const fixture = await sqliteStores()
+    onTestFinished(fixture.cleanup)
+    const { path } = fixture
     const open = () => createSqliteStore(synchronous ? { path, synchronous } : { path })
     const store = open()
-    onTestFinished(async () => {
-      await store.close()
-      await remove()
-    })
+    onTestFinished(() => store.close())
     await store.migrate()
-    return { path, store, open }
+    return { path, store }
   }
 
   it('runs in WAL mode', async () => {

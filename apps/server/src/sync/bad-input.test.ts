@@ -4,13 +4,11 @@
  * still up, and another connection on the same document unaffected.
  */
 import {
-  type ActorRole,
   type Channel,
   DEFAULT_CATALOG,
   type Decision,
   decide,
   decisionsOf,
-  findPurpose,
   foldAll,
   profileOf,
   type RejectReason,
@@ -27,51 +25,30 @@ import {
   MessageType,
   parseMessage,
 } from '@consent-sync/protocol'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { Store } from '../store/store'
-import { broadcastsTo, rawClient, roundTrip, sendDoc, stockClient, trackDurable } from '../testing/clients'
+import { broadcastsTo, rawClient, roundTrip, sendDoc, trackDurable } from '../testing/clients'
+import { decideAs } from '../testing/decisions'
+import { afterTest, stockFor, testServer } from '../testing/per-test'
 import {
   ADMIN,
   CSR_1,
   CSR_2,
   CUSTOMER_1,
   CUSTOMER_2,
-  startTestServer,
   type TestServerOptions,
   type TestUser,
 } from '../testing/server'
 import { until } from '../testing/until'
 
-const cleanups: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
-
-const CHANNEL: Record<ActorRole, Channel> = { customer: 'web', csr: 'phone' }
-
-/** The notice version a client shows for a purpose (SPEC 2.11); any for a purpose not in the catalog. */
-function versionOf(purposeId: string): string {
-  return findPurpose(DEFAULT_CATALOG, purposeId)?.version ?? '1.0'
-}
-
 /** A grant by `user` recorded in `doc` as their client would (the decision's actor is the user). */
-function grant(
+const grant = (
   doc: Y.Doc,
   user: TestUser,
   purposeId = 'marketing-sms',
   extra: { evidence?: string; channel?: Channel } = {},
-) {
-  const role = user.role as ActorRole
-  return decide(doc, {
-    purposeId,
-    state: 'granted',
-    actor: { id: user.id, role },
-    channel: extra.channel ?? CHANNEL[role],
-    noticeVersion: versionOf(purposeId),
-    ...(extra.evidence === undefined ? {} : { evidence: extra.evidence }),
-  })
-}
+) => decideAs(doc, user, purposeId, 'granted', extra)
 
 /** A whole-document update holding one grant by `user`: what a client would send. */
 function grantUpdate(user: TestUser): Uint8Array {
@@ -100,22 +77,16 @@ function forged(token: string): string {
 const isStep1 = (f: Uint8Array) => parseMessage(f).kind === 'sync-step1'
 
 async function setup(options: TestServerOptions = {}) {
-  const server = await startTestServer(options)
-  cleanups.push(() => server.cleanup())
+  const server = await testServer(options)
   const { store } = server.ctx
 
-  const stock = (user: TestUser, customerId = 'C-0001', opts: { acks?: boolean; token?: string } = {}) => {
-    const c = stockClient(server.syncUrl, customerId, opts.token ?? server.token(user), undefined, {
-      acks: opts.acks ?? false,
-    })
-    cleanups.push(() => c.destroy())
-    return c
-  }
+  const stock = (user: TestUser, customerId = 'C-0001', opts: { acks?: boolean } = {}) =>
+    stockFor(server, user, customerId, opts)
 
   const raw = async (customerId: string, token: string | null) => {
     const query = token === null ? '' : `?token=${encodeURIComponent(token)}`
     const c = await rawClient(`${server.syncUrl}/${customerId}${query}`)
-    cleanups.push(() => c.close())
+    afterTest(() => c.close())
     return c
   }
 
@@ -139,6 +110,25 @@ async function setup(options: TestServerOptions = {}) {
     )
     agent.destroy()
     return d
+  }
+
+  /** An agent's grants with long evidence, each stored (or refused) before the next, until the record is full. */
+  const fill = async (agent: ReturnType<typeof stock>) => {
+    const purposes = ['marketing-sms', 'marketing-email', 'marketing-push', 'usage-analytics']
+    const accepted: string[] = []
+    for (let i = 0; i < 20 && agent.closes.length === 0; i++) {
+      const d = grant(agent.doc, CSR_1, purposes[i % purposes.length], {
+        evidence: `call ${i}: ${'x'.repeat(300)}`,
+      })
+      await until(
+        async () =>
+          agent.closes.length > 0 || (await store.auditChain('C-0001')).some((e) => e.decisionId === d.id),
+        5000,
+        `decision ${i} stored or refused`,
+      )
+      if (agent.closes.length === 0) accepted.push(d.id)
+    }
+    return accepted
   }
 
   /** What bad input must not change: the stored log, the audit chain and the live document. */
@@ -186,7 +176,7 @@ async function setup(options: TestServerOptions = {}) {
     fresh.destroy()
   }
 
-  return { server, store, stock, raw, joined, seed, record, observe, expectUnharmed }
+  return { server, store, stock, raw, joined, seed, fill, record, observe, expectUnharmed }
 }
 
 describe('DESIGN §10: no, bad or expired token, and documents the user may not open', () => {
@@ -536,20 +526,7 @@ describe('DESIGN §10: updates breaking a rule of §6 → 4422 naming the rule',
     const observer = await s.observe()
     const agent = s.stock(CSR_1)
     await agent.synced()
-    const purposes = ['marketing-sms', 'marketing-email', 'marketing-push', 'usage-analytics']
-    const accepted: string[] = []
-    for (let i = 0; i < 20 && agent.closes.length === 0; i++) {
-      const d = grant(agent.doc, CSR_1, purposes[i % purposes.length], {
-        evidence: `call ${i}: ${'x'.repeat(300)}`,
-      })
-      await until(
-        async () =>
-          agent.closes.length > 0 || (await s.store.auditChain('C-0001')).some((e) => e.decisionId === d.id),
-        5000,
-        `decision ${i} stored or refused`,
-      )
-      if (agent.closes.length === 0) accepted.push(d.id)
-    }
+    const accepted = await s.fill(agent)
     expect(agent.closes[0]?.code).toBe(CloseCode.Rejected)
     expect(agent.closes[0]?.reason).toMatch(/^document-full: /)
     expect(agent.provider.shouldConnect).toBe(false)
@@ -578,19 +555,8 @@ describe('DESIGN §10: a withdrawal on a record at its size limit → accepted',
     const s = await setup({ env: { MAX_DOCUMENT_BYTES: '2048' } })
     const agent = s.stock(CSR_1)
     await agent.synced()
-    const purposes = ['marketing-sms', 'marketing-email', 'marketing-push', 'usage-analytics']
     // An agent fills the record with grants (here on purpose) until it is refused.
-    for (let i = 0; i < 20 && agent.closes.length === 0; i++) {
-      const d = grant(agent.doc, CSR_1, purposes[i % purposes.length], {
-        evidence: `call ${i}: ${'x'.repeat(300)}`,
-      })
-      await until(
-        async () =>
-          agent.closes.length > 0 || (await s.store.auditChain('C-0001')).some((e) => e.decisionId === d.id),
-        5000,
-        `decision ${i} stored or refused`,
-      )
-    }
+    await s.fill(agent)
     expect(agent.closes[0]?.reason).toMatch(/^document-full: .*only withdrawals/)
     const near = await s.server.ctx.metrics.documentsNearLimit.get()
     expect(near.values[0]?.value).toBe(1)
@@ -601,13 +567,7 @@ describe('DESIGN §10: a withdrawal on a record at its size limit → accepted',
     const granted = foldAll(readDecisions(customer.doc), DEFAULT_CATALOG).filter((p) => p.state === 'granted')
     expect(granted.length).toBeGreaterThan(0)
     for (const p of granted) {
-      const w = decide(customer.doc, {
-        purposeId: p.purposeId,
-        state: 'withdrawn',
-        actor: { id: 'C-0001', role: 'customer' },
-        channel: 'web',
-        noticeVersion: versionOf(p.purposeId),
-      })
+      const w = decideAs(customer.doc, CUSTOMER_1, p.purposeId, 'withdrawn')
       await until(
         async () => (await s.store.auditChain('C-0001')).some((e) => e.decisionId === w.id),
         5000,
@@ -744,22 +704,16 @@ describe('DESIGN §10: storage error → 1011, no ack, nothing broadcast; the cl
   it('closes the sender 1011 while append fails, and its change lands once storage is back', async () => {
     let failing = false
     let failures = 0
-    const wrapStore = (store: Store): Store =>
-      new Proxy(store, {
-        get(target, prop) {
-          if (prop === 'append') {
-            return async (...args: Parameters<Store['append']>) => {
-              if (failing) {
-                failures++
-                throw new Error('disk I/O error (injected)')
-              }
-              return target.append(...args)
-            }
-          }
-          const value: unknown = Reflect.get(target, prop, target)
-          return typeof value === 'function' ? value.bind(target) : value
-        },
-      })
+    const wrapStore = (store: Store): Store => ({
+      ...store,
+      append: async (requests) => {
+        if (failing) {
+          failures++
+          throw new Error('disk I/O error (injected)')
+        }
+        return store.append(requests)
+      },
+    })
     const s = await setup({ wrapStore })
     await s.seed()
     const watcher = await s.joined('C-0001', s.server.token(CSR_2))

@@ -1,27 +1,16 @@
-import {
-  DEFAULT_CATALOG,
-  decide,
-  findPurpose,
-  foldAll,
-  readDecisions,
-  verifyChain,
-} from '@consent-sync/consent-core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { DEFAULT_CATALOG, foldAll, readDecisions, verifyChain } from '@consent-sync/consent-core'
+import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import { verifyStore } from '../audit/verify'
 import { stockClient } from '../testing/clients'
+import { decideAs } from '../testing/decisions'
+import { afterTest, stockFor, testServer } from '../testing/per-test'
 import { CSR_1, CUSTOMER_1, startTestServer, type TestServer, type TestUser } from '../testing/server'
 import { dropSchema, freshSchema, POSTGRES_URL, REDIS_URL, scaleOutServices } from '../testing/services'
 import { until } from '../testing/until'
 import { createRedisFanOut, type FanOut, type RemoteUpdate } from './fanout'
 
-const services = await scaleOutServices()
-if (!services.ok) console.warn(`skipping the scale-out tests: ${services.why}`)
-
-const cleanups: (() => Promise<unknown> | unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+const services = await scaleOutServices({ skipping: 'the scale-out tests' })
 
 /** A Redis fan-out whose incoming updates can be dropped, as pub/sub may drop them. */
 function droppingFanOut(channel: string) {
@@ -52,34 +41,21 @@ async function cluster(options: { fanoutB?: FanOut; channel?: string } = {}) {
   }
   const fanoutA = createRedisFanOut({ url: REDIS_URL, channel })
   const a = await startTestServer({ env, fanout: fanoutA })
-  cleanups.push(() => dropSchema(schema))
-  cleanups.push(() => a.cleanup())
-  const b = await startTestServer({
+  afterTest(() => dropSchema(schema))
+  afterTest(() => a.cleanup())
+  const b = await testServer({
     env,
     fanout: options.fanoutB ?? createRedisFanOut({ url: REDIS_URL, channel }),
   })
-  cleanups.push(() => b.cleanup())
-  const client = (server: TestServer, user: TestUser) => {
-    const c = stockClient(server.syncUrl, 'C-0001', server.token(user))
-    cleanups.push(() => c.destroy())
-    return c
-  }
+  const client = (server: TestServer, user: TestUser) => stockFor(server, user)
   return { a, b, schema, channel, client }
 }
 
 const fold = (doc: Y.Doc) => JSON.stringify(foldAll(readDecisions(doc), DEFAULT_CATALOG))
 
-function grant(doc: Y.Doc, user: TestUser, purposeId: string, state: 'granted' | 'withdrawn' = 'granted') {
-  const csr = user.role === 'csr'
-  return decide(doc, {
-    purposeId,
-    state,
-    actor: { id: user.id, role: csr ? 'csr' : 'customer' },
-    channel: csr ? 'phone' : 'web',
-    noticeVersion: findPurpose(DEFAULT_CATALOG, purposeId)!.version,
-    ...(csr ? { evidence: 'call ref 42' } : {}),
-  })
-}
+/** A decision as the user's client records it; an agent's with the call it came from. */
+const grant = (doc: Y.Doc, user: TestUser, purposeId: string, state: 'granted' | 'withdrawn' = 'granted') =>
+  decideAs(doc, user, purposeId, state, user.role === 'csr' ? { evidence: 'call ref 42' } : {})
 
 async function expectOneValidChain(server: TestServer, decisions: number) {
   const store = server.ctx.store
@@ -172,17 +148,16 @@ describe.skipIf(!services.ok)('two instances on PostgreSQL and Redis', () => {
     }
     const dead = 'redis://127.0.0.1:1'
     const a = await startTestServer({ env, fanout: createRedisFanOut({ url: dead }) })
-    cleanups.push(() => dropSchema(schema))
-    cleanups.push(() => a.cleanup())
-    const b = await startTestServer({ env, fanout: createRedisFanOut({ url: dead }) })
-    cleanups.push(() => b.cleanup())
+    afterTest(() => dropSchema(schema))
+    afterTest(() => a.cleanup())
+    const b = await testServer({ env, fanout: createRedisFanOut({ url: dead }) })
     const ready = await (await fetch(`${a.httpUrl}/readyz`)).json()
     expect(ready).toMatchObject({ status: 'degraded', checks: { store: 'ok' } })
     expect(ready.checks.fanout).not.toBe('ok')
     const onA = stockClient(a.syncUrl, 'C-0001', a.token(CUSTOMER_1))
     const onB = stockClient(b.syncUrl, 'C-0001', b.token(CSR_1))
-    cleanups.push(() => onA.destroy())
-    cleanups.push(() => onB.destroy())
+    afterTest(() => onA.destroy())
+    afterTest(() => onB.destroy())
     await onA.synced()
     await onB.synced()
     grant(onA.doc, CUSTOMER_1, 'marketing-email')

@@ -2,35 +2,28 @@
  * A document's life on the server (DESIGN.md §6): its log folded into snapshots, unloaded when
  * idle and loaded again, and connections closed with 1012 when the server shuts down.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { DEFAULT_CATALOG, decide, findPurpose, readDecisions, verifyChain } from '@consent-sync/consent-core'
+import { DEFAULT_CATALOG, readDecisions, verifyChain } from '@consent-sync/consent-core'
 import { CloseCode } from '@consent-sync/protocol'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { verifyStore } from '../audit/verify'
 import { createSqliteStore } from '../store/sqlite'
 import type { Store } from '../store/store'
-import { rawClient, sendDoc, stockClient } from '../testing/clients'
+import { sendDoc } from '../testing/clients'
+import { decideAs } from '../testing/decisions'
+import { afterTest, rawFor, stockFor, tempDir } from '../testing/per-test'
 import { CSR_1, CSR_2, CUSTOMER_1, startTestServer, type TestServer, type TestUser } from '../testing/server'
 import { until } from '../testing/until'
 
-const cleanups: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
-
 async function setup(env: Record<string, string> = {}, wrapStore?: (store: Store) => Store) {
-  const dir = await mkdtemp(path.join(tmpdir(), 'consent-sync-lifecycle-'))
-  cleanups.push(() => rm(dir, { recursive: true, force: true }))
+  const dir = await tempDir('consent-sync-lifecycle-')
   const servers: TestServer[] = []
   /** A server on the same directory (the same SQLite file) each time. */
   const start = async () => {
     const server = await startTestServer({ dir, env, ...(wrapStore ? { wrapStore } : {}) })
     servers.push(server)
     let closed = false
-    cleanups.push(() => (closed ? undefined : server.cleanup()))
+    afterTest(() => (closed ? undefined : server.cleanup()))
     return {
       ...server,
       async close() {
@@ -39,24 +32,12 @@ async function setup(env: Record<string, string> = {}, wrapStore?: (store: Store
       },
     }
   }
-  const client = (server: TestServer, user: TestUser, customerId = 'C-0001') => {
-    const c = stockClient(server.syncUrl, customerId, server.token(user))
-    cleanups.push(() => c.destroy())
-    return c
-  }
+  const client = (server: TestServer, user: TestUser, customerId = 'C-0001') =>
+    stockFor(server, user, customerId)
   return { dir, start, client }
 }
 
-function grant(doc: Y.Doc, user: TestUser, purposeId: string) {
-  const csr = user.role === 'csr'
-  return decide(doc, {
-    purposeId,
-    state: 'granted',
-    actor: { id: user.id, role: csr ? 'csr' : 'customer' },
-    channel: csr ? 'phone' : 'web',
-    noticeVersion: findPurpose(DEFAULT_CATALOG, purposeId)!.version,
-  })
-}
+const grant = (doc: Y.Doc, user: TestUser, purposeId: string) => decideAs(doc, user, purposeId)
 
 const ids = (doc: Y.Doc) => readDecisions(doc).map((d) => d.id)
 const purposes = DEFAULT_CATALOG.purposes.map((p) => p.id)
@@ -152,26 +133,19 @@ describe('document lifecycle', () => {
     })
     let appending = 0
     // Holds the commit, so that the update is still in flight when the server is asked to close.
-    const wrapStore = (store: Store): Store =>
-      new Proxy(store, {
-        get(target, prop) {
-          if (prop === 'append') {
-            return async (...args: Parameters<Store['append']>) => {
-              appending++
-              await gate
-              return target.append(...args)
-            }
-          }
-          const value: unknown = Reflect.get(target, prop, target)
-          return typeof value === 'function' ? value.bind(target) : value
-        },
-      })
+    const wrapStore = (store: Store): Store => ({
+      ...store,
+      append: async (requests) => {
+        appending++
+        await gate
+        return store.append(requests)
+      },
+    })
     const s = await setup({}, wrapStore)
     const server = await s.start()
     const stock = s.client(server, CSR_1)
     await stock.synced()
-    const raw = await rawClient(`${server.syncUrl}/C-0001?token=${server.token(CUSTOMER_1)}`)
-    cleanups.push(() => raw.close())
+    const raw = await rawFor(server, CUSTOMER_1)
     const doc = new Y.Doc()
     const d = grant(doc, CUSTOMER_1, 'usage-analytics')
     sendDoc(raw, doc)

@@ -4,20 +4,15 @@
  * back (the same client id), and stock clients renew their presence every 15 s. None of it may
  * start a storm: no 4529, one connection per reload or cycle, and presence right on every side.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type PresenceProbe, presenceProbe } from '../testing/clients'
+import { afterTest, testServer } from '../testing/per-test'
 import { CSR_1, CUSTOMER_1, startTestServer, type TestServer, type TestUser } from '../testing/server'
 import { dropSchema, freshSchema, POSTGRES_URL, REDIS_URL, scaleOutServices } from '../testing/services'
 import { until } from '../testing/until'
 import { createRedisFanOut } from './fanout'
 
-const services = await scaleOutServices()
-if (!services.ok) console.warn(`skipping the cross-instance presence test: ${services.why}`)
-
-const cleanups: (() => Promise<unknown> | unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
+const services = await scaleOutServices({ skipping: 'the cross-instance presence test' })
 
 /** Longer than a stock client's 15 s presence renewal, so renewals happen while we watch. */
 const WATCH_MS = 17_000
@@ -32,7 +27,7 @@ async function run({ customerServer, agentServer }: Scene) {
   const open = (server: TestServer, user: TestUser) => {
     const probe = presenceProbe(server.syncUrl, 'C-0001', server.token(user), user)
     probes.push(probe)
-    cleanups.push(() => probe.destroy())
+    afterTest(() => probe.destroy())
     return probe
   }
   const agent = open(agentServer, CSR_1)
@@ -103,8 +98,7 @@ async function run({ customerServer, agentServer }: Scene) {
 
 describe('presence with stock providers that relay, reload and reconnect', () => {
   it('settles on one instance: no 4529, one connection per reload, presence right', async () => {
-    const server = await startTestServer()
-    cleanups.push(() => server.cleanup())
+    const server = await testServer()
     await run({ customerServer: server, agentServer: server })
   }, 90_000)
 
@@ -115,10 +109,9 @@ describe('presence with stock providers that relay, reload and reconnect', () =>
       const channel = `consent-sync:test:${schema}`
       const env = { STORE: 'postgres', DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema }
       const a = await startTestServer({ env, fanout: createRedisFanOut({ url: REDIS_URL, channel }) })
-      cleanups.push(() => dropSchema(schema))
-      cleanups.push(() => a.cleanup())
-      const b = await startTestServer({ env, fanout: createRedisFanOut({ url: REDIS_URL, channel }) })
-      cleanups.push(() => b.cleanup())
+      afterTest(() => dropSchema(schema))
+      afterTest(() => a.cleanup())
+      const b = await testServer({ env, fanout: createRedisFanOut({ url: REDIS_URL, channel }) })
       await run({ customerServer: a, agentServer: b })
     },
     90_000,

@@ -9,15 +9,11 @@ import {
   encodeAwarenessEntries,
   parseMessage,
 } from '@consent-sync/protocol'
-import { afterEach, describe, expect, it } from 'vitest'
-import { presenceProbe, rawClient } from '../testing/clients'
-import { CSR_1, CSR_2, CUSTOMER_1, startTestServer } from '../testing/server'
+import { describe, expect, it } from 'vitest'
+import { presenceProbe } from '../testing/clients'
+import { afterTest, rawFor, testServer } from '../testing/per-test'
+import { CSR_1, CSR_2, CUSTOMER_1 } from '../testing/server'
 import { until } from '../testing/until'
-
-const cleanups: (() => Promise<unknown> | unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
 
 interface Entry {
   clientId: number
@@ -45,16 +41,14 @@ function heardEntries(frames: readonly Uint8Array[]): Entry[] {
 }
 
 async function setup() {
-  const server = await startTestServer()
-  cleanups.push(() => server.cleanup())
+  const server = await testServer()
   const probe = (user: typeof CSR_1) => {
     const p = presenceProbe(server.syncUrl, 'C-0001', server.token(user), user)
-    cleanups.push(() => p.destroy())
+    afterTest(() => p.destroy())
     return p
   }
   const raw = async (user: typeof CSR_1) => {
-    const r = await rawClient(`${server.syncUrl}/C-0001?token=${server.token(user)}`)
-    cleanups.push(() => r.close())
+    const r = await rawFor(server, user)
     return r
   }
   const dropped = async (reason: string) =>

@@ -2,31 +2,24 @@
  * Crash safety with a real child process (DESIGN.md §5, §6.3): what the server acknowledged as
  * durable survives SIGKILL; SIGTERM closes clients with 1012 and exits 0.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DEFAULT_CATALOG, decide, foldAll, readDecisions, verifyChain } from '@consent-sync/consent-core'
 import { CloseCode } from '@consent-sync/protocol'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import { createSqliteStore } from '../store/sqlite'
 import { type ChildServer, runCli, startChildServer } from '../testing/child-server'
 import { stockClient, trackDurable } from '../testing/clients'
+import { afterTest, tempDir } from '../testing/per-test'
 import { until } from '../testing/until'
 
-const cleanups: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
-
 async function setup() {
-  const dir = await mkdtemp(path.join(tmpdir(), 'consent-sync-restart-'))
+  const dir = await tempDir('consent-sync-restart-')
   const databasePath = path.join(dir, 'db.sqlite')
   const children: ChildServer[] = []
-  cleanups.push(async () => {
+  afterTest(async () => {
     // No stray processes, whatever the test did.
     for (const c of children) await c.stop('SIGKILL')
-    await rm(dir, { recursive: true, force: true })
   })
   const start = async () => {
     const child = await startChildServer(databasePath)
@@ -36,7 +29,7 @@ async function setup() {
   const client = async (server: ChildServer, username: string, customerId = 'C-0001') => {
     const c = stockClient(server.syncUrl, customerId, await server.login(username), undefined, { acks: true })
     const durable = trackDurable(c.provider)
-    cleanups.push(() => c.destroy())
+    afterTest(() => c.destroy())
     return { ...c, durable }
   }
   return { databasePath, start, client }

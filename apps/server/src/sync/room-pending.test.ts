@@ -6,16 +6,12 @@
  */
 import { DEFAULT_CATALOG, type DecideInput, decide, foldAll, readDecisions } from '@consent-sync/consent-core'
 import { CloseCode, encodeSyncStep2, encodeSyncUpdate } from '@consent-sync/protocol'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { rawClient, stockClient, trackDurable } from '../testing/clients'
-import { CSR_1, CUSTOMER_1, startTestServer } from '../testing/server'
+import { trackDurable } from '../testing/clients'
+import { rawFor, stockFor, testServer } from '../testing/per-test'
+import { CSR_1, CUSTOMER_1 } from '../testing/server'
 import { until } from '../testing/until'
-
-const cleanups: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
 
 const byCustomer = (purposeId: string, state: 'granted' | 'withdrawn'): DecideInput => ({
   purposeId,
@@ -25,15 +21,25 @@ const byCustomer = (purposeId: string, state: 'granted' | 'withdrawn'): DecideIn
   noticeVersion: '1.0',
 })
 
+/**
+ * A customer's raw connection, and their document holding a decision the server will never get
+ * (`base`, the state vector after it): what is built on it cannot be integrated.
+ */
+async function withUnsentBase() {
+  const server = await testServer()
+  const raw = await rawFor(server, CUSTOMER_1)
+  const doc = new Y.Doc()
+  decide(doc, byCustomer('marketing-sms', 'granted'))
+  return { server, raw, doc, base: Y.encodeStateVector(doc) }
+}
+
 describe('an update whose dependencies are still on their way (SPEC 2.2)', () => {
   it('asks the stock client for what is missing instead of closing it, and keeps both decisions', async () => {
-    const server = await startTestServer()
-    cleanups.push(() => server.cleanup())
+    const server = await testServer()
     // Offline work: a decision the server has never seen.
     const doc = new Y.Doc()
     const offline = decide(doc, byCustomer('marketing-sms', 'granted'))
-    const customer = stockClient(server.syncUrl, 'C-0001', server.token(CUSTOMER_1), doc, { acks: true })
-    cleanups.push(() => customer.destroy())
+    const customer = stockFor(server, CUSTOMER_1, 'C-0001', { doc: doc, acks: true })
     const durable = trackDurable(customer.provider)
     let tapped: string | undefined
     customer.provider.on('status', ({ status }) => {
@@ -45,8 +51,7 @@ describe('an update whose dependencies are still on their way (SPEC 2.2)', () =>
     await until(() => tapped !== undefined && durable.saved(), 5000, 'both decisions durable')
     expect(customer.closes).toEqual([])
     expect(server.ctx.rooms.connectionCount()).toBe(1)
-    const agent = stockClient(server.syncUrl, 'C-0001', server.token(CSR_1))
-    cleanups.push(() => agent.destroy())
+    const agent = stockFor(server, CSR_1)
     await agent.synced()
     await until(() => readDecisions(agent.doc).length === 2, 5000, 'agent holds both')
     expect(
@@ -60,14 +65,7 @@ describe('an update whose dependencies are still on their way (SPEC 2.2)', () =>
   })
 
   it('still closes with 4422 a connection that keeps sending what cannot be integrated', async () => {
-    const server = await startTestServer()
-    cleanups.push(() => server.cleanup())
-    const raw = await rawClient(`${server.syncUrl}/C-0001?token=${server.token(CUSTOMER_1)}`)
-    cleanups.push(() => raw.close())
-    // A decision on top of one the server will never get: the client never sends its base.
-    const doc = new Y.Doc()
-    decide(doc, byCustomer('marketing-sms', 'granted'))
-    const base = Y.encodeStateVector(doc)
+    const { server, raw, doc, base } = await withUnsentBase()
     for (let i = 0; i < 5 && !raw.closed; i++) {
       decide(doc, byCustomer('marketing-email', i % 2 === 0 ? 'granted' : 'withdrawn'))
       raw.send(encodeSyncUpdate(Y.encodeStateAsUpdate(doc, base)))
@@ -81,20 +79,13 @@ describe('an update whose dependencies are still on their way (SPEC 2.2)', () =>
     expect(closed.code).toBe(CloseCode.Rejected)
     expect(closed.reason).toMatch(/^pending: /)
     expect(raw.durable()).toEqual([])
-    const agent = stockClient(server.syncUrl, 'C-0001', server.token(CSR_1))
-    cleanups.push(() => agent.destroy())
+    const agent = stockFor(server, CSR_1)
     await agent.synced()
     expect(readDecisions(agent.doc)).toEqual([])
   })
 
   it('counts the requests per missing change, so answering with an empty step 2 cannot loop forever', async () => {
-    const server = await startTestServer()
-    cleanups.push(() => server.cleanup())
-    const raw = await rawClient(`${server.syncUrl}/C-0001?token=${server.token(CUSTOMER_1)}`)
-    cleanups.push(() => raw.close())
-    const doc = new Y.Doc()
-    decide(doc, byCustomer('marketing-sms', 'granted'))
-    const base = Y.encodeStateVector(doc)
+    const { raw, doc, base } = await withUnsentBase()
     decide(doc, byCustomer('marketing-email', 'granted'))
     // The same update every time, each request for its base answered with nothing.
     const stuck = encodeSyncUpdate(Y.encodeStateAsUpdate(doc, base))

@@ -10,7 +10,6 @@ import { SocketPeer, SyncSocket } from './connection'
 import { originAllowed } from './origin'
 import type { Room } from './room'
 import type { RoomRegistry } from './room-registry'
-import type { Rooms } from './rooms'
 import { TokenBucket } from './token-bucket'
 
 const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
@@ -20,17 +19,12 @@ interface UserSlot {
   bucket: TokenBucket
 }
 
-function isRegistry(rooms: Rooms): rooms is RoomRegistry {
-  return typeof (rooms as Partial<RoomRegistry>).open === 'function'
-}
-
 /**
  * The y-websocket endpoint `GET /sync/:customerId?token=<JWT>[&ack=0]` (DESIGN.md §5, §6.1).
  * Authentication happens after the upgrade so that a browser sees the close code and reason.
  */
-export function registerSync(app: FastifyInstance, ctx: ServerContext): void {
+export function registerSync(app: FastifyInstance, ctx: ServerContext & { rooms: RoomRegistry }): void {
   const rooms = ctx.rooms
-  if (!isRegistry(rooms)) return
   const { config, metrics } = ctx
   // One message of the largest size, and the handshake frames around it.
   const maxBytesBeforeReady = config.limits.maxMessageBytes + 64 * 1024

@@ -1,23 +1,15 @@
 import { DEFAULT_CATALOG, decide, foldAll, readDecisions, verifyChain } from '@consent-sync/consent-core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { rawClient, sendDoc, stockClient } from '../testing/clients'
-import { CSR_1, CUSTOMER_1, startTestServer } from '../testing/server'
+import { sendDoc } from '../testing/clients'
+import { decideAs } from '../testing/decisions'
+import { rawFor, stockFor, testServer } from '../testing/per-test'
+import { CSR_1, CUSTOMER_1 } from '../testing/server'
 import { until } from '../testing/until'
 
-const cleanups: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
-
 async function setup(env: Record<string, string> = {}) {
-  const server = await startTestServer({ env })
-  cleanups.push(() => server.cleanup())
-  const client = (user = CUSTOMER_1, customerId = 'C-0001') => {
-    const c = stockClient(server.syncUrl, customerId, server.token(user))
-    cleanups.push(() => c.destroy())
-    return c
-  }
+  const server = await testServer({ env })
+  const client = (user = CUSTOMER_1, customerId = 'C-0001') => stockFor(server, user, customerId)
   return { server, client }
 }
 
@@ -31,21 +23,10 @@ describe('sync endpoint with the stock y-websocket client', () => {
     await customer.synced()
     await agent.synced()
 
-    decide(customer.doc, {
-      purposeId: 'marketing-sms',
-      state: 'granted',
-      actor: { id: 'C-0001', role: 'customer' },
-      channel: 'web',
-      noticeVersion: '1.0',
-    })
+    decideAs(customer.doc, CUSTOMER_1, 'marketing-sms', 'granted')
     await until(() => readDecisions(agent.doc).length === 1, 5000, 'agent sees the grant')
 
-    decide(agent.doc, {
-      purposeId: 'marketing-sms',
-      state: 'withdrawn',
-      actor: { id: 'csr1', role: 'csr' },
-      channel: 'phone',
-      noticeVersion: '1.0',
+    decideAs(agent.doc, CSR_1, 'marketing-sms', 'withdrawn', {
       evidence: 'call 2026-11-26 10:02, customer asked to stop SMS',
     })
     await until(() => readDecisions(customer.doc).length === 2, 5000, 'customer sees the withdrawal')
@@ -103,8 +84,7 @@ describe('sync endpoint with the stock y-websocket client', () => {
 
   it('acknowledges with the durable state vector only after the update is stored', async () => {
     const { server } = await setup()
-    const raw = await rawClient(`${server.syncUrl}/C-0001?token=${server.token(CUSTOMER_1)}`)
-    cleanups.push(() => raw.close())
+    const raw = await rawFor(server, CUSTOMER_1)
     const doc = new Y.Doc()
     decide(doc, {
       purposeId: 'usage-analytics',
@@ -133,8 +113,7 @@ describe('sync endpoint with the stock y-websocket client', () => {
     await agent.synced()
     const forged = new Y.Doc()
     Y.applyUpdate(forged, Y.encodeStateAsUpdate(agent.doc))
-    const customer = stockClient(server.syncUrl, 'C-0001', server.token(CUSTOMER_1), forged)
-    cleanups.push(() => customer.destroy())
+    const customer = stockFor(server, CUSTOMER_1, 'C-0001', { doc: forged })
     await customer.synced()
     decide(forged, {
       purposeId: 'partner-sharing',

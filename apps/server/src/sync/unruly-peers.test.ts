@@ -4,23 +4,17 @@
  * is dropped within seconds, and everyone else carries on.
  */
 import { readFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { encodeAwareness, encodeAwarenessEntries } from '@consent-sync/protocol'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Store } from '../store/store'
 import { startChildServer } from '../testing/child-server'
-import { presenceProbe, rawClient } from '../testing/clients'
+import { presenceProbe } from '../testing/clients'
 import { handSocket } from '../testing/hand-socket'
+import { afterTest, rawFor, tempDir, testServer } from '../testing/per-test'
 import { CSR_1, CSR_2, CUSTOMER_1, startTestServer } from '../testing/server'
 import { until } from '../testing/until'
 import { CLOSE_HANDSHAKE_MS } from './connection'
-
-const cleanups: (() => Promise<unknown> | unknown)[] = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c()
-})
 
 function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -36,10 +30,9 @@ function presence(clientId: number, clock: number, bytes: number): Uint8Array {
 
 describe('a socket that was told to go and keeps sending', () => {
   it('is read no further and dropped within seconds, before and after authentication', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'consent-sync-unruly-'))
-    cleanups.push(() => rm(dir, { recursive: true, force: true }))
+    const dir = await tempDir('consent-sync-unruly-')
     const server = await startChildServer(path.join(dir, 'unruly.db'))
-    cleanups.push(() => server.stop('SIGKILL'))
+    afterTest(() => server.stop('SIGKILL'))
     const token = await server.login('C-0001')
     const baseline = rssBytes(server.child.pid as number)
     const frame = new Uint8Array(250 * 1024)
@@ -48,14 +41,14 @@ describe('a socket that was told to go and keeps sending', () => {
       ...Array.from({ length: 8 }, () => handSocket(server.port, '/sync/C-0001')),
       ...Array.from({ length: 8 }, () => handSocket(server.port, `/sync/C-0001?token=${token}`)),
     ])
-    cleanups.push(() => {
+    afterTest(() => {
       for (const p of peers) p.destroy()
     })
     let peak = baseline
     const sampler = setInterval(() => {
       peak = Math.max(peak, rssBytes(server.child.pid as number))
     }, 50)
-    cleanups.push(() => clearInterval(sampler))
+    afterTest(() => clearInterval(sampler))
     const flood = peers.map(async (p, i) => {
       if (i >= 8) await p.send(Uint8Array.from([99]))
       // Ignore the close: keep sending until the server drops the connection.
@@ -93,10 +86,10 @@ describe('bytes sent before the connection is ready', () => {
         },
       }),
     })
-    cleanups.push(() => server.cleanup())
-    cleanups.push(() => release())
+    afterTest(() => server.cleanup())
+    afterTest(() => release())
     const peer = await handSocket(server.port, `/sync/C-0001?token=${server.token(CUSTOMER_1)}`)
-    cleanups.push(() => peer.destroy())
+    afterTest(() => peer.destroy())
     const chunk = new Uint8Array(200 * 1024)
     for (let i = 0; i < 3 && peer.closeFrame === null; i++) await peer.send(chunk)
     await until(() => peer.closeFrame, 5000, 'closed before ready')
@@ -111,23 +104,21 @@ describe('bytes sent before the connection is ready', () => {
 
 describe('a client that never reads', () => {
   it('is closed with 4508 once its unsent bytes pass the cap, and the others carry on', async () => {
-    const server = await startTestServer({
+    const server = await testServer({
       env: {
         MAX_UNSENT_BYTES: String(256 * 1024),
         RATE_MESSAGES_PER_SECOND: '5000',
         RATE_USER_MESSAGES_PER_SECOND: '10000',
       },
     })
-    cleanups.push(() => server.cleanup())
     const watcher = presenceProbe(server.syncUrl, 'C-0001', server.token(CSR_1), CSR_1)
-    cleanups.push(() => watcher.destroy())
+    afterTest(() => watcher.destroy())
     await watcher.synced()
     const slow = await handSocket(server.port, `/sync/C-0001?token=${server.token(CSR_2)}`)
-    cleanups.push(() => slow.destroy())
+    afterTest(() => slow.destroy())
     slow.stopReading()
     await until(() => server.ctx.rooms.connectionCount() === 2, 5000, 'both connected')
-    const writer = await rawClient(`${server.syncUrl}/C-0001?token=${server.token(CUSTOMER_1)}`)
-    cleanups.push(() => writer.close())
+    const writer = await rawFor(server, CUSTOMER_1)
     // Presence changes of 3 KB, as fast as the writer may send them, until the server gives up on the slow one.
     let clock = 1
     const started = Date.now()

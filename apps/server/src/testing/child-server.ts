@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer as createNetServer } from 'node:net'
 import path from 'node:path'
-import { DEMO_PASSWORD } from '../demo/seed'
+import { loginAt } from './server'
 import { until } from './until'
 
 /** apps/server: the working directory of the CLI. */
@@ -25,15 +25,22 @@ export interface Exit {
   signal: NodeJS.Signals | null
 }
 
-function childEnv(databasePath: string, env: Record<string, string>): NodeJS.ProcessEnv {
-  // Only what the CLI needs: no NODE_ENV=production or other settings leaking in from the runner.
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    DATABASE_PATH: databasePath,
-    LOG_LEVEL: 'warn',
-    ...env,
-  }
+/**
+ * `consent-sync <args>` as a child process, the one way the tests start one. Its environment is
+ * only what the CLI needs: no NODE_ENV=production or other settings leaking in from the runner.
+ */
+function spawnCli(args: string[], databasePath: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: SERVER_DIR,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_PATH: databasePath,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
 }
 
 /** `consent-sync <args>` as a child process; resolves with its exit code and output. */
@@ -43,17 +50,13 @@ export function runCli(
   env: Record<string, string> = {},
   timeoutMs = 20_000,
 ) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: SERVER_DIR,
-    env: childEnv(databasePath, env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawnCli(args, databasePath, env)
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (b: Buffer) => {
+  child.stdout?.on('data', (b: Buffer) => {
     stdout += b.toString()
   })
-  child.stderr.on('data', (b: Buffer) => {
+  child.stderr?.on('data', (b: Buffer) => {
     stderr += b.toString()
   })
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
@@ -74,11 +77,7 @@ export function runCli(
  */
 export async function startChildServer(databasePath: string, env: Record<string, string> = {}) {
   const port = await freePort()
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
-    cwd: SERVER_DIR,
-    env: childEnv(databasePath, { PORT: String(port), HOST: '127.0.0.1', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawnCli(['serve'], databasePath, { PORT: String(port), HOST: '127.0.0.1', ...env })
   let output = ''
   child.stdout?.on('data', (b: Buffer) => {
     output += b.toString()
@@ -112,16 +111,7 @@ export async function startChildServer(databasePath: string, env: Record<string,
       return until(() => exit, timeoutMs, `child server to exit after ${signal}`)
     },
     /** A token for a demo account, through the real login route. */
-    async login(username: string): Promise<string> {
-      const res = await fetch(`${httpUrl}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-      })
-      if (res.status !== 200)
-        throw new Error(`login of ${username} answered ${res.status}: ${await res.text()}`)
-      return ((await res.json()) as { token: string }).token
-    },
+    login: (username: string) => loginAt(httpUrl, username),
   }
   try {
     await until(

@@ -13,6 +13,17 @@ export type DocumentLogSubject = StoreLifecycle & DocumentLog & Pick<AuditLog, '
 /** DocumentLog: seqs, optimistic concurrency, the chain rule, all-or-nothing batches, snapshots. */
 export function runDocumentLogTests(makeStore: MakeStore<DocumentLogSubject>): void {
   const { setup } = fixtures(makeStore)
+
+  /** A store where C-0001 decided once and C-0002 not yet, with their histories to go on with. */
+  async function oneDecisionStored() {
+    const store = await setup()
+    const step = timeline()
+    const a = consentHistory('C-0001')
+    const b = consentHistory('C-0002')
+    await store.append([a.record([step('marketing-sms', 'granted')])])
+    return { store, step, a, b }
+  }
+
   describe('document log', () => {
     it('assigns seq 1..n per customer, across batches and within a batch mixing customers', async () => {
       const store = await setup()
@@ -57,11 +68,7 @@ export function runDocumentLogTests(makeStore: MakeStore<DocumentLogSubject>): v
     })
 
     it('appends a request with an expected seq only while the log is still there (another instance wrote)', async () => {
-      const store = await setup()
-      const step = timeline()
-      const a = consentHistory('C-0001')
-      const b = consentHistory('C-0002')
-      await store.append([a.record([step('marketing-sms', 'granted')])])
+      const { store, step, a, b } = await oneDecisionStored()
       const chainBefore = await store.auditChain('C-0001')
       const stale = { ...a.record([step('marketing-sms', 'withdrawn')]), expectedSeq: 0 }
       const fresh = { ...b.record([step('marketing-sms', 'granted')]), expectedSeq: 0 }
@@ -79,11 +86,7 @@ export function runDocumentLogTests(makeStore: MakeStore<DocumentLogSubject>): v
     })
 
     it('refuses, as behind and storing nothing, entries that do not continue its stored chain', async () => {
-      const store = await setup()
-      const step = timeline()
-      const a = consentHistory('C-0001')
-      const b = consentHistory('C-0002')
-      await store.append([a.record([step('marketing-sms', 'granted')])])
+      const { store, step, a, b } = await oneDecisionStored()
       const chainBefore = await store.auditChain('C-0001')
       const head = await store.chainHead('C-0001')
       const next = a.record([step('marketing-push', 'granted')])
@@ -110,10 +113,7 @@ export function runDocumentLogTests(makeStore: MakeStore<DocumentLogSubject>): v
     })
 
     it('stores one of two appends chained onto the same head at once; the other is behind', async () => {
-      const store = await setup()
-      const step = timeline()
-      const a = consentHistory('C-0001')
-      await store.append([a.record([step('marketing-sms', 'granted')])])
+      const { store, step, a } = await oneDecisionStored()
       const head = await store.chainHead('C-0001')
       const one = a.record([step('marketing-push', 'granted')])
       const other = rechained(consentHistory('C-0001').record([step('usage-analytics', 'granted')]), head)
@@ -149,11 +149,7 @@ export function runDocumentLogTests(makeStore: MakeStore<DocumentLogSubject>): v
       ],
     ]
     it.each(badRequests)('stores nothing of a batch with one bad request: %s', async (_label, spoil) => {
-      const store = await setup()
-      const step = timeline()
-      const a = consentHistory('C-0001')
-      const b = consentHistory('C-0002')
-      await store.append([a.record([step('marketing-sms', 'granted')])])
+      const { store, step, a, b } = await oneDecisionStored()
       const headBefore = await store.chainHead('C-0001')
       const batch = [
         a.record([step('marketing-sms', 'withdrawn')]),
