@@ -138,7 +138,7 @@ export async function createServer(
     // With a shared store (PostgreSQL) other instances write the same logs: look at their seqs.
     const catchUpIntervalMs = store.kind === 'postgres' ? config.catchUpIntervalMs : 0
     rooms = createRooms({
-      store,
+      documents: store,
       catchUpIntervalMs,
       fanout,
       catalog,
@@ -200,7 +200,7 @@ export async function createServer(
   registerFeedRoutes(app, ctx)
   registerHealthRoutes(app, ctx)
   await registerPages(app, ctx)
-  registerSync(app, { ...ctx, rooms })
+  registerSync(app, { rooms, store, config, metrics })
 
   return { app, ctx }
 }

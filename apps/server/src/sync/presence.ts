@@ -14,18 +14,6 @@ export interface PresenceIdentity {
   name: string
 }
 
-/** What the room keeps of one connection's presence (DESIGN.md §5). */
-export interface PeerPresence {
-  /** Client ids this connection speaks for, with the last clock it sent for each. */
-  readonly owned: Map<number, number>
-  /** Client ids the server told this connection about, with the highest clock it sent. */
-  readonly heard: Map<number, number>
-}
-
-export function newPeerPresence(): PeerPresence {
-  return { owned: new Map(), heard: new Map() }
-}
-
 export interface PresenceLimits {
   /** Client ids one connection may speak for (a page has one; a few tabs' worth is generous). */
   maxClientsPerConnection: number

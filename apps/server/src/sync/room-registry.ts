@@ -1,32 +1,9 @@
-import type { PurposeCatalog } from '@consent-sync/consent-core'
 import { CloseCode, type CloseCodeValue } from '@consent-sync/protocol'
-import type { FastifyBaseLogger } from 'fastify'
-import type { Config } from '../config'
-import type { AcceptedEvents } from '../context'
-import type { Metrics } from '../metrics/metrics'
-import type { AuditLog } from '../store/audit-log'
-import type { DocumentLog } from '../store/document-log'
-import type { FanOut } from './fanout'
 import { GroupCommitter } from './group-commit'
 import type { Peer } from './peer'
 import { Room } from './room'
+import type { RoomDeps } from './room-deps'
 import type { Rooms } from './rooms'
-
-/** What a room reads and writes: its document's log, and the chain head to chain onto. */
-export type RoomLog = DocumentLog & Pick<AuditLog, 'chainHead'>
-
-export interface RoomDeps {
-  store: RoomLog
-  /** Milliseconds between checks of loaded documents against the log's seq; 0: no other instance writes it. */
-  catchUpIntervalMs: number
-  /** Other instances of the deployment (`localFanOut()` when alone). */
-  fanout: FanOut
-  catalog: PurposeCatalog
-  config: Config
-  events: AcceptedEvents
-  metrics: Metrics
-  log: FastifyBaseLogger
-}
 
 /** The rooms of this instance, with the sync endpoint's entry points (sync/route.ts). */
 export interface RoomRegistry extends Rooms {
@@ -37,7 +14,7 @@ export interface RoomRegistry extends Rooms {
 }
 
 export function createRooms(deps: RoomDeps): RoomRegistry {
-  const committer = new GroupCommitter(deps.store, deps.metrics)
+  const committer = new GroupCommitter(deps.documents, deps.metrics)
   const rooms = new Map<string, Promise<Room>>()
   /** The rooms whose load finished, for messages from other instances (never waited for). */
   const ready = new Map<string, Room>()
@@ -48,7 +25,7 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
   const load = (customerId: string): Promise<Room> => {
     let room = rooms.get(customerId)
     if (!room) {
-      room = deps.store.loadDocument(customerId).then((stored) => {
+      room = deps.documents.loadDocument(customerId).then((stored) => {
         const r = new Room(customerId, stored, deps, committer)
         ready.set(customerId, r)
         // Other instances' connections to this document announced themselves before it was loaded here.
@@ -102,7 +79,7 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
     deps.catchUpIntervalMs > 0
       ? setInterval(() => {
           for (const r of ready.values()) {
-            deps.store.updateSeq(r.customerId).then(
+            deps.documents.updateSeq(r.customerId).then(
               (seq) => (seq > r.appliedSeq ? r.refresh() : undefined),
               (err: unknown) => deps.log.warn({ err, customerId: r.customerId }, 'seq check failed'),
             )

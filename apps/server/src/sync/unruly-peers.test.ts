@@ -14,7 +14,7 @@ import { handSocket } from '../testing/hand-socket'
 import { afterTest, rawFor, tempDir, testServer } from '../testing/per-test'
 import { CSR_1, CSR_2, CUSTOMER_1, startTestServer } from '../testing/server'
 import { until } from '../testing/until'
-import { CLOSE_HANDSHAKE_MS } from './connection'
+import { CLOSE_HANDSHAKE_MS } from './socket'
 
 function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')

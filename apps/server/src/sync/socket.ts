@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import type { ConnectionUser } from '@consent-sync/consent-core'
 import { CloseCode, type CloseCodeValue, closeReason } from '@consent-sync/protocol'
 import type { FastifyBaseLogger } from 'fastify'
 import type { WebSocket } from 'ws'
 import type { Metrics } from '../metrics/metrics'
-import type { Peer } from './peer'
-import { newPeerPresence } from './presence'
+import { newPeerPresence, type Peer, type PeerUser } from './peer'
 
 /**
  * How long a closing connection waits for the peer's close frame before the socket is dropped.
@@ -90,7 +88,7 @@ export class SocketPeer implements Peer {
 
   constructor(
     private readonly socket: SyncSocket,
-    readonly user: ConnectionUser & { name: string },
+    readonly user: PeerUser,
     readonly wantsAck: boolean,
   ) {}
 

@@ -8,7 +8,7 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 import { handSocket } from '../testing/hand-socket'
 import { CUSTOMER_1, startTestServer } from '../testing/server'
 import { until } from '../testing/until'
-import { CLOSE_HANDSHAKE_MS } from './connection'
+import { CLOSE_HANDSHAKE_MS } from './socket'
 
 describe('closing a connection whose peer never answers', () => {
   it('sends 1012 and drops the socket after the close handshake time, so app.close() ends promptly', async () => {
