@@ -1,4 +1,5 @@
-import { CloseCode, type Language, type PurposeCatalog } from '@consent-sync/consent-core'
+import type { Language, PurposeCatalog } from '@consent-sync/consent-core'
+import { CloseCode } from '@consent-sync/protocol'
 import {
   type Session,
   useActorNames,

@@ -48,5 +48,3 @@ export {
 } from './types'
 export type { Accepted, Rejected, RejectReason, ValidationResult } from './validate'
 export { ShadowValidator, validateUpdate, writerRole } from './validate'
-export type { CloseCodeValue } from './wire'
-export { CloseCode, isPermanentClose, MessageType } from './wire'
