@@ -94,14 +94,10 @@ export function validateUpdate(
   catalog: PurposeCatalog,
   limits: Limits = DEFAULT_LIMITS,
 ): ValidationResult {
-  const early = precheck(update, limits)
-  if (early) return early
-  const { shadow, bytes } = shadowOf(doc)
-  return judge(shadow, bytes, update, user, catalog, limits, (added) => {
-    // The very objects this update added (a held decision may share one's id: duplicate-id).
-    const fresh = new Set<Decision>(added)
-    return DecisionIndex.of(readDecisions(shadow).filter((d) => !fresh.has(d)))
-  })
+  const validator = new ShadowValidator(doc)
+  const result = validator.validate(update, user, catalog, limits)
+  validator.reset()
+  return result
 }
 
 /**
@@ -133,7 +129,7 @@ export class ShadowValidator {
     const shadow = this.shadow
     this.index ??= DecisionIndex.of(readDecisions(shadow))
     const index = this.index
-    const result = judge(shadow, this.bytes, update, user, catalog, limits, () => index)
+    const result = judge(shadow, this.bytes, update, user, catalog, limits, index)
     if (!result.ok) {
       this.reset()
       return result
@@ -209,7 +205,7 @@ function judge(
   user: ConnectionUser,
   catalog: PurposeCatalog,
   limits: Limits,
-  held: (added: readonly Decision[]) => DecisionIndex,
+  held: DecisionIndex,
 ): ValidationResult {
   const before = stateVectorOf(shadow)
   let transaction: Y.Transaction | null = null
@@ -276,7 +272,7 @@ function judge(
     if (shape) return reject(shape.reason, shape.detail)
     added.push(asDecision(value))
   }
-  const index = held(added)
+  const index = held
   const problem = judgeDecisions(added, index, user, role, catalog)
   if (problem) return problem
   if (documentBytes > limits.maxDocumentBytes) {
