@@ -3,7 +3,8 @@ import type { PurposeCatalog } from './catalog'
 import { sha256Hex } from './hash'
 import type { Limits } from './limits'
 import type { ConnectionUser, Decision } from './types'
-import type { Rejected, ShadowValidator } from './validate'
+import type { ShadowValidator } from './validate'
+import type { Rejected } from './validation-result'
 
 /** Who sent an update and when the accepting side received it (SPEC 4.2, 6). */
 export interface AcceptContext {

@@ -46,5 +46,6 @@ export {
   ROOT_DECISIONS,
   ROOT_PROFILE,
 } from './types'
-export type { Accepted, Rejected, RejectReason, ValidationResult } from './validate'
-export { ShadowValidator, validateUpdate, writerRole } from './validate'
+export { ShadowValidator, validateUpdate } from './validate'
+export type { Accepted, Rejected, RejectReason, ValidationResult } from './validation-result'
+export { writerRole } from './validation-result'

@@ -5,7 +5,8 @@ import { DEFAULT_CATALOG, findPurpose, type PurposeCatalog } from './catalog'
 import { decide, decisionsOf, profileOf, readDecisions, readProfile, setProfile } from './document'
 import { DEFAULT_LIMITS, type Limits } from './limits'
 import type { ConnectionUser, Decision } from './types'
-import { type RejectReason, type ValidationResult, validateUpdate } from './validate'
+import { validateUpdate } from './validate'
+import type { RejectReason, ValidationResult } from './validation-result'
 
 const CUSTOMER: ConnectionUser = { id: 'C-0001', role: 'customer', customerId: 'C-0001' }
 const CSR: ConnectionUser = { id: 'csr1', role: 'csr' }
