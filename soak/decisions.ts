@@ -3,18 +3,8 @@
  * it made and when the server acknowledged it as durable.
  */
 import { CHANNELS_BY_ROLE, DEFAULT_CATALOG, type DecisionState } from '@consent-sync/consent-core'
-import type { ClientEnv, ClientSpec } from './clients'
+import type { ClientEnv, ClientSpec, MadeDecision } from './client-types'
 import type { Rng } from './rng'
-
-export interface MadeDecision {
-  id: string
-  client: string
-  actorId: string
-  customerId: string
-  /** ms since the soak started */
-  madeAt: number
-  ackedAt?: number
-}
 
 /** A random decision of this person: any purpose, either way, on a channel of their role. */
 export function decisionInput(spec: ClientSpec, rng: Rng) {

@@ -7,8 +7,8 @@ import { DEFAULT_CATALOG, type Decision } from '@consent-sync/consent-core'
 import { type ConsentHandle, openConsentDoc, webSocketTransport } from '@consent-sync/sync-client'
 import WebSocket from 'ws'
 import type * as Y from 'yjs'
-import type { ClientEnv, ClientSpec, SoakClient } from './clients'
-import { decisionInput, Ledger, type MadeDecision } from './decisions'
+import type { ClientEnv, ClientSpec, MadeDecision, SoakClient } from './client-types'
+import { decisionInput, Ledger } from './decisions'
 import type { Rng } from './rng'
 
 export class HandleClient implements SoakClient {

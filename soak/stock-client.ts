@@ -7,8 +7,8 @@ import { decodeStateVector, isPermanentClose, MessageType, parseMessage } from '
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import type { ClientEnv, ClientSpec, SoakClient } from './clients'
-import { decisionInput, Ledger, type MadeDecision } from './decisions'
+import type { ClientEnv, ClientSpec, MadeDecision, SoakClient } from './client-types'
+import { decisionInput, Ledger } from './decisions'
 import type { Rng } from './rng'
 
 export class StockClient implements SoakClient {
