@@ -5,6 +5,7 @@ import { exactEntry } from './rows'
 /**
  * Broken requests are bugs of the caller: refused before anything of them is written. Its entries
  * are one customer's, chain onto each other, and each hashes to its `hash` as the columns will hold it.
+ * (With SQLite this runs in the writer thread, off the event loop.)
  */
 export function checkRequest({ customerId, update, entries }: AppendRequest): void {
   if (!(update instanceof Uint8Array)) throw new TypeError(`append for ${customerId}: update is not bytes`)

@@ -1,12 +1,14 @@
 import { GENESIS } from '@consent-sync/consent-core'
-import Database from 'better-sqlite3'
-import { advance, checkRequest, isBehind } from './append-rules'
+import type Database from 'better-sqlite3'
 import type { AuditLog } from './audit-log'
 import { auditPage, auditPageQuery, streamPages } from './audit-query'
 import type { CustomerRecord, Directory } from './directory'
 import type { AppendRequest, AppendResult, DocumentLog } from './document-log'
 import * as rows from './rows'
+import { openSqlite, type SqliteFileOptions } from './sqlite-open'
 import { migrateSqlite } from './sqlite-schema'
+import { SqliteWriter } from './sqlite-writer'
+import { type SqliteWrites, sqliteWrites } from './sqlite-writes'
 import type { Store, StoreLifecycle } from './store'
 
 function prepareStatements(db: Database.Database) {
@@ -66,46 +68,40 @@ function prepareStatements(db: Database.Database) {
 type Statements = ReturnType<typeof prepareStatements>
 
 /** The document log: each request's update, entries and advanced row in one IMMEDIATE transaction. */
-function sqliteDocumentLog(db: Database.Database, stmts: () => Statements): DocumentLog {
-  const appendAll = db.transaction((requests: readonly AppendRequest[]): AppendResult[] => {
-    const s = stmts()
-    return requests.map((request): AppendResult => {
-      checkRequest(request)
-      const { customerId, update, meta, entries } = request
-      let doc = s.document.get(customerId)
-      if (!doc) {
-        s.insertDocument.run(customerId, GENESIS.hash)
-        doc = { update_seq: 0, audit_seq: 0, audit_head: GENESIS.hash }
-      }
-      const at = { updateSeq: doc.update_seq, chain: rows.chainHeadOf(doc) }
-      if (isBehind(at, request)) return { customerId, seq: at.updateSeq, behind: true }
-      const next = advance(at, entries)
-      s.insertUpdate.run({ ...meta, customerId, seq: next.updateSeq, data: update })
-      // A non-boolean binds NULL and fails NOT NULL rather than being stored as a guess.
-      for (const e of entries.map(rows.exactEntry))
-        s.insertAudit.run({ ...e, conflicted: typeof e.conflicted === 'boolean' ? +e.conflicted : null })
-      s.advanceDocument.run(next.updateSeq, next.chain.seq, next.chain.hash, customerId)
-      return { customerId, seq: next.updateSeq }
-    })
-  })
+/** Where the writes go: the writer thread, or this thread (an in-memory database, or when asked). */
+interface Writes {
+  append(requests: readonly AppendRequest[]): Promise<AppendResult[]>
+  saveSnapshot(customerId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
+  close(): Promise<void>
+}
+
+function inlineWrites(db: Database.Database): Writes {
+  let writes: SqliteWrites | null = null
+  const w = () => {
+    // Prepared on first use: the tables exist only once `migrate` has run.
+    writes ??= sqliteWrites(db)
+    return writes
+  }
+  return {
+    append: async (requests) => w().append(requests),
+    saveSnapshot: async (customerId, snapshot, uptoSeq) => w().saveSnapshot(customerId, snapshot, uptoSeq),
+    close: async () => {},
+  }
+}
+
+function sqliteDocumentLog(db: Database.Database, stmts: () => Statements, writes: Writes): DocumentLog {
   // One read transaction, so the snapshot and its tail come from the same state of the file.
   const loadTx = db.transaction((customerId: string) => {
     const row = stmts().document.get(customerId)
     return rows.storedDocument(customerId, row, stmts().updatesAfter.all(customerId, row?.snapshot_seq ?? 0))
   })
-  const snapshotTx = db.transaction((customerId: string, snapshot: Uint8Array, uptoSeq: number) => {
-    if (rows.replacesSnapshot(customerId, uptoSeq, stmts().document.get(customerId)))
-      stmts().saveSnapshot.run(snapshot, uptoSeq, customerId)
-  })
   return {
-    // IMMEDIATE takes the write lock up front, so busy_timeout applies if another process writes.
-    append: async (requests) => appendAll.immediate(requests),
+    append: (requests) => writes.append(requests),
     loadDocument: async (customerId) => loadTx(customerId),
     updatesSince: async (customerId, afterSeq) =>
       stmts().updatesAfter.all(customerId, afterSeq).map(rows.toUpdate),
     updateSeq: async (customerId) => stmts().document.get(customerId)?.update_seq ?? 0,
-    saveSnapshot: async (customerId, snapshot, uptoSeq) =>
-      snapshotTx.immediate(customerId, snapshot, uptoSeq),
+    saveSnapshot: (customerId, snapshot, uptoSeq) => writes.saveSnapshot(customerId, snapshot, uptoSeq),
     documentIds: async () =>
       stmts()
         .documentIds.all()
@@ -150,12 +146,21 @@ function sqliteDirectory(stmts: () => Statements): Directory {
   }
 }
 
+export interface SqliteStoreOptions extends SqliteFileOptions {
+  /**
+   * Where commits run: `thread` (default) a writer thread with its own connection, so a commit's
+   * fsync never stalls the event loop; `inline` on the event loop (an in-memory database always).
+   */
+  writer?: 'thread' | 'inline'
+}
+
 /** The embedded store: one SQLite file in WAL mode (DESIGN.md §8), every part in one object. */
-export function createSqliteStore(opts: { path: string; synchronous?: 'FULL' | 'NORMAL' }): Store {
-  const db = new Database(opts.path)
-  db.pragma('journal_mode = WAL')
-  db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`)
-  db.pragma('busy_timeout = 5000')
+export function createSqliteStore(opts: SqliteStoreOptions): Store {
+  const db = openSqlite(opts)
+  const inThread = opts.writer !== 'inline' && opts.path !== ':memory:'
+  const writes: Writes = inThread
+    ? new SqliteWriter({ path: opts.path, synchronous: opts.synchronous ?? 'FULL' })
+    : inlineWrites(db)
 
   // Prepared on first use: the tables exist only once `migrate` has run.
   let prepared: Statements | null = null
@@ -168,12 +173,13 @@ export function createSqliteStore(opts: { path: string; synchronous?: 'FULL' | '
     migrate: async () => migrateSqlite(db, opts.path),
     ping: async () => void db.prepare('SELECT 1').get(),
     close: async () => {
+      await writes.close()
       if (db.open) db.close()
     },
   }
   return {
     ...lifecycle,
-    ...sqliteDocumentLog(db, stmts),
+    ...sqliteDocumentLog(db, stmts, writes),
     ...sqliteAuditLog(db, stmts),
     ...sqliteDirectory(stmts),
   }

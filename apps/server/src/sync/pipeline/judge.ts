@@ -5,7 +5,6 @@ import {
   type Limits,
   type PurposeCatalog,
   type RejectReason,
-  readDecisions,
 } from '@consent-sync/consent-core'
 import { CloseCode, type CloseCodeValue, closeReason } from '@consent-sync/protocol'
 import type { LiveDocument } from '../live-document'
@@ -53,7 +52,6 @@ export function judge({ incoming, live, head, customerId, catalog, limits, resyn
   const { peer, update, receivedAt } = incoming
   const verdict = acceptUpdate({
     validator: live.validator,
-    before: readDecisions(live.doc),
     head,
     update,
     context: { customerId, user: peer.user, receivedAt, connectionId: peer.id },

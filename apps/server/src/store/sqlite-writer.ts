@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs'
+import { Worker } from 'node:worker_threads'
+import type { AppendRequest, AppendResult } from './document-log'
+import type { SqliteFileOptions } from './sqlite-open'
+
+export type WriterRequest =
+  | { id: number; kind: 'append'; requests: readonly AppendRequest[] }
+  | { id: number; kind: 'snapshot'; args: [customerId: string, snapshot: Uint8Array, uptoSeq: number] }
+
+export type WriterReply =
+  | { id: number; ok: true; results: AppendResult[] }
+  | { id: number; ok: false; error: { name: string; message: string; code?: string | undefined } }
+
+/** The writer thread's entry: built JavaScript next to this module, or the TypeScript source through tsx. */
+function entry(file: SqliteFileOptions): { url: URL; workerData: object } {
+  const built = new URL('./sqlite-writer.worker.mjs', import.meta.url)
+  if (existsSync(built)) return { url: built, workerData: file }
+  const source = new URL('./sqlite-writer.worker.ts', import.meta.url).href
+  return { url: new URL('./sqlite-writer.boot.mjs', import.meta.url), workerData: { ...file, entry: source } }
+}
+
+/**
+ * The event loop's end of the writer thread: every write of the store goes through it, in order,
+ * one batch a message. An error in the thread is the write's error; the thread dying fails
+ * whatever was in flight and the next write starts a new one.
+ */
+export class SqliteWriter {
+  private worker: Worker | null = null
+  private nextId = 1
+  private readonly waiting = new Map<
+    number,
+    { resolve: (r: AppendResult[]) => void; reject: (e: Error) => void }
+  >()
+
+  constructor(private readonly file: SqliteFileOptions) {}
+
+  append(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    return this.post((id) => ({ id, kind: 'append', requests }))
+  }
+
+  async saveSnapshot(customerId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {
+    await this.post((id) => ({ id, kind: 'snapshot', args: [customerId, snapshot, uptoSeq] }))
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker
+    if (!worker) return
+    this.worker = null
+    await new Promise<void>((resolve) => {
+      worker.once('exit', () => resolve())
+      worker.postMessage('close')
+    })
+  }
+
+  private post(make: (id: number) => WriterRequest): Promise<AppendResult[]> {
+    const worker = this.started()
+    const id = this.nextId++
+    // Held only while a write is in flight: an idle writer keeps no process alive.
+    worker.ref()
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject })
+      worker.postMessage(make(id))
+    })
+  }
+
+  private started(): Worker {
+    if (this.worker) return this.worker
+    const { url, workerData } = entry(this.file)
+    const worker = new Worker(url, { workerData })
+    worker.on('message', (reply: WriterReply) => {
+      const w = this.waiting.get(reply.id)
+      if (!w) return
+      this.waiting.delete(reply.id)
+      if (this.waiting.size === 0) worker.unref()
+      if (reply.ok) w.resolve(reply.results)
+      else
+        w.reject(
+          Object.assign(new Error(reply.error.message), { name: reply.error.name, code: reply.error.code }),
+        )
+    })
+    const fail = (err: Error) => {
+      if (this.worker === worker) this.worker = null
+      for (const w of this.waiting.values()) w.reject(err)
+      this.waiting.clear()
+    }
+    worker.on('error', fail)
+    worker.on('exit', (code) => {
+      if (code !== 0) fail(new Error(`the SQLite writer thread stopped (exit code ${code})`))
+    })
+    this.worker = worker
+    return worker
+  }
+}

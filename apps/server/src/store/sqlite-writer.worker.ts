@@ -1,0 +1,35 @@
+/**
+ * The SQLite writer thread: its own connection to the store's file, running each batch the event
+ * loop posts as one transaction (sqlite-writes.ts). The commit and its fsync happen here, so the
+ * event loop goes on reading, judging and broadcasting meanwhile.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { openSqlite, type SqliteFileOptions } from './sqlite-open'
+import type { WriterReply, WriterRequest } from './sqlite-writer'
+import { sqliteWrites } from './sqlite-writes'
+
+const db = openSqlite(workerData as SqliteFileOptions)
+const writes = sqliteWrites(db)
+
+parentPort?.on('message', (message: WriterRequest | 'close') => {
+  if (message === 'close') {
+    db.close()
+    parentPort?.close()
+    return
+  }
+  let reply: WriterReply
+  try {
+    reply =
+      message.kind === 'append'
+        ? { id: message.id, ok: true, results: writes.append(message.requests) }
+        : { id: message.id, ok: true, results: (writes.saveSnapshot(...message.args), []) }
+  } catch (err) {
+    const e = err as { name?: string; message?: string; code?: string }
+    reply = {
+      id: message.id,
+      ok: false,
+      error: { name: e.name ?? 'Error', message: e.message ?? String(err), code: e.code },
+    }
+  }
+  parentPort?.postMessage(reply)
+})
