@@ -78,7 +78,7 @@ export function judgeAtLimit(
   }
   const seen = new Map<string, Decision[]>()
   for (const d of added) {
-    const before = seen.get(d.purposeId) ?? [...held.purpose(d.purposeId)]
+    const before = seen.get(d.purposeId) ?? [...held.headsOf(d.purposeId)]
     seen.set(d.purposeId, before)
     if (d.state !== 'withdrawn') return reject('document-full', `${full}: it takes only withdrawals now`)
     const state = foldOne(before, catalog, d.purposeId)

@@ -49,8 +49,8 @@ export class ShadowValidator {
   private bytes = 0
   /** The shadow's decisions, kept with it; null after an absorb until the next update. */
   private index: DecisionIndex | null = null
-  /** Ids the last accepted update added (what `decisionsBefore` leaves out). */
-  private lastAdded = new Set<string>()
+  /** The heads of the purposes the last accepted update touched, as they were before it. */
+  private headsBefore = new Map<string, readonly Decision[]>()
 
   constructor(private readonly doc: Y.Doc) {}
 
@@ -72,18 +72,20 @@ export class ShadowValidator {
       return result
     }
     this.bytes = result.documentBytes
-    this.lastAdded = new Set(result.added.map((d) => d.id))
+    this.headsBefore = new Map()
+    for (const d of result.added) {
+      if (!this.headsBefore.has(d.purposeId)) this.headsBefore.set(d.purposeId, index.headsOf(d.purposeId))
+    }
     for (const d of result.added) index.add(d)
     return result
   }
 
   /**
-   * The purpose's decisions the document held before the update last accepted here: what its
-   * audit records are folded against (SPEC 4.3).
+   * What the audit records of the update last accepted here fold against (SPEC 4.3): the heads its
+   * purposes had before it, which fold as the whole history would.
    */
   decisionsBefore(purposeId: string): readonly Decision[] {
-    const all = this.index?.purpose(purposeId) ?? []
-    return this.lastAdded.size === 0 ? all : all.filter((d) => !this.lastAdded.has(d.id))
+    return this.headsBefore.get(purposeId) ?? this.index?.headsOf(purposeId) ?? []
   }
 
   /**
@@ -113,7 +115,7 @@ export class ShadowValidator {
     this.shadow?.destroy()
     this.shadow = null
     this.index = null
-    this.lastAdded = new Set()
+    this.headsBefore = new Map()
   }
 }
 
