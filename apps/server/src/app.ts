@@ -27,10 +27,9 @@ import { DOCS_CSP, registerSecurityHeaders } from './http/security-headers'
 import { redactingStream, redactUrl } from './log/redact'
 import { createMetrics } from './metrics/metrics'
 import type { Directory } from './store/directory'
-import { createPostgresStore } from './store/postgres'
 import { createSqliteStore } from './store/sqlite'
 import type { Store } from './store/store'
-import { createRedisFanOut, type FanOut, localFanOut } from './sync/fanout'
+import { type FanOut, localFanOut } from './sync/fanout'
 import { createRooms, type RoomRegistry } from './sync/room-registry'
 import { registerSync } from './sync/route'
 
@@ -80,6 +79,8 @@ function loggerOptions(
 /** The store `config` names: PostgreSQL with `STORE=postgres`, else the SQLite file. */
 export async function openStore(config: Config, log?: FastifyBaseLogger): Promise<Store> {
   if (config.store === 'postgres') {
+    // Loaded only when asked for: pg and ioredis cost a tenth of a second at every start.
+    const { createPostgresStore } = await import('./store/postgres')
     return createPostgresStore({
       connectionString: config.databaseUrl,
       schema: config.databaseSchema,
@@ -92,10 +93,10 @@ export async function openStore(config: Config, log?: FastifyBaseLogger): Promis
   return createSqliteStore({ path: config.databasePath, synchronous: config.sqliteSynchronous })
 }
 
-function openFanOut(config: Config, log: FastifyBaseLogger): FanOut {
-  return config.redisUrl
-    ? createRedisFanOut({ url: config.redisUrl, channel: config.redisChannel, log })
-    : localFanOut()
+async function openFanOut(config: Config, log: FastifyBaseLogger): Promise<FanOut> {
+  if (!config.redisUrl) return localFanOut()
+  const { createRedisFanOut } = await import('./sync/redis-fanout')
+  return createRedisFanOut({ url: config.redisUrl, channel: config.redisChannel, log })
 }
 
 /** Refuses what production must not run with (DESIGN.md §10); the message says why. */
@@ -127,7 +128,7 @@ export async function createServer(
   const catalog = DEFAULT_CATALOG
   const events = createAcceptedEvents()
   const metrics = createMetrics()
-  const fanout = opts.fanout ?? openFanOut(config, app.log)
+  const fanout = opts.fanout ?? (await openFanOut(config, app.log))
   let rooms: RoomRegistry
   try {
     await store.migrate()

@@ -8,7 +8,8 @@ import { afterTest, stockFor, testServer } from '../testing/per-test'
 import { CSR_1, CUSTOMER_1, startTestServer, type TestServer, type TestUser } from '../testing/server'
 import { dropSchema, freshSchema, POSTGRES_URL, REDIS_URL, scaleOutServices } from '../testing/services'
 import { until } from '../testing/until'
-import { createRedisFanOut, type FanOut, type RemoteUpdate } from './fanout'
+import type { FanOut, RemoteUpdate } from './fanout'
+import { createRedisFanOut } from './redis-fanout'
 
 const services = await scaleOutServices({ skipping: 'the scale-out tests' })
 

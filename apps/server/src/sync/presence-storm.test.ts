@@ -10,7 +10,7 @@ import { afterTest, testServer } from '../testing/per-test'
 import { CSR_1, CUSTOMER_1, startTestServer, type TestServer, type TestUser } from '../testing/server'
 import { dropSchema, freshSchema, POSTGRES_URL, REDIS_URL, scaleOutServices } from '../testing/services'
 import { until } from '../testing/until'
-import { createRedisFanOut } from './fanout'
+import { createRedisFanOut } from './redis-fanout'
 
 const services = await scaleOutServices({ skipping: 'the cross-instance presence test' })
 
