@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   type AuditContext,
@@ -109,6 +110,37 @@ describe('hash chain', () => {
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
     expect(sha256Hex(new TextEncoder().encode('abc'))).toBe(sha256Hex('abc'))
     expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')
+  })
+
+  it('canonicalJson is the plain sorted-keys definition of SPEC 5.1, on any JSON value', () => {
+    // The definition, written plainly: the fast paths must agree with it byte for byte.
+    const reference = (v: unknown): string => {
+      if (v === null || typeof v !== 'object') return JSON.stringify(v)
+      if (Array.isArray(v)) return `[${v.map(reference).join(',')}]`
+      const entries = Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${reference(x)}`).join(',')}}`
+    }
+    const key = fc.oneof(fc.string(), fc.constantFrom('0', '1', '10', '01', 'seq', 'hash'))
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string(),
+        fc.integer(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('value'), { maxLength: 3 }),
+        fc.dictionary(key, fc.oneof(tie('value'), fc.constant(undefined)), { maxKeys: 6 }),
+      ),
+    })).value
+    fc.assert(
+      fc.property(json, (v) => {
+        expect(canonicalJson(v)).toBe(reference(v))
+      }),
+      { numRuns: 2000 },
+    )
   })
 
   it('canonicalJson does not depend on key order, at any depth (SPEC 5.1)', () => {

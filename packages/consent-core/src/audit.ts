@@ -104,8 +104,7 @@ function groupedBy(decisions: readonly Decision[]): (purposeId: string) => reado
 
 /** The hash of an entry: SHA-256 over the canonical JSON of every field but `hash` (SPEC 5.1). */
 export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
-  const { hash: _ignored, ...rest } = entry as AuditEntry
-  return sha256Hex(canonicalJson(rest))
+  return sha256Hex(canonicalJson(entry, 'hash'))
 }
 
 /** Appends a record to a chain whose head is `head` (SPEC 5.2). */

@@ -2,11 +2,13 @@ import { digest } from 'lib0/hash/sha256'
 
 const encoder = new TextEncoder()
 
-/** SHA-256 as lowercase hex, the same in browsers and Node (lib0's pure implementation). */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'))
+
+/** SHA-256 as lowercase hex, the same in browsers and Node (lib0's: Node's crypto, or pure JS). */
 export function sha256Hex(data: Uint8Array | string): string {
   const bytes = typeof data === 'string' ? encoder.encode(data) : data
   let out = ''
-  for (const b of digest(bytes)) out += b.toString(16).padStart(2, '0')
+  for (const b of digest(bytes)) out += HEX[b]
   return out
 }
 
@@ -15,7 +17,8 @@ const sortedKeys = new Map<string, string[]>()
 
 function keysInOrder(value: object): string[] {
   const keys = Object.keys(value)
-  const shape = keys.join('\u0000')
+  // Unambiguous, whatever the keys hold (an empty key, or a separator inside one).
+  const shape = JSON.stringify(keys)
   let sorted = sortedKeys.get(shape)
   if (!sorted) {
     sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
@@ -24,16 +27,40 @@ function keysInOrder(value: object): string[] {
   return sorted
 }
 
-/** JSON with object keys sorted at every level: one byte string per value (SPEC 5.1). */
-export function canonicalJson(value: unknown): string {
+const INTEGER_KEY = /^(0|[1-9][0-9]*)$/
+
+/**
+ * JSON with object keys sorted at every level: one byte string per value (SPEC 5.1). `omit` leaves
+ * out one key of the top-level object (an entry's own `hash`), without copying it.
+ */
+export function canonicalJson(value: unknown, omit?: string): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value)
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`
   const record = value as Record<string, unknown>
+  const keys = keysInOrder(record)
+  const flat = flatCopy(record, keys, omit)
+  // One native stringify of a copy built in sorted order: what an audit entry (flat) takes.
+  if (flat) return JSON.stringify(flat)
   let out = ''
-  for (const k of keysInOrder(record)) {
+  for (const k of keys) {
     const v = record[k]
-    if (v === undefined) continue
+    if (v === undefined || k === omit) continue
     out += `${out === '' ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`
   }
   return `{${out}}`
+}
+
+/**
+ * The object's primitive values under its keys in sorted order, or null when a value is an object
+ * or a key looks like an integer (JSON.stringify would put those first, whatever the order).
+ */
+function flatCopy(record: Record<string, unknown>, keys: readonly string[], omit?: string): object | null {
+  const copy: Record<string, unknown> = {}
+  for (const k of keys) {
+    const v = record[k]
+    if (v === undefined || k === omit) continue
+    if ((typeof v === 'object' && v !== null) || INTEGER_KEY.test(k)) return null
+    copy[k] = v
+  }
+  return copy
 }

@@ -246,7 +246,7 @@ function checkSnapshot(snapshot: Uint8Array, replayed: Y.Doc, snapshotSeq: numbe
     }
   }
   // Compared whole, so a decision altered in the snapshot counts as lost too.
-  const held = new Set(readDecisions(snapshotDoc).map(canonicalJson))
+  const held = new Set(readDecisions(snapshotDoc).map((d) => canonicalJson(d)))
   const lost = readDecisions(replayed).filter((d) => !held.has(canonicalJson(d)))
   if (lost.length > 0) {
     return {
