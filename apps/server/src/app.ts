@@ -90,7 +90,11 @@ export async function openStore(config: Config, log?: FastifyBaseLogger): Promis
     })
   }
   if (config.databasePath !== ':memory:') mkdirSync(path.dirname(config.databasePath), { recursive: true })
-  return createSqliteStore({ path: config.databasePath, synchronous: config.sqliteSynchronous })
+  return createSqliteStore({
+    path: config.databasePath,
+    synchronous: config.sqliteSynchronous,
+    writer: config.sqliteWriter,
+  })
 }
 
 async function openFanOut(config: Config, log: FastifyBaseLogger): Promise<FanOut> {

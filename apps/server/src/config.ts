@@ -28,6 +28,8 @@ export interface Config {
   catchUpIntervalMs: number
   /** SQLite `synchronous` pragma: FULL fsyncs every commit; NORMAL survives a process crash but not power loss. */
   sqliteSynchronous: 'FULL' | 'NORMAL'
+  /** Where SQLite commits run: a writer thread (default), or inline on the event loop. */
+  sqliteWriter: 'thread' | 'inline'
   jwtSecret: string
   /** Lifetime of issued tokens, in seconds. */
   tokenTtlSeconds: number
@@ -180,6 +182,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     redisChannel: env.REDIS_CHANNEL || 'consent-sync:fanout',
     catchUpIntervalMs: int(env, 'CATCH_UP_INTERVAL_MS', 2000, 0, 3_600_000),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
+    sqliteWriter: oneOf(env, 'SQLITE_WRITER', ['thread', 'inline'] as const, 'thread'),
     jwtSecret,
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 10, 7 * 24 * 3600),
     logLevel: oneOf(

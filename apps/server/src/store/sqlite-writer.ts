@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import type { AppendRequest, AppendResult } from './document-log'
+import { type PostedBatch, postBatch } from './sqlite-batch'
 import type { SqliteFileOptions } from './sqlite-open'
 
 export type WriterRequest =
-  | { id: number; kind: 'append'; requests: readonly AppendRequest[] }
+  | { id: number; kind: 'append'; batch: PostedBatch }
   | { id: number; kind: 'snapshot'; args: [customerId: string, snapshot: Uint8Array, uptoSeq: number] }
 
 export type WriterReply =
@@ -34,8 +35,9 @@ export class SqliteWriter {
 
   constructor(private readonly file: SqliteFileOptions) {}
 
-  append(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
-    return this.post((id) => ({ id, kind: 'append', requests }))
+  async append(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    const batch = postBatch(requests)
+    return this.post((id) => ({ id, kind: 'append', batch }), [batch.updates])
   }
 
   async saveSnapshot(customerId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {
@@ -52,14 +54,14 @@ export class SqliteWriter {
     })
   }
 
-  private post(make: (id: number) => WriterRequest): Promise<AppendResult[]> {
+  private post(make: (id: number) => WriterRequest, transfer: ArrayBuffer[] = []): Promise<AppendResult[]> {
     const worker = this.started()
     const id = this.nextId++
     // Held only while a write is in flight: an idle writer keeps no process alive.
     worker.ref()
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject })
-      worker.postMessage(make(id))
+      worker.postMessage(make(id), transfer)
     })
   }
 

@@ -4,6 +4,7 @@
  * event loop goes on reading, judging and broadcasting meanwhile.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+import { receiveBatch } from './sqlite-batch'
 import { openSqlite, type SqliteFileOptions } from './sqlite-open'
 import type { WriterReply, WriterRequest } from './sqlite-writer'
 import { sqliteWrites } from './sqlite-writes'
@@ -21,7 +22,7 @@ parentPort?.on('message', (message: WriterRequest | 'close') => {
   try {
     reply =
       message.kind === 'append'
-        ? { id: message.id, ok: true, results: writes.append(message.requests) }
+        ? { id: message.id, ok: true, results: writes.append(receiveBatch(message.batch)) }
         : { id: message.id, ok: true, results: (writes.saveSnapshot(...message.args), []) }
   } catch (err) {
     const e = err as { name?: string; message?: string; code?: string }

@@ -1,6 +1,6 @@
 import { GENESIS } from '@consent-sync/consent-core'
 import type Database from 'better-sqlite3'
-import { advance, checkRequest, isBehind } from './append-rules'
+import { advance, checkRequest, isBehind, type LogPosition } from './append-rules'
 import type { AppendRequest, AppendResult } from './document-log'
 import * as rows from './rows'
 
@@ -14,6 +14,35 @@ export interface SqliteWrites {
   saveSnapshot(customerId: string, snapshot: Uint8Array, uptoSeq: number): void
 }
 
+/** Rows per multi-row INSERT: one statement step writes many, under SQLite's bound-parameter limit. */
+const ROWS_PER_INSERT = 32
+
+const UPDATE_WIDTH = 8
+const AUDIT_WIDTH = 19
+
+/** Prepared multi-row INSERTs by row count, made on first use. */
+function multiRowInsert(db: Database.Database, table: string, columns: string, width: number) {
+  const byCount = new Map<number, Database.Statement>()
+  const statement = (count: number) => {
+    let s = byCount.get(count)
+    if (!s) {
+      const row = `(${Array.from({ length: width }, () => '?').join(',')})`
+      s = db.prepare(
+        `INSERT INTO ${table} (${columns}) VALUES ${Array.from({ length: count }, () => row).join(',')}`,
+      )
+      byCount.set(count, s)
+    }
+    return s
+  }
+  return (values: unknown[]) => {
+    const rowsLeft = values.length / width
+    for (let at = 0; at < rowsLeft; at += ROWS_PER_INSERT) {
+      const count = Math.min(ROWS_PER_INSERT, rowsLeft - at)
+      statement(count).run(values.slice(at * width, (at + count) * width))
+    }
+  }
+}
+
 export function sqliteWrites(db: Database.Database): SqliteWrites {
   const s = {
     document: db.prepare<[string], rows.DocumentRow>(
@@ -25,40 +54,73 @@ export function sqliteWrites(db: Database.Database): SqliteWrites {
     advanceDocument: db.prepare<[number, number, string, string]>(
       'UPDATE documents SET update_seq = ?, audit_seq = ?, audit_head = ? WHERE customer_id = ?',
     ),
-    insertUpdate: db.prepare(
-      `INSERT INTO updates (${rows.UPDATE_COLUMNS})
-       VALUES (@customerId, @seq, @data, @receivedAt, @connectionId, @userId, @userRole, @hash)`,
-    ),
-    insertAudit: db.prepare(
-      `INSERT INTO audit (${rows.AUDIT_ENTRY_COLUMNS})
-       VALUES (@customerId, @seq, @purposeId, @decisionId, @decision, @previousState, @newState, @conflicted,
-         @actorId, @actorRole, @channel, @noticeVersion, @evidence, @deviceAt, @receivedAt, @connectionId, @updateHash,
-         @prevHash, @hash)`,
-    ),
     saveSnapshot: db.prepare<[Uint8Array, number, string]>(
       'UPDATE documents SET snapshot = ?, snapshot_seq = ? WHERE customer_id = ?',
     ),
   }
-  const appendAll = db.transaction((requests: readonly AppendRequest[]): AppendResult[] =>
-    requests.map((request): AppendResult => {
+  const insertUpdates = multiRowInsert(db, 'updates', rows.UPDATE_COLUMNS, UPDATE_WIDTH)
+  const insertAudit = multiRowInsert(db, 'audit', rows.AUDIT_ENTRY_COLUMNS, AUDIT_WIDTH)
+
+  const appendAll = db.transaction((requests: readonly AppendRequest[]): AppendResult[] => {
+    // Where each customer's log stands: read once, then advanced in memory through the batch.
+    const positions = new Map<string, LogPosition>()
+    const advanced = new Set<string>()
+    const updateValues: unknown[] = []
+    const auditValues: unknown[] = []
+    const results = requests.map((request): AppendResult => {
       checkRequest(request)
       const { customerId, update, meta, entries } = request
-      let doc = s.document.get(customerId)
-      if (!doc) {
-        s.insertDocument.run(customerId, GENESIS.hash)
-        doc = { update_seq: 0, audit_seq: 0, audit_head: GENESIS.hash }
+      let at = positions.get(customerId)
+      if (!at) {
+        let doc = s.document.get(customerId)
+        if (!doc) {
+          s.insertDocument.run(customerId, GENESIS.hash)
+          doc = { update_seq: 0, audit_seq: 0, audit_head: GENESIS.hash }
+        }
+        at = { updateSeq: doc.update_seq, chain: rows.chainHeadOf(doc) }
       }
-      const at = { updateSeq: doc.update_seq, chain: rows.chainHeadOf(doc) }
-      if (isBehind(at, request)) return { customerId, seq: at.updateSeq, behind: true }
+      if (isBehind(at, request)) {
+        positions.set(customerId, at)
+        return { customerId, seq: at.updateSeq, behind: true }
+      }
       const next = advance(at, entries)
-      s.insertUpdate.run({ ...meta, customerId, seq: next.updateSeq, data: update })
-      // A non-boolean binds NULL and fails NOT NULL rather than being stored as a guess.
-      for (const e of entries.map(rows.exactEntry))
-        s.insertAudit.run({ ...e, conflicted: typeof e.conflicted === 'boolean' ? +e.conflicted : null })
-      s.advanceDocument.run(next.updateSeq, next.chain.seq, next.chain.hash, customerId)
+      positions.set(customerId, next)
+      advanced.add(customerId)
+      updateValues.push(
+        customerId,
+        next.updateSeq,
+        update,
+        meta.receivedAt,
+        meta.connectionId,
+        meta.userId,
+        meta.userRole,
+        meta.hash,
+      )
+      for (const e of entries) {
+        // A non-boolean binds NULL and fails NOT NULL rather than being stored as a guess.
+        const conflicted = typeof e.conflicted === 'boolean' ? +e.conflicted : null
+        auditValues.push(
+          e.customerId,
+          e.seq,
+          e.purposeId,
+          e.decisionId,
+          e.decision,
+          e.previousState,
+          e.newState,
+        )
+        auditValues.push(conflicted, e.actorId, e.actorRole, e.channel, e.noticeVersion, e.evidence ?? null)
+        auditValues.push(e.deviceAt, e.receivedAt, e.connectionId, e.updateHash, e.prevHash, e.hash)
+      }
       return { customerId, seq: next.updateSeq }
-    }),
-  )
+    })
+    insertUpdates(updateValues)
+    insertAudit(auditValues)
+    for (const customerId of advanced) {
+      const at = positions.get(customerId) as LogPosition
+      s.advanceDocument.run(at.updateSeq, at.chain.seq, at.chain.hash, customerId)
+    }
+    return results
+  })
   const snapshotTx = db.transaction((customerId: string, snapshot: Uint8Array, uptoSeq: number) => {
     if (rows.replacesSnapshot(customerId, uptoSeq, s.document.get(customerId)))
       s.saveSnapshot.run(snapshot, uptoSeq, customerId)
