@@ -75,6 +75,8 @@ export const SCALE: Scenario = {
 export interface DurableResult extends ClosedLoopResult {
   /** consent-sync: updates per group commit over the run (its /metrics); null for the peers. */
   updatesPerCommit: number | null
+  /** CPU the server processes used per accepted update over the run (every instance, every thread), µs. */
+  serverCpuMicrosPerUpdate: number | null
 }
 
 /** 3. Closed loop: each writer waits for the server's acceptance before its next decision. */
@@ -87,6 +89,9 @@ function durable(synchronous: 'FULL' | 'NORMAL', runsOn: Scenario['runsOn']): Sc
     customers: (plan) => plan.durable.docs,
     env: (t) => consentSyncOnly(t, { SQLITE_SYNCHRONOUS: synchronous, SNAPSHOT_EVERY: '1000' }),
     async run({ plan, deployment, loadgen }): Promise<DurableResult> {
+      const cpu = () =>
+        Promise.all(deployment.instances.map((s) => s.cpuSeconds())).then((c) => c.reduce((a, b) => a + b, 0))
+      const cpuBefore = await cpu()
       const r = await loadgen.request({
         task: 'closed-loop',
         endpoint: deployment.endpoint,
@@ -94,7 +99,12 @@ function durable(synchronous: 'FULL' | 'NORMAL', runsOn: Scenario['runsOn']): Sc
         seconds: plan.durable.seconds,
         watchers: plan.durable.watchers,
       })
-      return { ...r, updatesPerCommit: await updatesPerCommit(deployment) }
+      const cpuUsed = (await cpu()) - cpuBefore
+      return {
+        ...r,
+        updatesPerCommit: await updatesPerCommit(deployment),
+        serverCpuMicrosPerUpdate: r.accepted > 0 ? Math.round((cpuUsed * 1e6) / r.accepted) : null,
+      }
     },
   }
 }

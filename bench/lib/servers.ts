@@ -24,9 +24,14 @@ export interface RunningServer {
   restart(): Promise<{ stoppedAt: number; readyAt: number }>
   /** Resident set size of the server process, from /proc/<pid>/status. */
   rssBytes(): Promise<number>
+  /** CPU time the server process has used (user + system, every thread), from /proc/<pid>/stat. */
+  cpuSeconds(): Promise<number>
   /** consent-sync only: one sample of its /metrics (null for the peers, or when absent). */
   metric(name: string): Promise<number | null>
 }
+
+/** Linux's USER_HZ: what /proc counts CPU time in (100 on every architecture Node runs on here). */
+const CLOCK_TICKS = 100
 
 /** The `consent-sync` bin of @consent-sync/server, where npm links a workspace's bins. */
 const CONSENT_SYNC_BIN = path.join(ROOT, 'node_modules', '.bin', 'consent-sync')
@@ -59,6 +64,13 @@ function environment(server: ServerKind, port: number, env: Record<string, strin
     RATE_MESSAGES_PER_SECOND: '100000',
     RATE_USER_MESSAGES_PER_SECOND: '1000000',
     MAX_CONNECTIONS_PER_USER: '100000',
+    // BENCH_SERVER_ENV="SQLITE_WRITER=inline,…": settings to try on consent-sync in an experiment.
+    ...Object.fromEntries(
+      (process.env.BENCH_SERVER_ENV ?? '')
+        .split(',')
+        .filter((kv) => kv.includes('='))
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    ),
     ...env,
   }
 }
@@ -129,6 +141,12 @@ export async function startServer(server: ServerKind, env: Record<string, string
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8')
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN)
       return kb * 1024
+    },
+    async cpuSeconds() {
+      const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8')
+      // After the ")" that ends the command name: fields 14 and 15 are utime and stime, in ticks.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
     },
     async metric(name) {
       if (server !== 'consent-sync') return null

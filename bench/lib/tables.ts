@@ -112,6 +112,12 @@ function serverRows(plan: Plan): RowSpec[] {
       'p99',
     ]),
     row(
+      '3. … server CPU per accepted update (all threads)',
+      'µs',
+      '3-durable-FULL',
+      (r: DurableResult) => r.serverCpuMicrosPerUpdate,
+    ),
+    row(
       '3. cs with SQLITE_SYNCHRONOUS=NORMAL (peers: same as above)',
       'updates/s',
       (t) => (t.server === 'consent-sync' ? '3-durable-NORMAL' : '3-durable-FULL'),
@@ -140,6 +146,12 @@ const scaleOutRows = (plan: Plan): RowSpec[] => [
     (r: DurableResult) => r.perSecond,
   ),
   ...latencyRows('3-durable-FULL', '3. … ack latency ', (r: DurableResult) => r.ackLatencyMs),
+  row(
+    '3. … server CPU per accepted update (every instance, all threads)',
+    'µs',
+    '3-durable-FULL',
+    (r: DurableResult) => r.serverCpuMicrosPerUpdate,
+  ),
   row(
     '3. … propagation to the watcher p99',
     'ms',
