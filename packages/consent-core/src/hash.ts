@@ -1,16 +1,5 @@
-import { digest } from 'lib0/hash/sha256'
-
-const encoder = new TextEncoder()
-
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'))
-
-/** SHA-256 as lowercase hex, the same in browsers and Node (lib0's: Node's crypto, or pure JS). */
-export function sha256Hex(data: Uint8Array | string): string {
-  const bytes = typeof data === 'string' ? encoder.encode(data) : data
-  let out = ''
-  for (const b of digest(bytes)) out += HEX[b]
-  return out
-}
+// Node's crypto on Node, lib0's elsewhere (package.json "imports"): the same digest either way.
+export { sha256Hex } from '#sha256'
 
 /** Sorted key orders by object shape: audit entries all share one, so it is sorted once. */
 const sortedKeys = new Map<string, string[]>()
