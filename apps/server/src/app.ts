@@ -5,7 +5,6 @@ import fastifyJwt from '@fastify/jwt'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
-import fastifyWebsocket from '@fastify/websocket'
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -160,9 +159,8 @@ export async function createServer(
   const ctx: ServerContext = { config, store, fanout, catalog, rooms, events, metrics }
   app.decorate('ctx', ctx)
 
-  // preClose, added before @fastify/websocket's own, which closes every socket without a code
-  // (1005): sync clients must see 1012 "server restarting" (DESIGN.md §5). Fastify goes on to
-  // onClose even when a preClose hook fails, so the store is closed either way.
+  // preClose: sync clients see 1012 "server restarting" (DESIGN.md §5). Fastify goes on to onClose
+  // even when a preClose hook fails, so the store is closed either way.
   app.addHook('preClose', async () => {
     await rooms.shutdown(1012, 'server restarting')
   })
@@ -174,10 +172,6 @@ export async function createServer(
   await app.register(fastifyJwt, { secret: config.jwtSecret })
   // Off by default; routes opt in (login: password guessing).
   await app.register(fastifyRateLimit, { global: false })
-  // ws itself closes frames over maxPayload with 1009, which stock clients retry forever; its cap
-  // sits well above ours so that sync/route.ts closes oversize messages with 4413 (permanent).
-  const hardCap = Math.max(config.limits.maxMessageBytes * 8, 8 * 1024 * 1024)
-  await app.register(fastifyWebsocket, { options: { maxPayload: hardCap } })
   await app.register(fastifySwagger, {
     openapi: {
       info: {

@@ -1,7 +1,4 @@
-import type {} from '@fastify/swagger'
-import type {} from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
-import type { WebSocket } from 'ws'
 import { verifyToken } from '../auth/tokens'
 import type { Config } from '../config'
 import type { Metrics } from '../metrics/metrics'
@@ -9,6 +6,7 @@ import type { Directory } from '../store/directory'
 import { Admissions } from './admission'
 import type { RoomRegistry } from './room-registry'
 import { Session } from './session'
+import { acceptSyncUpgrades } from './upgrade'
 
 /** What the sync endpoint is built with (app.ts). */
 export interface SyncDeps {
@@ -20,7 +18,8 @@ export interface SyncDeps {
 
 /**
  * The y-websocket endpoint `GET /sync/:customerId?token=<JWT>[&ack=0]` (DESIGN.md §5, §6.1): one
- * Session per socket, admitted by the instance's Admissions (which keep the per-user limits).
+ * Session per socket (upgraded in sync/upgrade.ts), admitted by the instance's Admissions (which
+ * keep the per-user limits).
  */
 export function registerSync(app: FastifyInstance, { rooms, store, config, metrics }: SyncDeps): void {
   const admissions = new Admissions({
@@ -30,14 +29,11 @@ export function registerSync(app: FastifyInstance, { rooms, store, config, metri
     accepting: () => rooms.accepting,
   })
   const deps = { admissions, rooms, config, metrics, verifyToken: (token: string) => verifyToken(app, token) }
-  app.get<{ Params: { customerId: string }; Querystring: Record<string, string | undefined> }>(
-    '/sync/:customerId',
-    { websocket: true, schema: { hide: true } },
-    (socket: WebSocket, req) => {
-      const { customerId } = req.params
-      const { token, ack } = req.query
-      const { origin, host } = req.headers
-      Session.open(socket, { customerId, token, ack, origin, host }, req.log, deps)
-    },
+  // ws itself closes frames over maxPayload with 1009, which stock clients retry forever; its cap
+  // sits well above ours so that oversize messages are closed with 4413 (permanent).
+  const maxPayload = Math.max(config.limits.maxMessageBytes * 8, 8 * 1024 * 1024)
+  const stop = acceptSyncUpgrades(app.server, { maxPayload, log: app.log }, (socket, request) =>
+    Session.open(socket, request, app.log, deps),
   )
+  app.addHook('onClose', async () => stop())
 }

@@ -62,7 +62,7 @@ export class Session {
 
   private constructor(
     private readonly socket: WebSocket,
-    private readonly request: AdmissionRequest,
+    private request: AdmissionRequest | null,
     private readonly log: FastifyBaseLogger,
     private readonly deps: SessionDeps,
   ) {
@@ -73,7 +73,11 @@ export class Session {
 
   /** Admission, then the room: the held messages are handled once it is joined. */
   private async start(): Promise<void> {
-    const admission = await this.deps.admissions.admit(this.request, this.log, () => this.socketOpen)
+    const request = this.request
+    // The request (its token above all) is not kept for the connection's lifetime.
+    this.request = null
+    if (!request) return
+    const admission = await this.deps.admissions.admit(request, this.log, () => this.socketOpen)
     if (!admission.ok) {
       if (admission.close) this.conn.close(admission.close.code, admission.close.reason)
       return
@@ -83,7 +87,7 @@ export class Session {
     this.peer = peer
     this.armExpiry(admission.expiresAt)
     const { rooms } = this.deps
-    const room = await rooms.open(this.request.customerId, peer)
+    const room = await rooms.open(request.customerId, peer)
     if (this.conn.closed || !this.socketOpen) {
       rooms.close(room, peer)
       return
@@ -91,7 +95,7 @@ export class Session {
     this.room = room
     const { id: userId, role } = admission.user
     this.log.info(
-      { customerId: this.request.customerId, connectionId: peer.id, userId, role },
+      { customerId: request.customerId, connectionId: peer.id, userId, role },
       'sync connection open',
     )
     const held = this.held ?? []
