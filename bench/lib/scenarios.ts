@@ -182,8 +182,10 @@ export const MEMORY: Scenario = {
     const [server] = deployment.instances
     const { endpoint } = deployment
     const stages: MemoryStage[] = []
+    // Sampled once a document is idle: consent-sync lets go of the copy it judges updates on 10 s
+    // after the last one (an online customer who decided a minute ago holds only the document).
     const sample = async (docs: number, connections: number) => {
-      await sleep(2000)
+      await sleep(docs > 0 ? 12_000 : 2000)
       const rssBytes = await server!.rssBytes()
       stages.push({
         docs,

@@ -24,6 +24,8 @@ export class LiveDocument {
   /** Seq of the last update folded into the stored snapshot. */
   private snapshotSeq: number
   private nearLimit = false
+  /** When an update was last judged here (performance.now()). */
+  private judgedAt = 0
 
   constructor(
     readonly customerId: string,
@@ -45,6 +47,20 @@ export class LiveDocument {
   async chainHead(): Promise<ChainHead> {
     this.head ??= await this.deps.documents.chainHead(this.customerId)
     return this.head
+  }
+
+  /** The validator, for judging an update now. */
+  judging(): ShadowValidator {
+    this.judgedAt = performance.now()
+    return this.validator
+  }
+
+  /**
+   * Lets go of the shadow copy of a document nobody has changed for `idleMs`: it doubles the
+   * document's memory, and is copied afresh from the document when the next update comes.
+   */
+  releaseIdleShadow(now: number, idleMs: number): void {
+    if (now - this.judgedAt >= idleMs) this.validator.reset()
   }
 
   /** The shadow holds an update the document will not get: judge the next one on a fresh copy. */

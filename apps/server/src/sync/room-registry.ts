@@ -6,6 +6,9 @@ import type { RoomDeps } from './room-deps'
 import type { Rooms } from './rooms'
 
 /** The rooms of this instance, with the sync endpoint's entry points (sync/route.ts). */
+/** How long a document's shadow copy is kept without an update to judge. */
+const SHADOW_IDLE_MS = 10_000
+
 export interface RoomRegistry extends Rooms {
   /** Loads (once) and returns the customer's room, joining the peer to it. */
   open(customerId: string, peer: Peer): Promise<Room>
@@ -87,6 +90,11 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
         }, deps.catchUpIntervalMs)
       : undefined
   catchUpTimer?.unref()
+  const shadowSweep = setInterval(() => {
+    const now = performance.now()
+    for (const r of ready.values()) r.releaseIdleShadow(now, SHADOW_IDLE_MS)
+  }, SHADOW_IDLE_MS / 2)
+  shadowSweep.unref()
 
   return {
     get accepting() {
@@ -117,6 +125,7 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
     async shutdown(code: number, reason: string) {
       accepting = false
       clearInterval(catchUpTimer)
+      clearInterval(shadowSweep)
       for (const t of unloadTimers.values()) clearTimeout(t)
       unloadTimers.clear()
       const loaded = await Promise.allSettled(rooms.values())

@@ -101,6 +101,11 @@ export class Room {
     return verdict
   }
 
+  /** Drops the document's shadow copy when it was not needed for `idleMs` (room-registry.ts sweeps). */
+  releaseIdleShadow(now: number, idleMs: number): void {
+    this.live.releaseIdleShadow(now, idleMs)
+  }
+
   /** Publishes the presence of this instance's connections (another instance asked). */
   publishPresence(): void {
     this.presence.publishLocal()

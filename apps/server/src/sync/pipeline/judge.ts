@@ -51,7 +51,7 @@ export interface JudgeInput {
 export function judge({ incoming, live, head, customerId, catalog, limits, resyncs }: JudgeInput): Judgement {
   const { peer, update, receivedAt } = incoming
   const verdict = acceptUpdate({
-    validator: live.validator,
+    validator: live.judging(),
     head,
     update,
     context: { customerId, user: peer.user, receivedAt, connectionId: peer.id },
