@@ -1,8 +1,9 @@
 /** The harness side of the load generator: a forked child process answering one task at a time. */
-import { type ChildProcess, fork } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import path from 'node:path'
 import type { Task, TaskResults } from '../loadgen/tasks'
 import { stopChild, track } from './children'
+import { withOpenFilesRaised } from './limits'
 
 export interface LoadgenProcess {
   /** Runs one task; rejects when it fails, the load generator dies or `timeoutMs` passes. */
@@ -11,10 +12,10 @@ export interface LoadgenProcess {
 }
 
 export function startLoadgen(): LoadgenProcess {
-  const child: ChildProcess = fork(path.join(import.meta.dirname, '../loadgen/main.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
+  // Spawned with an IPC channel (what fork does) through sh, to raise its open-files limit (lib/limits.ts).
+  const main = path.join(import.meta.dirname, '../loadgen/main.ts')
+  const [file, args] = withOpenFilesRaised(process.execPath, ['--import', 'tsx', main])
+  const child: ChildProcess = spawn(file, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   track(child)
   let nextId = 1
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()

@@ -4,9 +4,10 @@
  * as an operator starts it; the peers through their scripts in bench/servers/.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { stopChild, track } from './children'
+import { withOpenFilesRaised } from './limits'
 import type { ServerKind } from './target'
 
 const BENCH_DIR = path.resolve(import.meta.dirname, '..')
@@ -24,6 +25,8 @@ export interface RunningServer {
   restart(): Promise<{ stoppedAt: number; readyAt: number }>
   /** Resident set size of the server process, from /proc/<pid>/status. */
   rssBytes(): Promise<number>
+  /** File descriptors the server process has open (its connections and the rest), from /proc/<pid>/fd. */
+  openFiles(): Promise<number>
   /** CPU time the server process has used (user + system, every thread), from /proc/<pid>/stat. */
   cpuSeconds(): Promise<number>
   /** consent-sync only: one sample of its /metrics (null for the peers, or when absent). */
@@ -104,7 +107,9 @@ export async function startServer(server: ServerKind, env: Record<string, string
   let output = ''
   const spawnChild = async () => {
     output = ''
-    child = spawn(process.execPath, command(server), {
+    // Through sh, to raise the open-files limit where allowed (lib/limits.ts); exec keeps the pid.
+    const [file, args] = withOpenFilesRaised(process.execPath, command(server))
+    child = spawn(file, args, {
       cwd: ROOT,
       env: environment(server, port, env),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -141,6 +146,9 @@ export async function startServer(server: ServerKind, env: Record<string, string
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8')
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN)
       return kb * 1024
+    },
+    async openFiles() {
+      return (await readdir(`/proc/${child.pid}/fd`)).length
     },
     async cpuSeconds() {
       const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8')
