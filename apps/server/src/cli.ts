@@ -179,17 +179,22 @@ program.command('serve').description('start the server (HTTP API, sync endpoint,
 
 program
   .command('cluster')
-  .description('several instances on PostgreSQL + Redis behind a small proxy (DATABASE_URL, REDIS_URL)')
+  .description('several instances on PostgreSQL + Redis behind HAProxy (DATABASE_URL, REDIS_URL)')
   .option('--instances <n>', 'how many instances', '2')
-  .option('--port <port>', 'the proxy port; instances take the ports after it', '3000')
-  .option('--host <host>', 'the proxy address', '127.0.0.1')
+  .option(
+    '--port <port>',
+    "HAProxy's port; instances take the ports after it, its stats page the next",
+    '3000',
+  )
+  .option('--host <host>', "HAProxy's address", '127.0.0.1')
   .action(async (options: { instances: string; port: string; host: string }) => {
     const instances = Number(options.instances)
     const port = Number(options.port)
     if (!Number.isInteger(instances) || instances < 1 || instances > 16)
       fail('--instances: a number from 1 to 16')
-    if (!Number.isInteger(port) || port < 1 || port > 65535 - instances) fail('--port: a free port number')
-    await runCluster({ instances, port, host: options.host, log: out })
+    if (!Number.isInteger(port) || port < 1 || port > 65534 - instances) fail('--port: a free port number')
+    const started = await runCluster({ instances, port, host: options.host, log: out })
+    if (!started.ok) fail(`cannot start the cluster: ${started.detail}`)
   })
 
 program
