@@ -185,7 +185,28 @@ export function openPool(opts: PoolOptions) {
     return withConnection(async ({ client }) => (await client.query<R>(sql, params)).rows)
   }
 
-  return { transaction, query, end: () => pool.end() }
+  /**
+   * One statement that is its own transaction, prepared once per connection under `name` (each
+   * later run sends only Bind and Execute), run again after a deadlock or serialization failure.
+   */
+  async function statement<R extends QueryResultRow>(
+    sql: string,
+    params: unknown[],
+    { name, attempts }: { name: string; attempts: number },
+  ): Promise<R[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await withConnection(
+          async ({ client }) => (await client.query<R>({ name, text: sql, values: params })).rows,
+        )
+      } catch (err) {
+        if (attempt < attempts && RETRYABLE.has(sqlState(err) ?? '')) continue
+        throw err
+      }
+    }
+  }
+
+  return { transaction, query, statement, end: () => pool.end() }
 }
 
 /** pg's own timeout (`query_timeout`): the query was sent and no answer came back in time. */

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg'
+import { APPEND_BATCH_FUNCTION } from './postgres-append'
 
 /** One schema change. Applied once, in version order, inside a transaction; never edited once released. */
 export interface Migration {
@@ -79,6 +80,8 @@ CREATE TABLE users (
 );
 `,
   },
+  // One round trip per group commit: the whole append in one function call (postgres-append.ts).
+  { version: 2, sql: APPEND_BATCH_FUNCTION },
 ]
 
 /** A schema name usable unquoted-equivalent: letters, digits and _, so it needs no escaping anywhere. */

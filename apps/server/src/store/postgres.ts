@@ -3,7 +3,7 @@ import type { AuditLog } from './audit-log'
 import { auditPage, auditPageQuery, streamPages } from './audit-query'
 import type { CustomerRecord, Directory } from './directory'
 import type { DocumentLog } from './document-log'
-import { appendAll, type Tables } from './postgres-append'
+import { appendAll } from './postgres-append'
 import { openPool, type PoolOptions } from './postgres-pool'
 import { applyMigrations, checkSchemaName } from './postgres-schema'
 import * as rows from './rows'
@@ -14,20 +14,24 @@ const APPEND_ATTEMPTS = 5
 
 type Pool = ReturnType<typeof openPool>
 
-interface SchemaTables extends Tables {
+interface SchemaTables {
+  documents: string
+  updates: string
+  audit: string
+  appendBatch: string
   customers: string
   users: string
 }
 
 const DOCUMENT_COLUMNS = 'update_seq, audit_seq, audit_head, snapshot, snapshot_seq'
 
-function postgresDocumentLog({ transaction, query }: Pool, t: SchemaTables): DocumentLog {
+function postgresDocumentLog({ transaction, query, statement }: Pool, t: SchemaTables): DocumentLog {
   const updatesAfter = `SELECT ${rows.UPDATE_COLUMNS} FROM ${t.updates} WHERE customer_id = $1 AND seq > $2 ORDER BY seq`
   return {
     async append(requests) {
       if (requests.length === 0) return []
       for (const r of requests) checkRequest(r)
-      return transaction((client) => appendAll(client, t, requests), { attempts: APPEND_ATTEMPTS })
+      return appendAll(statement, t.appendBatch, requests, APPEND_ATTEMPTS)
     },
 
     async loadDocument(customerId) {
@@ -164,6 +168,7 @@ export function createPostgresStore(opts: PoolOptions & { schema?: string }): St
     documents: table('documents'),
     updates: table('updates'),
     audit: table('audit'),
+    appendBatch: table('append_batch'),
     customers: table('customers'),
     users: table('users'),
   }
