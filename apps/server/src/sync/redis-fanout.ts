@@ -7,21 +7,54 @@ import type { FanOut, PresenceQuery, RemoteAwareness, RemoteUpdate } from './fan
 const KIND_UPDATE = 0
 const KIND_AWARENESS = 1
 const KIND_PRESENCE_QUERY = 2
+/** Every record one instance published in one turn of its event loop, in one Redis message. */
+const KIND_BATCH = 3
 
-function encodeMessage(
-  kind: number,
-  instanceId: string,
-  customerId: string,
-  seq: number,
-  payload: Uint8Array,
-): Buffer {
+/** A batch is published early once its records reach this size. */
+const MAX_BATCH_BYTES = 1 << 20
+
+interface FanOutRecord {
+  kind: number
+  customerId: string
+  seq: number
+  payload: Uint8Array
+}
+
+function writeRecord(e: encoding.Encoder, r: FanOutRecord): void {
+  encoding.writeVarUint(e, r.kind)
+  encoding.writeVarString(e, r.customerId)
+  encoding.writeVarUint(e, r.seq)
+  encoding.writeVarUint8Array(e, r.payload)
+}
+
+function readRecord(d: decoding.Decoder, kind = decoding.readVarUint(d)): FanOutRecord {
+  const customerId = decoding.readVarString(d)
+  const seq = decoding.readVarUint(d)
+  return { kind, customerId, seq, payload: decoding.readVarUint8Array(d) }
+}
+
+function encodeBatch(instanceId: string, records: readonly FanOutRecord[]): Buffer {
   const e = encoding.createEncoder()
-  encoding.writeVarUint(e, kind)
+  encoding.writeVarUint(e, KIND_BATCH)
   encoding.writeVarString(e, instanceId)
-  encoding.writeVarString(e, customerId)
-  encoding.writeVarUint(e, seq)
-  encoding.writeVarUint8Array(e, payload)
+  encoding.writeVarUint(e, records.length)
+  for (const r of records) writeRecord(e, r)
   return Buffer.from(encoding.toUint8Array(e))
+}
+
+/**
+ * The sender and records of one message: a batch, or a single record as the previous release
+ * published it (instances of both releases share the channel during a rolling upgrade).
+ */
+function decodeMessage(message: Buffer): { from: string; records: () => FanOutRecord[] } {
+  const d = decoding.createDecoder(new Uint8Array(message.buffer, message.byteOffset, message.byteLength))
+  const kind = decoding.readVarUint(d)
+  const from = decoding.readVarString(d)
+  if (kind !== KIND_BATCH) return { from, records: () => [readRecord(d, kind)] }
+  return {
+    from,
+    records: () => Array.from({ length: decoding.readVarUint(d) }, () => readRecord(d)),
+  }
 }
 
 export interface RedisFanOutOptions {
@@ -31,7 +64,11 @@ export interface RedisFanOutOptions {
   log?: { warn(obj: object, msg: string): void }
 }
 
-/** Redis pub/sub fan-out: one channel for the deployment, binary messages, own messages skipped. */
+/**
+ * Redis pub/sub fan-out: one channel for the deployment, binary messages, own messages skipped.
+ * What is published in one turn of the event loop (every update of a group commit, and presence
+ * meanwhile) goes as one message: one PUBLISH per batch, in the order it was published.
+ */
 export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
   const instanceId = randomUUID()
   const channel = options.channel ?? 'consent-sync:fanout'
@@ -67,33 +104,43 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
   )
   sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => {
     try {
-      const d = decoding.createDecoder(new Uint8Array(message.buffer, message.byteOffset, message.byteLength))
-      const kind = decoding.readVarUint(d)
-      const from = decoding.readVarString(d)
+      const { from, records } = decodeMessage(message)
       if (from === instanceId) return
-      const customerId = decoding.readVarString(d)
-      const seq = decoding.readVarUint(d)
-      const payload = decoding.readVarUint8Array(d)
-      if (kind === KIND_UPDATE) for (const l of updateListeners) l({ customerId, seq, update: payload })
-      else if (kind === KIND_AWARENESS) for (const l of awarenessListeners) l({ customerId, update: payload })
-      else if (kind === KIND_PRESENCE_QUERY) for (const l of queryListeners) l({ customerId })
+      for (const { kind, customerId, seq, payload } of records()) {
+        if (kind === KIND_UPDATE) for (const l of updateListeners) l({ customerId, seq, update: payload })
+        else if (kind === KIND_AWARENESS)
+          for (const l of awarenessListeners) l({ customerId, update: payload })
+        else if (kind === KIND_PRESENCE_QUERY) for (const l of queryListeners) l({ customerId })
+      }
     } catch (err) {
       warn(err, 'undecodable fan-out message ignored')
     }
   })
-  const publish = (message: Buffer) => {
+  let pending: FanOutRecord[] = []
+  let pendingBytes = 0
+  const flush = () => {
+    if (pending.length === 0) return
+    const message = encodeBatch(instanceId, pending)
+    pending = []
+    pendingBytes = 0
     pub.publish(channel, message).catch((err: unknown) => warn(err, 'fan-out publish failed'))
+  }
+  const publish = (record: FanOutRecord) => {
+    if (pending.length === 0) setImmediate(flush)
+    pending.push(record)
+    pendingBytes += record.payload.byteLength + record.customerId.length + 16
+    if (pendingBytes >= MAX_BATCH_BYTES) flush()
   }
   return {
     instanceId,
     publishUpdate(customerId, seq, update) {
-      publish(encodeMessage(KIND_UPDATE, instanceId, customerId, seq, update))
+      publish({ kind: KIND_UPDATE, customerId, seq, payload: update })
     },
     publishAwareness(customerId, update) {
-      publish(encodeMessage(KIND_AWARENESS, instanceId, customerId, 0, update))
+      publish({ kind: KIND_AWARENESS, customerId, seq: 0, payload: update })
     },
     publishPresenceQuery(customerId) {
-      publish(encodeMessage(KIND_PRESENCE_QUERY, instanceId, customerId, 0, new Uint8Array()))
+      publish({ kind: KIND_PRESENCE_QUERY, customerId, seq: 0, payload: new Uint8Array() })
     },
     onUpdate(l) {
       updateListeners.push(l)
@@ -122,6 +169,7 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
       await pub.ping()
     },
     async close() {
+      flush()
       sub.disconnect()
       pub.disconnect()
     },
