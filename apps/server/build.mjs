@@ -6,7 +6,7 @@ import { build } from 'esbuild'
 const external = {
   name: 'external-dependencies',
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) =>
+    b.onResolve({ filter: /^[^./#]/ }, (args) =>
       args.path.startsWith('@consent-sync/') ? undefined : { path: args.path, external: true },
     )
   },

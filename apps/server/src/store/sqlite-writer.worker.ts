@@ -20,10 +20,12 @@ parentPort?.on('message', (message: WriterRequest | 'close') => {
   }
   let reply: WriterReply
   try {
-    reply =
-      message.kind === 'append'
-        ? { id: message.id, ok: true, results: writes.append(receiveBatch(message.batch)) }
-        : { id: message.id, ok: true, results: (writes.saveSnapshot(...message.args), []) }
+    if (message.kind === 'append') {
+      reply = { id: message.id, ok: true, results: writes.append(receiveBatch(message.batch)) }
+    } else {
+      writes.saveSnapshot(...message.args)
+      reply = { id: message.id, ok: true, results: [] }
+    }
   } catch (err) {
     const e = err as { name?: string; message?: string; code?: string }
     reply = {

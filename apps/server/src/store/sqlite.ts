@@ -1,4 +1,3 @@
-import { GENESIS } from '@consent-sync/consent-core'
 import type Database from 'better-sqlite3'
 import type { AuditLog } from './audit-log'
 import { auditPage, auditPageQuery, streamPages } from './audit-query'
