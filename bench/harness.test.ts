@@ -2,15 +2,23 @@
  * The harness itself works: which scenario runs on which target and in what order, the tables
  * reading the results, and a tiny workload through the whole plumbing (deployment, load generator,
  * results) — 1 document × 2 clients, 20 decisions, on each of the three servers; a closed loop on
- * consent-sync; 10 decisions across two consent-sync instances on PostgreSQL + Redis. No child
+ * consent-sync; the connections curve at 4 and 6 connections on the stock server; 10 decisions
+ * across two consent-sync instances on PostgreSQL + Redis. No child
  * process is left behind. Speeds are not asserted here; they live in the benchmark's results.
  */
 import { describe, expect, it } from 'vitest'
 import { liveChildren } from './lib/children'
 import { servicesAvailable } from './lib/deployment'
 import { runBench, runScenario, schedule } from './lib/harness'
-import { planFor } from './lib/plan'
-import { DURABLE_NORMAL, type DurableResult, SCENARIOS, SEQUENTIAL } from './lib/scenarios'
+import { fitToOpenFiles, planFor } from './lib/plan'
+import {
+  CONNECTIONS,
+  type ConnectionsResult,
+  DURABLE_NORMAL,
+  type DurableResult,
+  SCENARIOS,
+  SEQUENTIAL,
+} from './lib/scenarios'
 import { report } from './lib/tables'
 import { PEERS, parseTarget, SCALE_OUT, targetName } from './lib/target'
 import type { SequentialResult } from './loadgen/tasks'
@@ -38,18 +46,21 @@ describe('bench harness', () => {
   it('schedules the key scenarios on every target per repeat, then the rest where they apply', () => {
     const full = planFor('full')
     const runs = schedule(full, ALL, SCENARIOS).map((r) => `${r.scenario.id} ${targetName(r.target)}`)
+    const ownStores = ['consent-sync', 'y-websocket', 'hocuspocus']
+    const everywhere = (id: string) => ALL.map((t) => `${id} ${targetName(t)}`)
     const perRepeat = [
-      ...['1-sequential', '2-scale', '3-durable-FULL'].flatMap((id) =>
-        ALL.map((t) => `${id} ${targetName(t)}`),
-      ),
+      ...everywhere('1-sequential'),
+      ...everywhere('2-scale'),
+      // The second rate compares the servers, each on its own store.
+      ...ownStores.map((t) => `2-scale-2000 ${t}`),
+      ...everywhere('3-durable-FULL'),
       '3-durable-NORMAL consent-sync',
     ]
-    const ownStores = ['consent-sync', 'y-websocket', 'hocuspocus']
     expect(runs).toEqual([
       ...perRepeat,
       ...perRepeat,
       ...ownStores.map((t) => `2-saturation ${t}`),
-      ...ownStores.map((t) => `4-memory ${t}`),
+      ...ownStores.map((t) => `4b-connections ${t}`),
       // Nothing to load from memory.
       '5-cold consent-sync',
       '5-cold hocuspocus',
@@ -57,8 +68,43 @@ describe('bench harness', () => {
     ])
     // The harness test's own plan has only the key scenarios.
     expect(new Set(schedule(tiny, ALL, SCENARIOS).map((r) => r.scenario.id))).toEqual(
-      new Set(['1-sequential', '2-scale', '3-durable-FULL', '3-durable-NORMAL']),
+      new Set(['1-sequential', '2-scale', '2-scale-2000', '3-durable-FULL', '3-durable-NORMAL']),
     )
+  })
+
+  it('opens no more connections than the open-files limit leaves room for', () => {
+    const full = planFor('full')
+    expect(fitToOpenFiles(full, 65_536)).toEqual({ plan: full, cut: [] })
+    const { plan, cut } = fitToOpenFiles(full, 20_000)
+    expect(plan.connections?.sizes).toEqual([1000, 5000, 20_000 - 200])
+    expect(cut).toEqual([[20_000, 19_800]])
+  })
+
+  it('draws the connections curve: memory, then propagation with every connection open', async () => {
+    const connections = {
+      sizes: [4, 6],
+      rate: 20,
+      seconds: 0.5,
+      openPerSecond: 1000,
+      settleMs: 0,
+      pauseMs: 0,
+    }
+    const plan = { ...tiny, connections }
+    const r = (await runScenario(CONNECTIONS, parseTarget('y-websocket'), plan)) as ConnectionsResult
+    expect(r.points.map((p) => [p.connections, p.docs])).toEqual([
+      [4, 2],
+      [6, 3],
+    ])
+    for (const p of r.points) {
+      expect(p.updates.connections).toBe(p.connections)
+      expect(p.updates.received).toBe(p.updates.sent)
+      expect(p.updates.sent).toBeGreaterThan(0)
+      expect(p.watchers.openFiles - p.idle.openFiles).toBeGreaterThanOrEqual(p.connections)
+    }
+    const table = report(plan, { '4b-connections': { 'y-websocket': [r] } }, [])
+    expect(table).toContain('| 4b. RSS with 6 connections (3 docs × writer + watcher) | MB |')
+    expect(table).toContain('| 4b. … p99 at 6 connections | ms |')
+    expect(liveChildren()).toEqual([])
   })
 
   it('measures propagation on each of the three servers, and tabulates it', async () => {

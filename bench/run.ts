@@ -15,8 +15,9 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { bundleSizes } from './lib/bundles'
 import { runBench } from './lib/harness'
-import { type Plan, planFor } from './lib/plan'
-import { DURABLE_FULL, SCALE, SCENARIOS, SEQUENTIAL } from './lib/scenarios'
+import { childOpenFiles } from './lib/limits'
+import { fitToOpenFiles, type Plan, planFor } from './lib/plan'
+import { CONNECTIONS, DURABLE_FULL, SCALE, SCENARIOS, SEQUENTIAL } from './lib/scenarios'
 import { report } from './lib/tables'
 import { PEERS, parseTarget, SCALE_OUT, type Target, targetName } from './lib/target'
 
@@ -50,7 +51,11 @@ function defaultTargets(plan: Plan): readonly Target[] {
   return [...PEERS, ...SCALE_OUT.filter((t) => !PEERS.some((p) => targetName(p) === targetName(t)))]
 }
 
-const plan = thePlan()
+const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`)
+// Scenario 4b holds up to 20 000 connections: one descriptor each in the server and the load generator.
+const openFiles = childOpenFiles()
+const fitted = fitToOpenFiles(thePlan(), openFiles)
+const plan = fitted.plan
 const targets = values.targets ? values.targets.split(',').map(parseTarget) : defaultTargets(plan)
 // --scale-out compares deployments on the key scenarios, at SQLite's default FULL.
 const only = new Set(
@@ -60,7 +65,17 @@ const only = new Set(
 )
 const want = (group: number, id = '') => only.size === 0 || only.has(String(group)) || only.has(id)
 const scenarios = SCENARIOS.filter((s) => want(s.group, s.id))
-const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`)
+const unknown = [...only].filter(
+  (o) => o !== '7' && !SCENARIOS.some((s) => s.id === o || String(s.group) === o),
+)
+if (unknown.length)
+  throw new Error(`--only: no scenario ${unknown.join(', ')} (ids: ${SCENARIOS.map((s) => s.id).join(', ')})`)
+const cuts = scenarios.includes(CONNECTIONS) ? fitted.cut : []
+for (const [asked, measured] of cuts) {
+  log(
+    `4b: ${asked} connections need more open files than the ${openFiles} a process may open here (its hard limit, which only CAP_SYS_RESOURCE may raise): measuring ${measured}`,
+  )
+}
 
 async function main() {
   const started = Date.now()
@@ -81,6 +96,10 @@ async function main() {
     `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB, Node ${machine.node}, load ${machine.loadAverage.join(' ')}`,
     `command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}; took ${Math.round((Date.now() - started) / 1000)} s`,
     `targets: ${targets.map(targetName).join(', ')}`,
+    ...cuts.map(
+      ([asked, measured]) =>
+        `4b: ${measured} connections instead of ${asked} (open files: ${openFiles} a process)`,
+    ),
     ...Object.entries(skipped).map(([name, why]) => `skipped ${name}: ${why}`),
     report(plan, results, bundles),
   ].join('\n')
@@ -93,6 +112,8 @@ async function main() {
     plan,
     machine,
     targets: targets.map(targetName),
+    openFiles,
+    cut: cuts,
     results,
     skipped,
     bundles,

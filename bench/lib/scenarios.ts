@@ -72,6 +72,23 @@ export const SCALE: Scenario = {
     }),
 }
 
+/** 2. The same at the issue's second rate, 2 000 updates/s: its own key scenario, beside 500/s. */
+export const SCALE_2000: Scenario = {
+  id: '2-scale-2000',
+  group: 2,
+  repeated: true,
+  runsOn: onItsOwnStore,
+  customers: (plan) => plan.scale2000.docs,
+  run: ({ plan, deployment, loadgen }) =>
+    loadgen.request({
+      task: 'rate',
+      endpoint: deployment.endpoint,
+      docs: docNames(plan.scale2000.docs),
+      rate: plan.scale2000.rate,
+      seconds: plan.scale2000.seconds,
+    }),
+}
+
 export interface DurableResult extends ClosedLoopResult {
   /** consent-sync: updates per group commit over the run (its /metrics); null for the peers. */
   updatesPerCommit: number | null
@@ -155,67 +172,103 @@ export const SATURATION: Scenario = {
   },
 }
 
-export interface MemoryStage {
-  docs: number
-  connections: number
+export interface MemorySample {
   rssBytes: number
+  /** consent-sync's `nodejs_heap_size_used_bytes` (/metrics); null for the peers. */
   heapUsedBytes: number | null
+  /** The server's open file descriptors: its connections and the rest. */
+  openFiles: number
 }
 
-export interface MemoryResult {
-  stages: MemoryStage[]
+/** One point of the curve, on a freshly started server process. */
+export interface ConnectionsPoint {
+  connections: number
+  docs: number
+  idle: MemorySample
+  /** Each document open with its writer's connection, one decision each, settled (`settleMs`). */
+  writers: MemorySample
+  /** A watcher added on each document: every connection open. */
+  watchers: MemorySample
+  /** Propagation at the plan's modest rate with every connection open. */
+  updates: RateResult
+  /** Right after those updates. */
+  afterUpdates: MemorySample
+}
+
+export interface ConnectionsResult {
+  points: ConnectionsPoint[]
+  /** At the largest point: a watcher's connection on an open document (watchers − writers). */
   bytesPerConnection: number
+  /** A document with its writer's connection: the writers' samples of the two largest points, per document between them. */
+  bytesPerOnlineCustomer: number
   bytesPerDocument: number
   documentsPerGB: number
-  connectionsPerGB: number
 }
 
-/** 4. Server RSS idle, with N1 then N2 documents open (one connection each, one decision each), then N extra connections. */
-export const MEMORY: Scenario = {
-  id: '4-memory',
+/**
+ * 4b. Memory and latency against connections: at each size N, on a freshly started server, N/2
+ * documents each get a writer (one decision each) and then a watcher, sampling the server's RSS
+ * after each step; then updates at a modest rate over every document with all N open. Each point
+ * uses documents of its own, so every document holds one decision when sampled.
+ */
+export const CONNECTIONS: Scenario = {
+  id: '4b-connections',
   group: 4,
   repeated: false,
-  runsOn: (t, plan) => plan.memory !== null && onItsOwnStore(t),
-  customers: (plan) => plan.memory?.second ?? 0,
-  async run({ plan, deployment, loadgen }): Promise<MemoryResult> {
-    const m = plan.memory!
+  runsOn: (t, plan) => plan.connections !== null && onItsOwnStore(t),
+  customers: (plan) => (plan.connections?.sizes ?? []).reduce((sum, n) => sum + n / 2, 0),
+  async run({ plan, deployment, loadgen }): Promise<ConnectionsResult> {
+    const c = plan.connections!
     const [server] = deployment.instances
     const { endpoint } = deployment
-    const stages: MemoryStage[] = []
-    // Sampled once a document is idle: consent-sync lets go of the copy it judges updates on 10 s
-    // after the last one (an online customer who decided a minute ago holds only the document).
-    const sample = async (docs: number, connections: number) => {
-      await sleep(docs > 0 ? 12_000 : 2000)
-      const rssBytes = await server!.rssBytes()
-      stages.push({
-        docs,
-        connections,
-        rssBytes,
+    const sample = async (waitMs: number): Promise<MemorySample> => {
+      await sleep(waitMs)
+      return {
+        rssBytes: await server!.rssBytes(),
         heapUsedBytes: await server!.metric('nodejs_heap_size_used_bytes'),
-      })
+        openFiles: await server!.openFiles(),
+      }
     }
-    await sample(0, 0)
-    try {
-      await loadgen.request({ task: 'hold', endpoint, docs: docNames(m.first), decide: true }, 300_000)
-      await sample(m.first, m.first)
-      const more = docNames(m.second - m.first, m.first)
-      await loadgen.request({ task: 'hold', endpoint, docs: more, decide: true }, 300_000)
-      await sample(m.second, m.second)
-      const extra = docNames(m.extraConnections)
-      await loadgen.request({ task: 'hold', endpoint, docs: extra, decide: false }, 300_000)
-      await sample(m.second, m.second + m.extraConnections)
-    } finally {
-      await loadgen.request({ task: 'release' })
+    const points: ConnectionsPoint[] = []
+    let from = 0
+    for (const [i, connections] of c.sizes.entries()) {
+      // A fresh process for each point: none holds what an earlier one left behind.
+      if (i > 0) await deployment.restart()
+      const docs = docNames(connections / 2, from)
+      from += docs.length
+      const idle = await sample(c.pauseMs)
+      try {
+        const open = { perSecond: c.openPerSecond }
+        await loadgen.request({ task: 'open-writers', endpoint, docs, ...open }, 600_000)
+        // Sampled once the documents are idle: consent-sync lets go of the copy it judges updates
+        // on 10–15 s after the last one (an online customer who decided a minute ago holds only the
+        // document); Hocuspocus has stored them by then (2 s debounce).
+        const writers = await sample(c.settleMs)
+        const opened = await loadgen.request({ task: 'open-watchers', ...open }, 600_000)
+        if (opened.watchers !== docs.length)
+          throw new Error(`${opened.watchers} of ${docs.length} watchers open`)
+        const watchers = await sample(c.pauseMs)
+        const updates = await loadgen.request({ task: 'rate-held', rate: c.rate, seconds: c.seconds })
+        const afterUpdates = await sample(0)
+        points.push({ connections, docs: docs.length, idle, writers, watchers, updates, afterUpdates })
+      } finally {
+        await loadgen.request({ task: 'release' })
+      }
     }
-    const [, s1, s2, s3] = stages as [MemoryStage, MemoryStage, MemoryStage, MemoryStage]
-    const perConnection = (s3.rssBytes - s2.rssBytes) / m.extraConnections
-    const perDocAndConnection = (s2.rssBytes - s1.rssBytes) / (m.second - m.first)
+    const last = points.at(-1)!
+    const perConnection = (last.watchers.rssBytes - last.writers.rssBytes) / last.docs
+    // Between the two largest points, so that what a server loads for its first documents (code,
+    // caches, SQLite's writer thread: tens of MB once) cancels out; from idle with only one point.
+    const prev = points.at(-2)
+    const perCustomer = prev
+      ? (last.writers.rssBytes - prev.writers.rssBytes) / (last.docs - prev.docs)
+      : (last.writers.rssBytes - last.idle.rssBytes) / last.docs
     return {
-      stages,
+      points,
       bytesPerConnection: Math.round(perConnection),
-      bytesPerDocument: Math.round(perDocAndConnection - perConnection),
-      documentsPerGB: Math.round(2 ** 30 / perDocAndConnection),
-      connectionsPerGB: perConnection > 0 ? Math.round(2 ** 30 / perConnection) : 0,
+      bytesPerOnlineCustomer: Math.round(perCustomer),
+      bytesPerDocument: Math.round(perCustomer - perConnection),
+      documentsPerGB: perCustomer > 0 ? Math.round(2 ** 30 / perCustomer) : 0,
     }
   },
 }
@@ -277,10 +330,11 @@ export const STORM: Scenario = {
 export const SCENARIOS: readonly Scenario[] = [
   SEQUENTIAL,
   SCALE,
+  SCALE_2000,
   DURABLE_FULL,
   DURABLE_NORMAL,
   SATURATION,
-  MEMORY,
+  CONNECTIONS,
   COLD,
   STORM,
 ]

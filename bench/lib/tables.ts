@@ -8,7 +8,7 @@ import type { BundleSize } from './bundles'
 import type { Results } from './harness'
 import type { Plan } from './plan'
 import { bundleTable, type ColumnRow, columnTable } from './report'
-import type { DurableResult, MemoryResult, SaturationResult, StormResult } from './scenarios'
+import type { ConnectionsResult, DurableResult, SaturationResult, StormResult } from './scenarios'
 import type { Summary } from './stats'
 import { PEERS, SCALE_OUT, type ServerKind, type Target, targetName } from './target'
 
@@ -31,16 +31,17 @@ function row<R>(
 
 const PERCENTILES = ['p50', 'p95', 'p99', 'max'] as const
 
-/** A latency's percentiles: the first row labelled `${first}p50`, the next ones `n. … p95`. */
+/** A latency's percentiles: the first row labelled `${first}p50${after}`, the next ones `n. … p95${after}`. */
 function latencyRows<R>(
   scenario: string,
   first: string,
   get: (r: R) => Summary,
   points: readonly (typeof PERCENTILES)[number][] = PERCENTILES,
+  after = '',
 ) {
   const n = first.split('.')[0]
   return points.map((p, i) =>
-    row(i === 0 ? `${first}${p}` : `${n}. … ${p}`, 'ms', scenario, (r: R) => get(r)[p]),
+    row(`${i === 0 ? first : `${n}. … `}${p}${after}`, 'ms', scenario, (r: R) => get(r)[p]),
   )
 }
 
@@ -53,15 +54,18 @@ const propagationRows = (plan: Plan): RowSpec[] => [
   row('1. … delivered', 'count', '1-sequential', (r: SequentialResult) => r.received),
 ]
 
-const scaleRows = ({ scale }: Plan): RowSpec[] => [
+/** An open loop's rows: the achieved rate, then its latency percentiles (`after` tells them apart). */
+const rateRows = (scenario: string, s: { docs: number; rate: number; seconds: number }, after = '') => [
   row(
-    `2. scale: ${scale.docs} docs × 2 clients, target ${scale.rate} updates/s for ${scale.seconds} s: achieved`,
+    `2. scale: ${s.docs} docs × 2 clients, target ${s.rate} updates/s for ${s.seconds} s: achieved`,
     'updates/s',
-    '2-scale',
+    scenario,
     (r: RateResult) => r.achievedRate,
   ),
-  ...latencyRows('2-scale', '2. … ', (r: RateResult) => r.latencyMs),
+  ...latencyRows(scenario, `2. … `, (r: RateResult) => r.latencyMs, PERCENTILES, after),
 ]
+
+const scaleRows = ({ scale }: Plan): RowSpec[] => rateRows('2-scale', scale)
 
 type Cell<R> = [label: string, unit: string, get: (r: R) => number | null | undefined]
 
@@ -69,17 +73,51 @@ type Cell<R> = [label: string, unit: string, get: (r: R) => number | null | unde
 const rowsOf = <R>(scenario: string, cells: Cell<R>[]): RowSpec[] =>
   cells.map(([label, unit, get]) => row(label, unit, scenario, get))
 
-function memoryRows(m: NonNullable<Plan['memory']>): RowSpec[] {
-  const rss = (i: number) => (r: MemoryResult) => r.stages[i]?.rssBytes
-  return rowsOf<MemoryResult>('4-memory', [
-    ['4. server RSS idle', 'MB', rss(0)],
-    [`4. RSS with ${m.first} docs / connections`, 'MB', rss(1)],
-    [`4. RSS with ${m.second} docs / connections`, 'MB', rss(2)],
-    [`4. RSS with ${m.second} docs / ${m.second + m.extraConnections} connections`, 'MB', rss(3)],
-    ['4. per connection (extra connections on loaded docs)', 'KB', (r) => r.bytesPerConnection],
+/** 1 000, 20 000: the curve's sizes as the issue writes them. */
+const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ' ')
+
+function connectionsRows(c: NonNullable<Plan['connections']>): RowSpec[] {
+  const at = (i: number) => (r: ConnectionsResult) => r.points[i]
+  const largest = thousands(c.sizes.at(-1)!)
+  const between = c.sizes.length > 1 ? `${thousands(c.sizes.at(-2)!)} → ${largest}` : `0 → ${largest}`
+  const memory = c.sizes.map(
+    (n, i): Cell<ConnectionsResult> => [
+      `4b. RSS with ${thousands(n)} connections (${thousands(n / 2)} docs × writer + watcher)`,
+      'MB',
+      (r) => at(i)(r)?.watchers.rssBytes,
+    ],
+  )
+  const latency = c.sizes.flatMap((n, i): Cell<ConnectionsResult>[] => [
+    [
+      `4b. propagation at ${c.rate} updates/s for ${c.seconds} s with ${thousands(n)} connections open: p50`,
+      'ms',
+      (r) => at(i)(r)?.updates.latencyMs.p50,
+    ],
+    [`4b. … p99 at ${thousands(n)} connections`, 'ms', (r) => at(i)(r)?.updates.latencyMs.p99],
+    [`4b. … achieved at ${thousands(n)} connections`, 'updates/s', (r) => at(i)(r)?.updates.achievedRate],
+    [`4b. … RSS after those updates`, 'MB', (r) => at(i)(r)?.afterUpdates.rssBytes],
+  ])
+  return rowsOf<ConnectionsResult>('4b-connections', [
+    ['4. server RSS idle', 'MB', (r) => r.points[0]?.idle.rssBytes],
+    ...memory,
+    ...latency,
+    [
+      `4b. per extra connection (a watcher on an open document, at ${largest} connections)`,
+      'KB',
+      (r) => r.bytesPerConnection,
+    ],
+    [
+      `4b. per online customer (a document + its writer's connection, ${between} connections)`,
+      'KB',
+      (r) => r.bytesPerOnlineCustomer,
+    ],
     ['4. per document (beyond its connection)', 'KB', (r) => r.bytesPerDocument],
     ['4. documents (each with one connection) per GB', 'count', (r) => r.documentsPerGB],
-    [`4. cs heapUsed with ${m.second} docs (/metrics)`, 'MB', (r) => r.stages[2]?.heapUsedBytes],
+    [
+      `4b. cs heapUsed with ${largest} connections (/metrics)`,
+      'MB',
+      (r) => r.points.at(-1)?.watchers.heapUsedBytes,
+    ],
   ])
 }
 
@@ -96,6 +134,7 @@ function serverRows(plan: Plan): RowSpec[] {
   return [
     ...propagationRows(plan),
     ...scaleRows(plan),
+    ...rateRows('2-scale-2000', plan.scale2000, ` at ${plan.scale2000.rate}/s`),
     row(
       '2. highest stepped rate with p99 ≤ 100 ms and ≥ 90% achieved',
       'updates/s',
@@ -123,7 +162,7 @@ function serverRows(plan: Plan): RowSpec[] {
       (t) => (t.server === 'consent-sync' ? '3-durable-NORMAL' : '3-durable-FULL'),
       (r: DurableResult) => r.perSecond,
     ),
-    ...(plan.memory ? memoryRows(plan.memory) : []),
+    ...(plan.connections ? connectionsRows(plan.connections) : []),
     ...(cold
       ? latencyRows(
           '5-cold',

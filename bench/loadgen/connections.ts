@@ -1,30 +1,56 @@
 /**
  * Connections held across tasks: documents held open while the harness samples the server's
- * memory (scenario 4), each document opened once after a restart (5), and clients reconnecting by
- * themselves after a restart (6).
+ * memory and measures propagation over them (scenario 4b), each document opened once after a
+ * restart (5), and clients reconnecting by themselves after a restart (6).
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { summarize } from '../lib/stats'
 import type { BenchClient } from './client'
-import { connectAll, watcher, writer } from './people'
-import type { ColdResult, Endpoint, StormAwaitResult } from './tasks'
+import { closePairs, connectAll, makePair, type Pair, watcher, writer } from './people'
+import { openLoop } from './propagation'
+import type { ColdResult, Endpoint, HeldResult, StormAwaitResult } from './tasks'
 
-const held: BenchClient[] = []
+/** Scenario 4b's documents, held across tasks: a writer each, then a watcher each. */
+let held: Pair[] = []
+const heldLatencies: number[] = []
 
-/** Opens one writer per document, each making one decision when `decide`; kept until `release`. */
-export async function hold(endpoint: Endpoint, docs: string[], decide: boolean) {
-  const clients = docs.map((doc) => writer(endpoint, doc))
-  held.push(...clients)
-  await connectAll(clients)
-  if (decide) {
-    for (const c of clients) c.decide()
-  }
-  return { held: held.length }
+const heldCount = (seconds: number): HeldResult => ({
+  writers: held.length,
+  watchers: held.filter((p) => p.b?.synced).length,
+  seconds: Math.round(seconds * 10) / 10,
+})
+
+/** Opens a writer on each document, at most `perSecond` a second; each then makes one decision. */
+export async function openWriters(endpoint: Endpoint, docs: string[], perSecond: number) {
+  const t0 = performance.now()
+  const pairs = docs.map((doc, i) => makePair(endpoint, doc, i, { latencies: heldLatencies }))
+  held.push(...pairs)
+  await connectAll(
+    pairs.map((p) => p.a),
+    100,
+    perSecond,
+  )
+  for (const p of pairs) p.a.decide()
+  return heldCount((performance.now() - t0) / 1000)
 }
 
+/** Opens the watcher of every held document that has none open yet. */
+export async function openWatchers(perSecond: number) {
+  const t0 = performance.now()
+  const watchers = held.flatMap((p) => (p.b && !p.b.synced ? [p.b] : []))
+  await connectAll(watchers, 100, perSecond)
+  return heldCount((performance.now() - t0) / 1000)
+}
+
+/** The open loop over the held documents. */
+export const rateHeld = (perSecond: number, seconds: number) =>
+  openLoop(held, heldLatencies, perSecond, seconds)
+
 export function release() {
-  for (const c of held.splice(0)) c.close()
-  return { held: 0 }
+  closePairs(held)
+  held = []
+  heldLatencies.length = 0
+  return heldCount(0)
 }
 
 /** Each document opened once, one after another: connect → the server's sync step 2. */

@@ -4,7 +4,7 @@
  * measured on one clock.
  */
 import { closedLoop } from './closed-loop'
-import { cold, hold, release, stormAwait, stormConnect } from './connections'
+import { cold, openWatchers, openWriters, rateHeld, release, stormAwait, stormConnect } from './connections'
 import { rate, sequential } from './propagation'
 import type { Task } from './tasks'
 
@@ -16,8 +16,12 @@ async function run(t: Task): Promise<unknown> {
       return rate(t.endpoint, t.docs, t.rate, t.seconds)
     case 'closed-loop':
       return closedLoop(t)
-    case 'hold':
-      return hold(t.endpoint, t.docs, t.decide)
+    case 'open-writers':
+      return openWriters(t.endpoint, t.docs, t.perSecond)
+    case 'open-watchers':
+      return openWatchers(t.perSecond)
+    case 'rate-held':
+      return rateHeld(t.rate, t.seconds)
     case 'release':
       return release()
     case 'cold':

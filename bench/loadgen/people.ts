@@ -3,6 +3,7 @@
  * B, an agent watching it (consent-sync: A holds a customer token for its own customer, B a csr
  * token). Both live in this process, so a propagation latency is read on one clock.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import { createSigner } from 'fast-jwt'
 import * as Y from 'yjs'
 import { BenchClient, type ClientOptions } from './client'
@@ -66,9 +67,15 @@ export function watcher(endpoint: Endpoint, doc: string, extra: Extra = {}, inde
   })
 }
 
-/** Connects at most `width` clients at a time (a burst of thousands would measure the accept queue). */
-export async function connectAll(clients: BenchClient[], width = 200): Promise<void> {
+/**
+ * Connects at most `width` clients at a time (a burst of thousands would measure the accept queue),
+ * and at most `perSecond` a second when given.
+ */
+export async function connectAll(clients: BenchClient[], width = 200, perSecond = 0): Promise<void> {
+  const started = performance.now()
   for (let i = 0; i < clients.length; i += width) {
+    const wait = perSecond > 0 ? started + (i / perSecond) * 1000 - performance.now() : 0
+    if (wait > 0) await sleep(wait)
     await Promise.all(clients.slice(i, i + width).map((c) => c.connect()))
   }
 }

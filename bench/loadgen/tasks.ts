@@ -38,7 +38,12 @@ export type Task =
       /** A watcher on each document (default); without, only the writers (not with an echo ack). */
       watchers?: boolean
     }
-  | { task: 'hold'; endpoint: Endpoint; docs: string[]; decide: boolean }
+  /** Opens a writer on each document (each makes one decision), held until `release`. */
+  | { task: 'open-writers'; endpoint: Endpoint; docs: string[]; perSecond: number }
+  /** Opens a watcher on each held writer's document. */
+  | { task: 'open-watchers'; perSecond: number }
+  /** Open loop at an aggregate rate over the held documents (their writers send, their watchers see). */
+  | { task: 'rate-held'; rate: number; seconds: number }
   | { task: 'release' }
   | { task: 'cold'; endpoint: Endpoint; docs: string[] }
   | { task: 'storm-connect'; endpoint: Endpoint; docs: string[] }
@@ -79,6 +84,13 @@ export interface ColdResult {
   connectToStep2Ms: Summary
 }
 
+export interface HeldResult {
+  writers: number
+  watchers: number
+  /** How long opening took, s. */
+  seconds: number
+}
+
 export interface StormAwaitResult {
   clients: number
   resynced: number
@@ -91,8 +103,10 @@ export interface TaskResults {
   sequential: SequentialResult
   rate: RateResult
   'closed-loop': ClosedLoopResult
-  hold: { held: number }
-  release: { held: number }
+  'open-writers': HeldResult
+  'open-watchers': HeldResult
+  'rate-held': RateResult
+  release: HeldResult
   cold: ColdResult
   'storm-connect': { connected: number }
   'storm-await': StormAwaitResult
