@@ -76,6 +76,8 @@ export interface DocumentLog {
   updatesSince(customerId: string, afterSeq: number): Promise<StoredUpdate[]>
   /** Last update seq of the customer (0 when none). */
   updateSeq(customerId: string): Promise<number>
+  /** The last update seq of each customer, in the order asked (0 when none): one query for them all. */
+  updateSeqs(customerIds: readonly string[]): Promise<number[]>
   /** Stores a snapshot covering updates up to `uptoSeq`. Raw updates are kept for audit re-derivation. */
   saveSnapshot(customerId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
   /** Customer ids that have at least one stored update, sorted. */

@@ -62,6 +62,15 @@ function postgresDocumentLog({ transaction, query, statement }: Pool, t: SchemaT
       return row?.update_seq ?? 0
     },
 
+    async updateSeqs(customerIds) {
+      const found = await query<{ customer_id: string; update_seq: number }>(
+        `SELECT customer_id, update_seq FROM ${t.documents} WHERE customer_id = ANY($1::text[])`,
+        [customerIds],
+      )
+      const seqs = new Map(found.map((r) => [r.customer_id, r.update_seq]))
+      return customerIds.map((id) => seqs.get(id) ?? 0)
+    },
+
     async saveSnapshot(customerId, snapshot, uptoSeq) {
       await transaction(async (client) => {
         const { rows: found } = await client.query<rows.DocumentRow>(

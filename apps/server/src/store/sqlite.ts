@@ -100,6 +100,8 @@ function sqliteDocumentLog(db: Database.Database, stmts: () => Statements, write
     updatesSince: async (customerId, afterSeq) =>
       stmts().updatesAfter.all(customerId, afterSeq).map(rows.toUpdate),
     updateSeq: async (customerId) => stmts().document.get(customerId)?.update_seq ?? 0,
+    // In process, a prepared lookup per id is as cheap as one statement for them all.
+    updateSeqs: async (customerIds) => customerIds.map((id) => stmts().document.get(id)?.update_seq ?? 0),
     saveSnapshot: (customerId, snapshot, uptoSeq) => writes.saveSnapshot(customerId, snapshot, uptoSeq),
     documentIds: async () =>
       stmts()

@@ -8,6 +8,8 @@ import type { Rooms } from './rooms'
 /** The rooms of this instance, with the sync endpoint's entry points (sync/route.ts). */
 /** How long a document's shadow copy is kept without an update to judge. */
 const SHADOW_IDLE_MS = 10_000
+/** Loaded documents whose seqs one catch-up query reads. */
+const CATCH_UP_CHUNK = 1000
 
 export interface RoomRegistry extends Rooms {
   /** Loads (once) and returns the customer's room, joining the peer to it. */
@@ -76,17 +78,31 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
       deps.fanout.publishPresenceQuery(r.customerId)
     }
   })
-  // Fan-out is best effort; with a shared store, a periodic look at each loaded document's seq
-  // bounds how long a dropped message can leave it behind.
+  // Fan-out is best effort; with a shared store, a periodic look at the loaded documents' seqs
+  // bounds how long a dropped message can leave one behind: one query per thousand documents, so
+  // the look does not queue the appends behind a query per document.
+  const catchUp = async () => {
+    const loaded = [...ready.values()]
+    for (let i = 0; i < loaded.length; i += CATCH_UP_CHUNK) {
+      const chunk = loaded.slice(i, i + CATCH_UP_CHUNK)
+      try {
+        const seqs = await deps.documents.updateSeqs(chunk.map((r) => r.customerId))
+        for (const [j, r] of chunk.entries()) if (seqs[j]! > r.appliedSeq) void r.refresh()
+      } catch (err) {
+        deps.log.warn({ err, documents: chunk.length }, 'seq check failed')
+        return
+      }
+    }
+  }
+  let catchingUp = false
   const catchUpTimer =
     deps.catchUpIntervalMs > 0
       ? setInterval(() => {
-          for (const r of ready.values()) {
-            deps.documents.updateSeq(r.customerId).then(
-              (seq) => (seq > r.appliedSeq ? r.refresh() : undefined),
-              (err: unknown) => deps.log.warn({ err, customerId: r.customerId }, 'seq check failed'),
-            )
-          }
+          if (catchingUp) return
+          catchingUp = true
+          void catchUp().finally(() => {
+            catchingUp = false
+          })
         }, deps.catchUpIntervalMs)
       : undefined
   catchUpTimer?.unref()

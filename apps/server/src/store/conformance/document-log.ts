@@ -53,6 +53,8 @@ export function runDocumentLogTests(makeStore: MakeStore<DocumentLogSubject>): v
       expect(await store.updateSeq('C-0001')).toBe(3)
       expect(await store.updateSeq('C-0002')).toBe(2)
       expect(await store.updateSeq('C-0404')).toBe(0)
+      expect(await store.updateSeqs(['C-0002', 'C-0404', 'C-0001'])).toEqual([2, 0, 3])
+      expect(await store.updateSeqs([])).toEqual([])
       const stored = await store.updatesSince('C-0001', 0)
       expect(stored.map((u) => u.seq)).toEqual([1, 2, 3])
       expect(stored.map((u) => u.update)).toEqual([first[0]!.update, first[2]!.update, second[1]!.update])
