@@ -1,4 +1,4 @@
-import type { PurposeCatalog } from './catalog'
+import { findPurpose, type PurposeCatalog, versionOf } from './catalog'
 import { foldOne, groupByPurpose } from './fold'
 import { canonicalJson, sha256Hex } from './hash'
 import type { Channel, Decision, DecisionState, UserRole } from './types'
@@ -31,6 +31,11 @@ export interface AuditRecord {
   actorRole: UserRole
   channel: Channel
   noticeVersion: string
+  /**
+   * SHA-256 of the texts of that notice version (SPEC 1.6, 4.5), when the catalog gives it; absent
+   * from entries made before the catalog was kept as data, whose hashes did not cover it.
+   */
+  noticeHash?: string
   evidence: string | null
   /** The device time the decision carries: shown, never trusted. */
   deviceAt: string
@@ -75,6 +80,8 @@ export function auditEntriesFor(
     const next = foldOne(purposeSeen, catalog, d.purposeId)
     if (!prev || !next)
       throw new Error(`audit of decision ${d.id}: purpose ${d.purposeId} is not in the catalog`)
+    const purpose = findPurpose(catalog, d.purposeId)
+    const noticeHash = purpose && versionOf(purpose, d.noticeVersion)?.textHash
     records.push({
       customerId: ctx.customerId,
       purposeId: d.purposeId,
@@ -87,6 +94,7 @@ export function auditEntriesFor(
       actorRole: ctx.user.role,
       channel: d.channel,
       noticeVersion: d.noticeVersion,
+      ...(noticeHash ? { noticeHash } : {}),
       evidence: d.evidence ?? null,
       deviceAt: d.at,
       receivedAt: ctx.receivedAt,

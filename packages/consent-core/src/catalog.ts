@@ -1,6 +1,13 @@
+import type { ReconsentPolicy, VersionSummary } from './notice-version'
 import type { DecisionState, Language } from './types'
 
-/** One processing purpose the operator asks consent for, with its notice text (SPEC 1.4). */
+export type PurposeStatus = 'active' | 'retired'
+
+/**
+ * One processing purpose the operator asks consent for, with its current notice text (SPEC 1.4).
+ * A catalog kept as data (SPEC 1.6) also gives the current version's hash and policy, and every
+ * version it published, newest first, without their texts.
+ */
 export interface Purpose {
   id: string
   /** Version of the notice text; a decision records the version the person saw. */
@@ -11,6 +18,14 @@ export interface Purpose {
   default: DecisionState
   title: Record<Language, string>
   notice: Record<Language, string>
+  /** `retired`: no new grants, withdrawals always (SPEC 2.15); absent means active. */
+  status?: PurposeStatus
+  textHash?: string
+  material?: boolean
+  lifetimeDays?: number
+  reconsent?: ReconsentPolicy
+  /** Every published version, newest first (the first is `version`). */
+  versions?: readonly VersionSummary[]
 }
 
 export interface PurposeCatalog {
@@ -24,7 +39,17 @@ export function findPurpose(catalog: PurposeCatalog, purposeId: string): Purpose
 
 /** Whether the catalog published `version` of the purpose's notice (the current one or an earlier one). */
 export function isPublishedVersion(purpose: Purpose, version: string): boolean {
+  if (purpose.versions) return purpose.versions.some((v) => v.version === version)
   return version === purpose.version || (purpose.earlierVersions?.includes(version) ?? false)
+}
+
+/** The published version's summary, when the catalog lists its versions. */
+export function versionOf(purpose: Purpose, version: string): VersionSummary | undefined {
+  return purpose.versions?.find((v) => v.version === version)
+}
+
+export function isRetired(purpose: Purpose): boolean {
+  return purpose.status === 'retired'
 }
 
 /** The default catalog of a telecom operator. Every purpose is opt-in. */

@@ -13,8 +13,8 @@ export {
   exportFileName,
   exportLine,
 } from './audit-format'
-export type { Purpose, PurposeCatalog } from './catalog'
-export { DEFAULT_CATALOG, findPurpose, isPublishedVersion } from './catalog'
+export type { Purpose, PurposeCatalog, PurposeStatus } from './catalog'
+export { DEFAULT_CATALOG, findPurpose, isPublishedVersion, isRetired, versionOf } from './catalog'
 export type { DecideInput } from './document'
 export { decide, decisionsOf, profileOf, readDecisions, readProfile, setProfile } from './document'
 export type { ConsentUpdatedEvent } from './feed-event'
@@ -24,6 +24,12 @@ export { compareHeads, foldAll, foldOne, foldPurpose, groupByPurpose, headsOf } 
 export { canonicalJson, sha256Hex } from './hash'
 export type { Limits } from './limits'
 export { DEFAULT_LIMITS } from './limits'
+export type { NoticeTexts, NoticeVersion, ReconsentPolicy, VersionSummary } from './notice-version'
+export { missingLanguages, noticeTextHash, RECONSENT_POLICIES } from './notice-version'
+export type { PurposeRecord } from './published-catalog'
+export { catalogOf, recordsOf, summaryOf } from './published-catalog'
+export type { PurposeReadOut, ReadOutOptions } from './read-out'
+export { readOut } from './read-out'
 export type {
   Actor,
   ActorRole,

@@ -1,4 +1,4 @@
-import { findPurpose, isPublishedVersion, type PurposeCatalog } from './catalog'
+import { findPurpose, isPublishedVersion, isRetired, type PurposeCatalog } from './catalog'
 import type { DecisionIndex } from './decision-index'
 import { foldOne } from './fold'
 import type { Limits } from './limits'
@@ -36,6 +36,10 @@ export function judgeDecisions(
         'unknown-notice-version',
         `notice version "${d.noticeVersion}" of purpose "${d.purposeId}" was never published`,
       )
+    }
+    // SPEC 2.15: a retired purpose takes no new grant; withdrawing stays possible.
+    if (d.state === 'granted' && isRetired(purpose)) {
+      return reject('purpose-retired', `purpose "${d.purposeId}" is retired: it takes withdrawals only`)
     }
     if (role === 'customer' && d.evidence !== undefined) {
       return reject('evidence-not-allowed', 'only an agent records evidence')

@@ -17,6 +17,7 @@ export type RejectReason =
   | 'duplicate-id'
   | 'evidence-not-allowed'
   | 'unknown-notice-version'
+  | 'purpose-retired'
   | 'too-large'
   | 'document-full'
 
