@@ -24,6 +24,7 @@ export interface OpenOptions {
   actor: Actor
   /** Display name for presence. */
   name: string
+  /** The catalog to start with; `setCatalog` replaces it. */
   catalog: PurposeCatalog
   /** Keep the document in IndexedDB so it works offline and survives reloads (default: when available). */
   persist?: boolean
@@ -53,6 +54,11 @@ export interface ConsentHandle {
   readonly whenLoaded: Promise<void>
   decide(input: DecisionInput): Decision
   setProfile<K extends ProfileKey>(key: K, value: (typeof PROFILE_FIELDS)[K][number]): void
+  /**
+   * A newer catalog (a publish while the page is open): the state is folded again under it and
+   * decisions default to its versions. The document stays open.
+   */
+  setCatalog(catalog: PurposeCatalog): void
   /** Presence: whether this person is editing right now. */
   setEditing(editing: boolean): void
   /** Stops syncing (an "offline" switch); local edits go on and are kept. */

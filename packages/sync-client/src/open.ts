@@ -36,6 +36,7 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
   let refreshTimer: ReturnType<typeof setTimeout> | undefined
   let destroyed = false
   let refreshedAfter4401 = false
+  let catalog = options.catalog
 
   let doc!: Y.Doc
   let persistence: IndexeddbPersistence | null = null
@@ -131,7 +132,7 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
         }
       }
       store.setState({ loaded: true })
-      refreshDocumentState(store, doc, options.catalog)
+      refreshDocumentState(store, doc, catalog)
       recompute()
     })()
     provider = new WebsocketProvider(options.url, customerId, doc, {
@@ -177,7 +178,7 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       // The server broadcasts only durable updates: what it sends counts as saved as it lands.
       if (origin === provider && mergeDurable(durable, Y.parseUpdateMeta(update).to)) persistDurable()
-      refreshDocumentState(store, doc, options.catalog)
+      refreshDocumentState(store, doc, catalog)
       recompute()
     })
     whenLoaded.then(() => {
@@ -215,7 +216,7 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
       return whenLoaded
     },
     decide(input) {
-      const noticeVersion = input.noticeVersion ?? findPurpose(options.catalog, input.purposeId)?.version
+      const noticeVersion = input.noticeVersion ?? findPurpose(catalog, input.purposeId)?.version
       if (noticeVersion === undefined) throw new Error(`unknown purpose ${input.purposeId}`)
       return decide(
         doc,
@@ -227,8 +228,13 @@ export function openConsentDoc(customerId: string, options: OpenOptions): Consen
           noticeVersion,
           ...(input.evidence !== undefined ? { evidence: input.evidence } : {}),
         },
-        options.catalog,
+        catalog,
       )
+    },
+    setCatalog(next) {
+      if (next === catalog) return
+      catalog = next
+      refreshDocumentState(store, doc, catalog)
     },
     setProfile(key, value) {
       setProfile(doc, key, value)

@@ -92,4 +92,27 @@ describe('the in-page transport', () => {
     expect(handle.store.getState().problem).toMatchObject({ code: 4422, reason: 'actor-mismatch' })
     expect(readDecisions(room.doc)).toHaveLength(0)
   })
+
+  it('takes a newer catalog without reopening: decisions default to its version, the fold follows it', async () => {
+    const room = miniRoom()
+    const handle = open(room.transport)
+    await until(() => handle.store.getState().status === 'saved', 'saved')
+    const doc = handle.doc
+    const sms = DEFAULT_CATALOG.purposes.find((p) => p.id === 'marketing-sms')
+    if (!sms) throw new Error('no marketing-sms')
+    const extra = { ...sms, id: 'marketing-rcs', title: { ...sms.title, en: 'RCS' } }
+    handle.setCatalog({
+      version: 'next',
+      purposes: [
+        ...DEFAULT_CATALOG.purposes.map((p) => (p.id === sms.id ? { ...p, version: '2.0' } : p)),
+        extra,
+      ],
+    })
+    expect(handle.doc).toBe(doc)
+    expect(handle.store.getState().purposes.map((p) => p.purposeId)).toContain('marketing-rcs')
+    expect(
+      handle.decide({ purposeId: 'marketing-sms', state: 'granted', channel: 'web' }).noticeVersion,
+    ).toBe('2.0')
+    expect(room.connections).toHaveLength(1)
+  })
 })
