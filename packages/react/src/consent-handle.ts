@@ -17,7 +17,8 @@ export interface ConsentHandleOptions {
 
 /**
  * Opens the customer's consent document for the signed-in user while mounted, and destroys it on
- * unmount or when the customer, user or catalog changes. A token refresh does not reopen it.
+ * unmount or when the customer or user changes. A token refresh does not reopen it, nor does a new
+ * catalog (a publish while the page is open): the handle folds again under it.
  */
 export function useConsentHandle(opts: ConsentHandleOptions | null): ConsentHandle | null {
   const [handle, setHandle] = useState<ConsentHandle | null>(null)
@@ -25,7 +26,7 @@ export function useConsentHandle(opts: ConsentHandleOptions | null): ConsentHand
   const userId = opts?.session.user.id
   const catalog = opts?.catalog
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reopen only for another customer, user or catalog
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reopen only for another customer or user
   useEffect(() => {
     if (!opts) return
     // A copy, so refreshes (which update it) do not touch the caller's object or reopen the document.
@@ -45,7 +46,11 @@ export function useConsentHandle(opts: ConsentHandleOptions | null): ConsentHand
       setHandle(null)
       void opened.destroy()
     }
-  }, [customerId, userId, catalog])
+  }, [customerId, userId])
+
+  useEffect(() => {
+    if (handle && catalog) handle.setCatalog(catalog)
+  }, [handle, catalog])
 
   return handle
 }

@@ -1,5 +1,6 @@
 // React bindings: everything here talks to a handle, the network or storage; components live in @consent-sync/ui.
 export { useActorNames } from './actor-names'
+export { type AgreedNoticeView, useAgreedNotices, versionsToRenew } from './agreed-notices'
 export { type ArrivalWatch, type OnArrival, useArrivals, watchArrivals } from './arrivals'
 export { type CatalogView, useCatalog } from './catalog'
 export {
@@ -8,6 +9,7 @@ export {
   useConsentHandle,
   useConsentState,
 } from './consent-handle'
+export { nextExpiry, useExpiryClock } from './expiry-clock'
 export {
   apiBase,
   clearSession,
