@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type AuditEntry, chain, GENESIS } from './audit'
+import { type AuditEntry, chain, GENESIS, verifyChain } from './audit'
 import {
   AUDIT_CSV_HEADER,
   AUDIT_FIELDS,
@@ -29,11 +29,36 @@ const entry: AuditEntry = chain(GENESIS, {
   updateHash: 'ab'.repeat(32),
 })
 
+/** The next entry, made under a catalog that gives the notice's text hash. */
+const { seq: _seq, prevHash: _prev, hash: _hash, ...record } = entry
+const hashed: AuditEntry = chain(entry, { ...record, decisionId: 'd-2', noticeHash: 'cd'.repeat(32) })
+
 describe('audit export formats', () => {
   it('names every field of an entry once, the chain fields only in the full list', () => {
-    expect([...AUDIT_FIELDS].sort()).toEqual(Object.keys(entry).sort())
+    expect([...AUDIT_FIELDS].sort()).toEqual(Object.keys(hashed).sort())
     expect(AUDIT_RECORD_FIELDS).not.toContain('hash')
+    expect(AUDIT_RECORD_FIELDS).toContain('noticeHash')
     expect(AUDIT_RECORD_FIELDS).toHaveLength(AUDIT_FIELDS.length - 3)
+  })
+
+  it('exports the notice hash as the last CSV column, empty for an entry without one', () => {
+    expect(AUDIT_FIELDS.at(-1)).toBe('noticeHash')
+    expect(AUDIT_CSV_HEADER.endsWith(',hash,noticeHash\r\n')).toBe(true)
+    const plain = exportLine({ ...entry, evidence: null }, 'csv')
+    expect(plain.endsWith(`,${entry.hash},\r\n`)).toBe(true)
+    expect(plain).not.toContain('undefined')
+    const row = exportLine({ ...hashed, evidence: null }, 'csv')
+    expect(row.endsWith(`,${hashed.hash},${'cd'.repeat(32)}\r\n`)).toBe(true)
+    // Every row as many columns as the header.
+    for (const r of [plain, row]) expect(r.split(',')).toHaveLength(AUDIT_FIELDS.length)
+  })
+
+  it('writes JSON lines as the entries exactly, with or without a notice hash, so they verify', () => {
+    const lines = [exportLine(entry, 'jsonl'), exportLine(hashed, 'jsonl')]
+    const parsed = lines.map((l) => JSON.parse(l) as AuditEntry)
+    expect(parsed).toStrictEqual([entry, hashed])
+    expect('noticeHash' in parsed[0]!).toBe(false)
+    expect(verifyChain(parsed).ok).toBe(true)
   })
 
   it('quotes CSV fields holding commas, quotes or line breaks (RFC 4180) and leaves null empty', () => {

@@ -1,6 +1,9 @@
 import type { AuditEntry, AuditRecord } from './audit'
 
-/** Every field of an audit entry, in the order of export columns (SPEC 4.1). */
+/**
+ * Every field of an audit entry, in the order of export columns (SPEC 4.1). `noticeHash` came
+ * later and is last, so the columns before it keep their places; it is empty for older entries.
+ */
 export const AUDIT_FIELDS = [
   'customerId',
   'seq',
@@ -21,6 +24,7 @@ export const AUDIT_FIELDS = [
   'updateHash',
   'prevHash',
   'hash',
+  'noticeHash',
 ] as const satisfies readonly (keyof AuditEntry)[]
 
 /** The fields derived from a decision and its context; seq, prevHash and hash come from the chain. */
@@ -55,10 +59,13 @@ export function csvField(value: string | number | boolean | null): string {
 
 export const AUDIT_CSV_HEADER = `${AUDIT_FIELDS.join(',')}\r\n`
 
-/** One exported entry: a JSON line, or a CSV row in {@link AUDIT_FIELDS} order. */
+/**
+ * One exported entry: a JSON line (the entry exactly, so it verifies: no `noticeHash` where it has
+ * none), or a CSV row in {@link AUDIT_FIELDS} order, an absent field empty.
+ */
 export function exportLine(entry: AuditEntry, format: ExportFormat): string {
   return format === 'csv'
-    ? `${AUDIT_FIELDS.map((f) => csvField(entry[f])).join(',')}\r\n`
+    ? `${AUDIT_FIELDS.map((f) => csvField(entry[f] ?? null)).join(',')}\r\n`
     : `${JSON.stringify(entry)}\n`
 }
 

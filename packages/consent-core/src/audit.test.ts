@@ -12,8 +12,9 @@ import {
   GENESIS_HASH,
   verifyChain,
 } from './audit'
-import { DEFAULT_CATALOG } from './catalog'
+import { DEFAULT_CATALOG, findPurpose } from './catalog'
 import { canonicalJson, sha256Hex } from './hash'
+import { noticeTextHash } from './notice-version'
 import type { Decision } from './types'
 
 const ctx: AuditContext = {
@@ -74,6 +75,8 @@ describe('audit records', () => {
       actorRole: 'csr',
       channel: 'phone',
       noticeVersion: '1.0',
+      // The hash of the text that version shows (SPEC 4.5).
+      noticeHash: noticeTextHash('marketing-sms', '1.0', findPurpose(DEFAULT_CATALOG, 'marketing-sms')!),
       evidence: 'ticket 88',
       deviceAt: '2026-11-19T22:00:00+05:30',
       receivedAt: '2026-11-20T10:00:05.123Z',
@@ -174,7 +177,8 @@ describe('hash chain', () => {
   it('detects a change to any field of any entry (SPEC 5.3)', () => {
     const { entries } = setup()
     const keys = Object.keys(entries[0]!) as (keyof AuditEntry)[]
-    expect(keys).toHaveLength(19)
+    // Every field of an entry, its notice hash included (SPEC 4.5).
+    expect(keys).toHaveLength(20)
     for (let index = 0; index < entries.length; index++) {
       for (const key of keys) {
         const tampered = entries.map((e) => ({ ...e }))

@@ -1,4 +1,5 @@
 import type { ReconsentPolicy, VersionSummary } from './notice-version'
+import { catalogOf, recordsOf } from './published-catalog'
 import type { DecisionState, Language } from './types'
 
 export type PurposeStatus = 'active' | 'retired'
@@ -52,8 +53,11 @@ export function isRetired(purpose: Purpose): boolean {
   return purpose.status === 'retired'
 }
 
-/** The default catalog of a telecom operator. Every purpose is opt-in. */
-export const DEFAULT_CATALOG: PurposeCatalog = {
+/** The time the compiled catalog's versions count as published (what demo mode seeds). */
+export const DEFAULT_CATALOG_PUBLISHED_AT = '2026-11-01T00:00:00.000Z'
+
+/** The default catalog of a telecom operator, as compiled. Every purpose is opt-in. */
+export const COMPILED_CATALOG: PurposeCatalog = {
   version: '2026-11-01',
   purposes: [
     {
@@ -163,3 +167,13 @@ export const DEFAULT_CATALOG: PurposeCatalog = {
     },
   ],
 }
+
+/**
+ * The compiled catalog as a catalog kept as data serves it (SPEC 1.6): each purpose with its one
+ * version published at `DEFAULT_CATALOG_PUBLISHED_AT`, hashed. Demo mode seeds exactly this, so
+ * a client that bundles it judges and folds as the demo server does.
+ */
+export const DEFAULT_CATALOG: PurposeCatalog = (() => {
+  const { purposes, versions } = recordsOf(COMPILED_CATALOG, DEFAULT_CATALOG_PUBLISHED_AT, 'consent-sync')
+  return catalogOf(purposes, versions)
+})()

@@ -14,7 +14,15 @@ export {
   exportLine,
 } from './audit-format'
 export type { Purpose, PurposeCatalog, PurposeStatus } from './catalog'
-export { DEFAULT_CATALOG, findPurpose, isPublishedVersion, isRetired, versionOf } from './catalog'
+export {
+  COMPILED_CATALOG,
+  DEFAULT_CATALOG,
+  DEFAULT_CATALOG_PUBLISHED_AT,
+  findPurpose,
+  isPublishedVersion,
+  isRetired,
+  versionOf,
+} from './catalog'
 export type { DecideInput } from './document'
 export { decide, decisionsOf, profileOf, readDecisions, readProfile, setProfile } from './document'
 export type { ConsentUpdatedEvent } from './feed-event'

@@ -94,7 +94,12 @@ describe('the catalog as data (SPEC 1.6)', () => {
     expect(p.notice.en).toContain('(version 2.0)')
     for (const v of ['1.0', '1.1', '2.0']) expect(isPublishedVersion(p, v)).toBe(true)
     expect(isPublishedVersion(p, '1.2')).toBe(false)
-    expect(catalog.version).toBe(p.versions?.[0]?.publishedAt)
+    // The catalog's version names its content: a retirement changes it too.
+    expect(catalog.version).toMatch(/^[0-9a-f]{16}$/)
+    const retired = seeded.purposes.map((x) => (x.id === P ? { ...x, status: 'retired' as const } : x))
+    expect(
+      catalogWith([smsVersion('1.1', 3), smsVersion('2.0', 10, { material: true })], retired).version,
+    ).not.toBe(catalog.version)
     // The seeded catalog is today's compiled one, hashed.
     expect(catalogOf(seeded.purposes, seeded.versions).purposes.map((x) => [x.id, x.version])).toEqual(
       DEFAULT_CATALOG.purposes.map((x) => [x.id, x.version]),

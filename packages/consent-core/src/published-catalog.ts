@@ -1,4 +1,5 @@
 import type { Purpose, PurposeCatalog, PurposeStatus } from './catalog'
+import { sha256Hex } from './hash'
 import { type NoticeVersion, noticeTextHash, type VersionSummary } from './notice-version'
 import type { DecisionState } from './types'
 
@@ -24,7 +25,8 @@ export function summaryOf(v: NoticeVersion): VersionSummary {
 /**
  * The catalog clients are served (SPEC 1.6): each purpose with a published version, in the order
  * given, showing its newest version's texts and policy and listing every version newest first.
- * `version` of the catalog is the newest publish time, so a client can tell a newer catalog.
+ * The catalog's `version` names its content (each purpose's status and version hashes): any
+ * publish or retirement changes it, so a client can tell the catalog it holds is not the current one.
  */
 export function catalogOf(
   purposes: readonly PurposeRecord[],
@@ -36,7 +38,6 @@ export function catalogOf(
     if (list) list.push(v)
     else byPurpose.set(v.purposeId, [v])
   }
-  let newest = ''
   const out: Purpose[] = []
   for (const p of purposes) {
     const published = (byPurpose.get(p.id) ?? []).sort((a, b) =>
@@ -44,7 +45,6 @@ export function catalogOf(
     )
     const current = published[0]
     if (!current) continue
-    if (current.publishedAt > newest) newest = current.publishedAt
     out.push({
       id: p.id,
       version: current.version,
@@ -59,7 +59,8 @@ export function catalogOf(
       versions: published.map(summaryOf),
     })
   }
-  return { version: newest || 'empty', purposes: out }
+  const content = out.map((p) => `${p.id}:${p.status}:${p.versions?.map((v) => v.textHash).join(',')}`)
+  return { version: sha256Hex(content.join(';')).slice(0, 16), purposes: out }
 }
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { DEFAULT_CATALOG, findPurpose, type PurposeCatalog } from './catalog'
+import { COMPILED_CATALOG, DEFAULT_CATALOG, findPurpose, type PurposeCatalog } from './catalog'
 import { decide, decisionsOf, profileOf, readDecisions, readProfile, setProfile } from './document'
 import { DEFAULT_LIMITS, type Limits } from './limits'
 import type { ConnectionUser, Decision } from './types'
@@ -517,9 +517,10 @@ describe('rejected updates', () => {
 
   it('accepts a version listed in earlierVersions, nothing older (SPEC 1.4, 2.11)', () => {
     const t = setup()
+    // A compiled catalog (no `versions`, SPEC 1.6) names its earlier versions this way.
     const catalog: PurposeCatalog = {
-      ...DEFAULT_CATALOG,
-      purposes: DEFAULT_CATALOG.purposes.map((p) =>
+      ...COMPILED_CATALOG,
+      purposes: COMPILED_CATALOG.purposes.map((p) =>
         p.id === 'personalised-offers' ? { ...p, earlierVersions: ['1.0', '1.1'] } : p,
       ),
     }

@@ -4,7 +4,8 @@ import type { AppendRequest, AppendResult } from './document-log'
 /**
  * `append_batch(batch, update_bytes, genesis)`, installed by migration 2 (postgres-schema.ts) in the
  * store's schema: one group commit in ONE statement, so one round trip and no lock held while the
- * server waits for the client. Released: never edited; a change is a new migration that replaces it.
+ * server waits for the client. Once released, never edited; a change is a new migration that
+ * replaces it.
  *
  * `batch` is the requests as JSON (`postedBatch`), `update_bytes` their updates side by side. It
  * locks every customer's document row in one stable order (creating a first append's row), decides
@@ -94,18 +95,18 @@ BEGIN
   -- In batch and chain order, so audit ids (the cursor order) follow the chain. A conflicted that
   -- is not a boolean is NULL and fails NOT NULL rather than being stored as a guess.
   INSERT INTO audit (customer_id, seq, purpose_id, decision_id, decision, previous_state, new_state,
-    conflicted, actor_id, actor_role, channel, notice_version, evidence, device_at, received_at,
-    connection_id, update_hash, prev_hash, hash)
+    conflicted, actor_id, actor_role, channel, notice_version, notice_hash, evidence, device_at,
+    received_at, connection_id, update_hash, prev_hash, hash)
   SELECT e."customerId", e.seq, e."purposeId", e."decisionId", e.decision, e."previousState", e."newState",
     CASE WHEN jsonb_typeof(e.conflicted) = 'boolean' THEN e.conflicted::boolean END,
-    e."actorId", e."actorRole", e.channel, e."noticeVersion", e.evidence, e."deviceAt", e."receivedAt",
-    e."connectionId", e."updateHash", e."prevHash", e.hash
+    e."actorId", e."actorRole", e.channel, e."noticeVersion", e."noticeHash", e.evidence, e."deviceAt",
+    e."receivedAt", e."connectionId", e."updateHash", e."prevHash", e.hash
   FROM jsonb_array_elements(batch) WITH ORDINALITY AS r(req, ord)
   CROSS JOIN LATERAL jsonb_array_elements(r.req->'entries') WITH ORDINALITY AS x(entry, pos)
   CROSS JOIN LATERAL jsonb_to_record(x.entry) AS e("customerId" text, seq integer, "purposeId" text,
     "decisionId" text, decision text, "previousState" text, "newState" text, conflicted jsonb,
-    "actorId" text, "actorRole" text, channel text, "noticeVersion" text, evidence text, "deviceAt" text,
-    "receivedAt" text, "connectionId" text, "updateHash" text, "prevHash" text, hash text)
+    "actorId" text, "actorRole" text, channel text, "noticeVersion" text, "noticeHash" text, evidence text,
+    "deviceAt" text, "receivedAt" text, "connectionId" text, "updateHash" text, "prevHash" text, hash text)
   WHERE NOT behind[r.ord::integer]
   ORDER BY r.ord, x.pos;
 
@@ -126,7 +127,8 @@ export interface PostedBatch {
 
 /**
  * The batch as `append_batch` reads it. The entries go as they are: JSON drops an absent
- * `evidence`, which reads back as NULL, as `exactEntry` would have stored it.
+ * `evidence`, which reads back as NULL, as `exactEntry` would have stored it, and an absent
+ * `noticeHash`, stored as NULL and read back absent.
  */
 export function postedBatch(requests: readonly AppendRequest[]): PostedBatch {
   let offset = 0

@@ -1,6 +1,13 @@
-import { type AuditEntry, type ChainHead, verifyChain } from '@consent-sync/consent-core'
+import {
+  type AuditEntry,
+  type ChainHead,
+  type NoticeVersion,
+  noticeTextHash,
+  verifyChain,
+} from '@consent-sync/consent-core'
 import pg from 'pg'
 import { describe, expect, it, onTestFinished } from 'vitest'
+import { verifyAdminChain } from '../audit/admin-chain'
 import { POSTGRES_URL, scaleOutServices } from '../testing/services'
 import { postgresStores } from '../testing/stores'
 import { until } from '../testing/until'
@@ -210,3 +217,80 @@ describe.skipIf(!services.ok)(
     })
   },
 )
+
+describe.skipIf(!services.ok)('postgres store: two instances writing the catalog at once', () => {
+  const admin = (target: string, i: number) => ({
+    action: 'version.publish',
+    target,
+    actorId: `admin${i % 2}`,
+    actorRole: 'admin',
+    at: new Date(Date.parse('2026-11-02T08:00:00.000Z') + i * 1000).toISOString(),
+    details: { i },
+  })
+  const version = (purposeId: string, v: string): NoticeVersion => {
+    const texts = {
+      title: { en: `SMS ${v}`, si: `කෙටි පණිවිඩ ${v}`, ta: `குறுஞ்செய்தி ${v}` },
+      notice: { en: `Notice ${v}`, si: `දැනුම්දීම ${v}`, ta: `அறிவிப்பு ${v}` },
+    }
+    return {
+      purposeId,
+      version: v,
+      ...texts,
+      textHash: noticeTextHash(purposeId, v, texts),
+      material: false,
+      publishedAt: '2026-11-02T08:00:00.000Z',
+      publishedBy: 'admin1',
+    }
+  }
+  const purpose = (id: string) => ({
+    id,
+    default: 'withdrawn' as const,
+    status: 'active' as const,
+    createdAt: '2026-11-02T08:00:00.000Z',
+  })
+
+  it('lands 10 publishes from each, gapless, on one valid admin chain', async () => {
+    const {
+      instances: [one, two],
+    } = await setup()
+    const first = version('marketing-sms', '1.0')
+    await one.createPurpose(purpose('marketing-sms'), first, admin('purpose:marketing-sms', 0))
+    const publishAll = (store: Store, name: string) =>
+      Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store.publishVersion(version('marketing-sms', `${name}.${i}`), admin(`version:${name}.${i}`, i)),
+        ),
+      )
+    const [fromOne, fromTwo] = await Promise.all([publishAll(one, 'a'), publishAll(two, 'b')])
+    expect([...fromOne, ...fromTwo].every((r) => r.ok)).toBe(true)
+    const log = await two.adminLog()
+    expect(log.map((e) => e.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1))
+    expect(verifyAdminChain(log).ok).toBe(true)
+    // Each answer is the entry as stored.
+    const stored = new Map(log.map((e) => [e.seq, e]))
+    for (const r of [...fromOne, ...fromTwo]) if (r.ok) expect(stored.get(r.entry.seq)).toStrictEqual(r.entry)
+    expect(await one.listVersions('marketing-sms')).toHaveLength(21)
+  })
+
+  it('lets one of two instances publishing the same version at once have it; the other is refused', async () => {
+    const {
+      instances: [one, two],
+    } = await setup()
+    const created = await Promise.all(
+      [one, two].map((s, i) =>
+        s.createPurpose(purpose('marketing-sms'), version('marketing-sms', '1.0'), admin('p', i)),
+      ),
+    )
+    expect(created.map((r) => (r.ok ? 'ok' : r.conflict)).sort()).toEqual(['ok', 'purpose-exists'])
+    const published = await Promise.all(
+      [one, two, one, two].map((s, i) => s.publishVersion(version('marketing-sms', '2.0'), admin('v', i))),
+    )
+    expect(published.filter((r) => r.ok)).toHaveLength(1)
+    expect(published.filter((r) => !r.ok)).toEqual(
+      Array.from({ length: 3 }, () => ({ ok: false, conflict: 'version-exists' })),
+    )
+    const log = await one.adminLog()
+    expect(log.map((e) => e.seq)).toEqual([1, 2])
+    expect(verifyAdminChain(log).ok).toBe(true)
+  })
+})

@@ -1,6 +1,56 @@
 import type { PoolClient } from 'pg'
 import { APPEND_BATCH_FUNCTION } from './postgres-append'
 
+/**
+ * The purpose catalog (consent-core SPEC 1.6) and the admin audit log, as in sqlite-schema.ts: a
+ * purpose's and a version's place in order is the admin seq that created it; titles, notices and
+ * details are JSON text, read back exactly as written. Published versions and admin entries are
+ * never changed or removed: the trigger refuses it.
+ */
+const CATALOG_TABLES = `
+CREATE TABLE purposes (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  default_state TEXT NOT NULL CHECK (default_state IN ('granted', 'withdrawn')),
+  status TEXT NOT NULL CHECK (status IN ('active', 'retired')),
+  created_at TEXT COLLATE "C" NOT NULL,
+  created_seq INTEGER NOT NULL UNIQUE
+);
+CREATE TABLE notice_versions (
+  purpose_id TEXT COLLATE "C" NOT NULL REFERENCES purposes (id),
+  version TEXT COLLATE "C" NOT NULL,
+  title TEXT NOT NULL,
+  notice TEXT NOT NULL,
+  text_hash TEXT NOT NULL,
+  material BOOLEAN NOT NULL,
+  lifetime_days INTEGER CHECK (lifetime_days > 0),
+  reconsent TEXT CHECK (reconsent IN ('required', 'prompt')),
+  published_at TEXT COLLATE "C" NOT NULL,
+  published_by TEXT NOT NULL,
+  published_seq INTEGER NOT NULL UNIQUE,
+  PRIMARY KEY (purpose_id, version)
+);
+CREATE TABLE admin_audit (
+  seq INTEGER PRIMARY KEY,
+  action TEXT NOT NULL,
+  target TEXT COLLATE "C" NOT NULL,
+  actor_id TEXT COLLATE "C" NOT NULL,
+  actor_role TEXT NOT NULL,
+  at TEXT COLLATE "C" NOT NULL,
+  details TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $refuse$
+BEGIN
+  RAISE EXCEPTION '% rows are never changed or removed', TG_TABLE_NAME;
+END
+$refuse$;
+CREATE TRIGGER notice_versions_immutable BEFORE UPDATE OR DELETE ON notice_versions
+  FOR EACH ROW EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER admin_audit_append_only BEFORE UPDATE OR DELETE ON admin_audit
+  FOR EACH ROW EXECUTE FUNCTION refuse_change();
+`
+
 /** One schema change. Applied once, in version order, inside a transaction; never edited once released. */
 export interface Migration {
   version: number
@@ -80,8 +130,15 @@ CREATE TABLE users (
 );
 `,
   },
-  // One round trip per group commit: the whole append in one function call (postgres-append.ts).
-  { version: 2, sql: APPEND_BATCH_FUNCTION },
+  // One round trip per group commit: the whole append in one function call (postgres-append.ts),
+  // which stores each entry's notice hash (NULL for entries hashed without one). Not yet released.
+  {
+    version: 2,
+    sql: `ALTER TABLE audit ADD COLUMN notice_hash TEXT COLLATE "C";
+${APPEND_BATCH_FUNCTION}`,
+  },
+  // The purpose catalog and the admin audit log (postgres-catalog.ts).
+  { version: 3, sql: CATALOG_TABLES },
 ]
 
 /** A schema name usable unquoted-equivalent: letters, digits and _, so it needs no escaping anywhere. */

@@ -1,3 +1,4 @@
+import { COMPILED_CATALOG, recordsOf } from '@consent-sync/consent-core'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { POSTGRES_URL, scaleOutServices, sql } from '../testing/services'
 import { postgresStores } from '../testing/stores'
@@ -73,6 +74,31 @@ describe.skipIf(!services.ok)('postgres', () => {
       ])
       expect(await one.documentIds()).toEqual(['C-0001'])
       expect(await other.documentIds()).toEqual([])
+    })
+
+    it('never changes or removes a published version or an admin entry, even asked directly', async () => {
+      const { schema, open } = setup()
+      const store = open()
+      await store.migrate()
+      const { purposes, versions } = recordsOf(COMPILED_CATALOG, t(0), 'admin1')
+      await store.createPurpose(purposes[0]!, versions[0]!, {
+        action: 'purpose.create',
+        target: `purpose:${purposes[0]!.id}`,
+        actorId: 'admin1',
+        actorRole: 'admin',
+        at: t(1),
+        details: {},
+      })
+      for (const statement of [
+        `UPDATE "${schema}".notice_versions SET notice = '{}'`,
+        `DELETE FROM "${schema}".notice_versions`,
+        `UPDATE "${schema}".admin_audit SET actor_id = 'someone'`,
+        `DELETE FROM "${schema}".admin_audit`,
+      ]) {
+        await expect(sql(statement), statement).rejects.toThrow(/never changed or removed/)
+      }
+      expect(await store.listVersions()).toStrictEqual([versions[0]])
+      expect(await store.adminLog()).toHaveLength(1)
     })
 
     it('closes twice without error and then fails ping', async () => {

@@ -4,6 +4,7 @@ import { auditPage, auditPageQuery, streamPages } from './audit-query'
 import type { CustomerRecord, Directory } from './directory'
 import type { DocumentLog } from './document-log'
 import { appendAll } from './postgres-append'
+import { postgresCatalog } from './postgres-catalog'
 import { openPool, type PoolOptions } from './postgres-pool'
 import { applyMigrations, checkSchemaName } from './postgres-schema'
 import * as rows from './rows'
@@ -21,6 +22,9 @@ interface SchemaTables {
   appendBatch: string
   customers: string
   users: string
+  purposes: string
+  versions: string
+  adminAudit: string
 }
 
 const DOCUMENT_COLUMNS = 'update_seq, audit_seq, audit_head, snapshot, snapshot_seq'
@@ -180,6 +184,9 @@ export function createPostgresStore(opts: PoolOptions & { schema?: string }): St
     appendBatch: table('append_batch'),
     customers: table('customers'),
     users: table('users'),
+    purposes: table('purposes'),
+    versions: table('notice_versions'),
+    adminAudit: table('admin_audit'),
   }
   let closed = false
   const lifecycle: StoreLifecycle = {
@@ -197,5 +204,6 @@ export function createPostgresStore(opts: PoolOptions & { schema?: string }): St
     ...postgresDocumentLog(pool, t),
     ...postgresAuditLog(pool, t),
     ...postgresDirectory(pool, t),
+    ...postgresCatalog(pool, t, schema),
   }
 }

@@ -29,6 +29,8 @@ export interface AuditRow {
   actor_role: string
   channel: string
   notice_version: string
+  /** NULL for entries made before the catalog gave notice hashes. */
+  notice_hash: string | null
   evidence: string | null
   device_at: string
   received_at: string
@@ -61,8 +63,8 @@ export interface UserRow {
 
 /** The columns of an audit entry, in `AuditEntry` order; the table adds the `id` that cursors page by. */
 export const AUDIT_ENTRY_COLUMNS = `customer_id, seq, purpose_id, decision_id, decision, previous_state, new_state,
-  conflicted, actor_id, actor_role, channel, notice_version, evidence, device_at, received_at, connection_id,
-  update_hash, prev_hash, hash`
+  conflicted, actor_id, actor_role, channel, notice_version, notice_hash, evidence, device_at, received_at,
+  connection_id, update_hash, prev_hash, hash`
 
 export const AUDIT_COLUMNS = `id, ${AUDIT_ENTRY_COLUMNS}`
 
@@ -77,6 +79,7 @@ export const USER_UPSERT = `id = excluded.id, role = excluded.role, name = exclu
   customer_id = excluded.customer_id, password_hash = excluded.password_hash, demo = excluded.demo`
 
 // Columns hold only what `append` wrote from typed objects, so the casts restore the stored types.
+// `noticeHash` is there only when it was appended: an entry hashed without it must read back without it.
 export function toEntry(r: AuditRow): AuditEntry {
   return {
     customerId: r.customer_id,
@@ -90,6 +93,7 @@ export function toEntry(r: AuditRow): AuditEntry {
     actorRole: r.actor_role as UserRole,
     channel: r.channel as AuditEntry['channel'],
     noticeVersion: r.notice_version,
+    ...(typeof r.notice_hash === 'string' ? { noticeHash: r.notice_hash } : {}),
     evidence: r.evidence,
     deviceAt: r.device_at,
     receivedAt: r.received_at,
@@ -129,8 +133,9 @@ export function toUser(r: UserRow): UserRecord {
 }
 
 /**
- * Exactly the fields of an AuditEntry, `evidence` null when absent: what was hashed must be what
- * the columns hold, or a stored entry would no longer verify when read back.
+ * Exactly the fields of an AuditEntry, `evidence` null when absent, `noticeHash` only when present:
+ * what was hashed must be what the columns hold, or a stored entry would no longer verify when
+ * read back.
  */
 export function exactEntry(r: AuditEntry): AuditEntry {
   return {
@@ -145,6 +150,7 @@ export function exactEntry(r: AuditEntry): AuditEntry {
     actorRole: r.actorRole,
     channel: r.channel,
     noticeVersion: r.noticeVersion,
+    ...(r.noticeHash !== undefined ? { noticeHash: r.noticeHash } : {}),
     evidence: r.evidence ?? null,
     deviceAt: r.deviceAt,
     receivedAt: r.receivedAt,

@@ -1,7 +1,55 @@
 import type Database from 'better-sqlite3'
 
 /** Bumped with every schema change; `migrate` refuses a file written by a newer version. */
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
+
+/**
+ * The purpose catalog (consent-core SPEC 1.6) and the admin audit log. A purpose's and a version's
+ * place in order is the admin seq that created it; titles and notices are JSON objects by language.
+ * Published versions and admin entries are never changed or removed: the triggers refuse it.
+ */
+const CATALOG_TABLES = `
+CREATE TABLE IF NOT EXISTS purposes (
+  id TEXT PRIMARY KEY,
+  default_state TEXT NOT NULL CHECK (default_state IN ('granted', 'withdrawn')),
+  status TEXT NOT NULL CHECK (status IN ('active', 'retired')),
+  created_at TEXT NOT NULL,
+  created_seq INTEGER NOT NULL UNIQUE
+) STRICT;
+CREATE TABLE IF NOT EXISTS notice_versions (
+  purpose_id TEXT NOT NULL REFERENCES purposes (id),
+  version TEXT NOT NULL,
+  title TEXT NOT NULL,
+  notice TEXT NOT NULL,
+  text_hash TEXT NOT NULL,
+  material INTEGER NOT NULL CHECK (material IN (0, 1)),
+  lifetime_days INTEGER CHECK (lifetime_days > 0),
+  reconsent TEXT CHECK (reconsent IN ('required', 'prompt')),
+  published_at TEXT NOT NULL,
+  published_by TEXT NOT NULL,
+  published_seq INTEGER NOT NULL UNIQUE,
+  PRIMARY KEY (purpose_id, version)
+) STRICT;
+CREATE TABLE IF NOT EXISTS admin_audit (
+  seq INTEGER PRIMARY KEY,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  actor_role TEXT NOT NULL,
+  at TEXT NOT NULL,
+  details TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER IF NOT EXISTS notice_versions_no_update BEFORE UPDATE ON notice_versions
+BEGIN SELECT RAISE(ABORT, 'a published notice version is immutable'); END;
+CREATE TRIGGER IF NOT EXISTS notice_versions_no_delete BEFORE DELETE ON notice_versions
+BEGIN SELECT RAISE(ABORT, 'a published notice version is immutable'); END;
+CREATE TRIGGER IF NOT EXISTS admin_audit_no_update BEFORE UPDATE ON admin_audit
+BEGIN SELECT RAISE(ABORT, 'the admin audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS admin_audit_no_delete BEFORE DELETE ON admin_audit
+BEGIN SELECT RAISE(ABORT, 'the admin audit log is append-only'); END;
+`
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS documents (
@@ -44,6 +92,7 @@ CREATE TABLE IF NOT EXISTS audit (
   update_hash TEXT NOT NULL,
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL,
+  notice_hash TEXT,
   UNIQUE (customer_id, seq)
 ) STRICT;
 CREATE INDEX IF NOT EXISTS audit_by_customer ON audit (customer_id, id);
@@ -65,7 +114,7 @@ CREATE TABLE IF NOT EXISTS users (
   password_hash TEXT NOT NULL,
   demo INTEGER NOT NULL CHECK (demo IN (0, 1))
 ) STRICT;
-`
+${CATALOG_TABLES}`
 
 /**
  * Version 2: `updates` keeps its rows in insertion order (a rowid table; its primary key becomes
@@ -89,6 +138,14 @@ DROP TABLE updates;
 ALTER TABLE updates_v2 RENAME TO updates;
 `
 
+/**
+ * Version 3: an audit entry keeps the hash of the notice texts it was made under (NULL for older
+ * entries, which were hashed without it), and the catalog and the admin log are tables.
+ */
+const TO_VERSION_3 = `
+ALTER TABLE audit ADD COLUMN notice_hash TEXT;
+${CATALOG_TABLES}`
+
 /** Creates the tables, or brings an older file up to this version; refuses a file written by a newer one. */
 export function migrateSqlite(db: Database.Database, path: string): void {
   const version = db.pragma('user_version', { simple: true }) as number
@@ -96,7 +153,9 @@ export function migrateSqlite(db: Database.Database, path: string): void {
     throw new Error(`${path} has schema version ${version}; this server knows up to ${SCHEMA_VERSION}`)
   }
   db.transaction(() => {
-    if (version === 1) db.exec(TO_VERSION_2)
+    // 0 is a new file: SCHEMA creates everything as this version has it.
+    if (version >= 1 && version < 2) db.exec(TO_VERSION_2)
+    if (version >= 1 && version < 3) db.exec(TO_VERSION_3)
     db.exec(SCHEMA)
     db.pragma(`user_version = ${SCHEMA_VERSION}`)
   })()

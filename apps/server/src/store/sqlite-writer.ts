@@ -1,15 +1,19 @@
 import { existsSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
+import type { CatalogWrite } from './catalog-store'
 import type { AppendRequest, AppendResult } from './document-log'
 import { type PostedBatch, postBatch } from './sqlite-batch'
+import type { CatalogOp } from './sqlite-catalog'
 import type { SqliteFileOptions } from './sqlite-open'
 
 export type WriterRequest =
   | { id: number; kind: 'append'; batch: PostedBatch }
   | { id: number; kind: 'snapshot'; args: [customerId: string, snapshot: Uint8Array, uptoSeq: number] }
+  | { id: number; kind: 'catalog'; op: CatalogOp }
 
+/** The answer to a request: an append's results, a catalog write's outcome, null for a snapshot. */
 export type WriterReply =
-  | { id: number; ok: true; results: AppendResult[] }
+  | { id: number; ok: true; value: AppendResult[] | CatalogWrite | null }
   | { id: number; ok: false; error: { name: string; message: string; code?: string | undefined } }
 
 /** The writer thread's entry: built JavaScript next to this module, or the TypeScript source through tsx. */
@@ -30,18 +34,22 @@ export class SqliteWriter {
   private nextId = 1
   private readonly waiting = new Map<
     number,
-    { resolve: (r: AppendResult[]) => void; reject: (e: Error) => void }
+    { resolve: (value: unknown) => void; reject: (e: Error) => void }
   >()
 
   constructor(private readonly file: SqliteFileOptions) {}
 
   async append(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
     const batch = postBatch(requests)
-    return this.post((id) => ({ id, kind: 'append', batch }), [batch.updates])
+    return this.post<AppendResult[]>((id) => ({ id, kind: 'append', batch }), [batch.updates])
   }
 
   async saveSnapshot(customerId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void> {
-    await this.post((id) => ({ id, kind: 'snapshot', args: [customerId, snapshot, uptoSeq] }))
+    await this.post<null>((id) => ({ id, kind: 'snapshot', args: [customerId, snapshot, uptoSeq] }))
+  }
+
+  async catalog(op: CatalogOp): Promise<CatalogWrite> {
+    return this.post<CatalogWrite>((id) => ({ id, kind: 'catalog', op }))
   }
 
   async close(): Promise<void> {
@@ -54,13 +62,14 @@ export class SqliteWriter {
     })
   }
 
-  private post(make: (id: number) => WriterRequest, transfer: ArrayBuffer[] = []): Promise<AppendResult[]> {
+  /** `T` is what the thread answers to that kind of request (sqlite-writer.worker.ts). */
+  private post<T>(make: (id: number) => WriterRequest, transfer: ArrayBuffer[] = []): Promise<T> {
     const worker = this.started()
     const id = this.nextId++
     // Held only while a write is in flight: an idle writer keeps no process alive.
     worker.ref()
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject })
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: (value) => resolve(value as T), reject })
       worker.postMessage(make(id), transfer)
     })
   }
@@ -74,7 +83,7 @@ export class SqliteWriter {
       if (!w) return
       this.waiting.delete(reply.id)
       if (this.waiting.size === 0) worker.unref()
-      if (reply.ok) w.resolve(reply.results)
+      if (reply.ok) w.resolve(reply.value)
       else
         w.reject(
           Object.assign(new Error(reply.error.message), { name: reply.error.name, code: reply.error.code }),

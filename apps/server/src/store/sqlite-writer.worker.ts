@@ -5,12 +5,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { receiveBatch } from './sqlite-batch'
+import { sqliteCatalogWrites } from './sqlite-catalog'
 import { openSqlite, type SqliteFileOptions } from './sqlite-open'
 import type { WriterReply, WriterRequest } from './sqlite-writer'
 import { sqliteWrites } from './sqlite-writes'
 
 const db = openSqlite(workerData as SqliteFileOptions)
 const writes = sqliteWrites(db)
+const catalog = sqliteCatalogWrites(db)
 
 parentPort?.on('message', (message: WriterRequest | 'close') => {
   if (message === 'close') {
@@ -21,10 +23,12 @@ parentPort?.on('message', (message: WriterRequest | 'close') => {
   let reply: WriterReply
   try {
     if (message.kind === 'append') {
-      reply = { id: message.id, ok: true, results: writes.append(receiveBatch(message.batch)) }
+      reply = { id: message.id, ok: true, value: writes.append(receiveBatch(message.batch)) }
+    } else if (message.kind === 'catalog') {
+      reply = { id: message.id, ok: true, value: catalog(message.op) }
     } else {
       writes.saveSnapshot(...message.args)
-      reply = { id: message.id, ok: true, results: [] }
+      reply = { id: message.id, ok: true, value: null }
     }
   } catch (err) {
     const e = err as { name?: string; message?: string; code?: string }

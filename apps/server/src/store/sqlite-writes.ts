@@ -18,7 +18,7 @@ export interface SqliteWrites {
 const ROWS_PER_INSERT = 32
 
 const UPDATE_WIDTH = 8
-const AUDIT_WIDTH = 19
+const AUDIT_WIDTH = 20
 
 /** Prepared multi-row INSERTs by row count, made on first use. */
 function multiRowInsert(db: Database.Database, table: string, columns: string, width: number) {
@@ -108,7 +108,9 @@ export function sqliteWrites(db: Database.Database): SqliteWrites {
           e.previousState,
           e.newState,
         )
-        auditValues.push(conflicted, e.actorId, e.actorRole, e.channel, e.noticeVersion, e.evidence ?? null)
+        // An absent noticeHash is NULL, read back as absent (rows.ts), as it was hashed.
+        auditValues.push(conflicted, e.actorId, e.actorRole, e.channel, e.noticeVersion, e.noticeHash ?? null)
+        auditValues.push(e.evidence ?? null)
         auditValues.push(e.deviceAt, e.receivedAt, e.connectionId, e.updateHash, e.prevHash, e.hash)
       }
       return { customerId, seq: next.updateSeq }

@@ -1,12 +1,42 @@
+import { COMPILED_CATALOG, recordsOf, verifyChain } from '@consent-sync/consent-core'
 import Database from 'better-sqlite3'
 import { describe, expect, it, onTestFinished } from 'vitest'
+import { verifyAdminChain } from '../audit/admin-chain'
 import { sqliteStores } from '../testing/stores'
-import { consentHistory } from './conformance/history'
+import { runCatalogTests } from './conformance/catalog'
+import { consentHistory, timeline } from './conformance/history'
 import { runStoreTests } from './conformance/suites'
 import { createSqliteStore } from './sqlite'
 import { SCHEMA_VERSION } from './sqlite-schema'
+import type { Store } from './store'
 
 runStoreTests('sqlite', sqliteStores)
+
+describe('sqlite store, writing on the event loop (SQLITE_WRITER=inline)', () => {
+  // The writes are the same functions as in the writer thread; this runs the catalog's through the other door.
+  runCatalogTests(async () => {
+    const fixture = await sqliteStores()
+    const opened: Store[] = []
+    return {
+      open: () => {
+        const store = createSqliteStore({ path: fixture.path, writer: 'inline' })
+        opened.push(store)
+        return store
+      },
+      cleanup: async () => {
+        for (const s of opened) await s.close()
+        await fixture.cleanup()
+      },
+    }
+  })
+})
+
+/** Back to version 2 as it was written: no notice hashes, no catalog tables. */
+function downgradeToVersion2(raw: Database.Database) {
+  raw.exec(`DROP TABLE purposes; DROP TABLE notice_versions; DROP TABLE admin_audit;
+    ALTER TABLE audit DROP COLUMN notice_hash;`)
+  raw.pragma('user_version = 2')
+}
 
 describe('sqlite store specifics', () => {
   async function setup(synchronous?: 'FULL' | 'NORMAL') {
@@ -56,6 +86,7 @@ describe('sqlite store specifics', () => {
     await store.close()
     // Back to version 1 as it was written: updates WITHOUT ROWID.
     const raw = new Database(path)
+    downgradeToVersion2(raw)
     raw.exec(`CREATE TABLE updates_v1 (customer_id TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
       received_at TEXT NOT NULL, connection_id TEXT NOT NULL, user_id TEXT NOT NULL, user_role TEXT NOT NULL,
       hash TEXT NOT NULL, PRIMARY KEY (customer_id, seq)) STRICT, WITHOUT ROWID;
@@ -90,6 +121,78 @@ describe('sqlite store specifics', () => {
     } finally {
       check.close()
     }
+  })
+
+  it('brings a version 2 file up: its entries still verify, new ones keep their notice hash, the catalog works', async () => {
+    const { path, store } = await setup()
+    const step = timeline()
+    const a = consentHistory('C-0001')
+    // Entries as a version 2 server chained them: under the compiled catalog, without notice hashes.
+    const old = [
+      a.record([step('marketing-sms', 'granted')], COMPILED_CATALOG),
+      a.record([step('marketing-push', 'granted')], COMPILED_CATALOG),
+    ]
+    await store.append(old)
+    await store.close()
+    const raw = new Database(path)
+    downgradeToVersion2(raw)
+    raw.close()
+
+    const again = createSqliteStore({ path })
+    onTestFinished(() => again.close())
+    await again.migrate()
+    const chain = await again.auditChain('C-0001')
+    expect(chain).toStrictEqual(old.flatMap((r) => r.entries))
+    expect(chain.some((e) => 'noticeHash' in e)).toBe(false)
+    expect(verifyChain(chain).ok).toBe(true)
+    // Entries chained with a notice hash from now on keep it, on the same chain.
+    const next = a.record([step('marketing-sms', 'withdrawn')])
+    expect(next.entries[0]!.noticeHash).toMatch(/^[0-9a-f]{64}$/)
+    expect(await again.append([next])).toEqual([{ customerId: 'C-0001', seq: 3 }])
+    const longer = await again.auditChain('C-0001')
+    expect(longer).toStrictEqual([...chain, ...next.entries])
+    expect(verifyChain(longer).ok).toBe(true)
+    const { purposes, versions } = recordsOf(COMPILED_CATALOG, '2026-11-01T00:00:00.000Z', 'admin1')
+    const created = await again.createPurpose(purposes[0]!, versions[0]!, {
+      action: 'purpose.create',
+      target: `purpose:${purposes[0]!.id}`,
+      actorId: 'admin1',
+      actorRole: 'admin',
+      at: '2026-11-02T10:00:00.000Z',
+      details: {},
+    })
+    expect(created).toMatchObject({ ok: true, entry: { seq: 1 } })
+    expect(await again.listPurposes()).toStrictEqual([purposes[0]])
+    expect(verifyAdminChain(await again.adminLog()).ok).toBe(true)
+    const check = new Database(path, { readonly: true })
+    try {
+      expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    } finally {
+      check.close()
+    }
+  })
+
+  it('never changes or removes a published version or an admin entry, even asked directly', async () => {
+    const { path, store } = await setup()
+    const { purposes, versions } = recordsOf(COMPILED_CATALOG, '2026-11-01T00:00:00.000Z', 'admin1')
+    await store.createPurpose(purposes[0]!, versions[0]!, {
+      action: 'purpose.create',
+      target: `purpose:${purposes[0]!.id}`,
+      actorId: 'admin1',
+      actorRole: 'admin',
+      at: '2026-11-02T10:00:00.000Z',
+      details: {},
+    })
+    const raw = new Database(path)
+    try {
+      expect(() => raw.exec(`UPDATE notice_versions SET notice = '{}'`)).toThrow(/immutable/)
+      expect(() => raw.exec('DELETE FROM notice_versions')).toThrow(/immutable/)
+      expect(() => raw.exec(`UPDATE admin_audit SET actor_id = 'someone'`)).toThrow(/append-only/)
+      expect(() => raw.exec('DELETE FROM admin_audit')).toThrow(/append-only/)
+    } finally {
+      raw.close()
+    }
+    expect(await store.listVersions()).toStrictEqual([versions[0]])
   })
 
   it('refuses a file written by a newer schema version', async () => {

@@ -1,9 +1,16 @@
 import type Database from 'better-sqlite3'
 import type { AuditLog } from './audit-log'
 import { auditPage, auditPageQuery, streamPages } from './audit-query'
+import type { CatalogWrite } from './catalog-store'
 import type { CustomerRecord, Directory } from './directory'
 import type { AppendRequest, AppendResult, DocumentLog } from './document-log'
 import * as rows from './rows'
+import {
+  type CatalogOp,
+  catalogWriteMethods,
+  sqliteCatalogReads,
+  sqliteCatalogWrites,
+} from './sqlite-catalog'
 import { openSqlite, type SqliteFileOptions } from './sqlite-open'
 import { migrateSqlite } from './sqlite-schema'
 import { SqliteWriter } from './sqlite-writer'
@@ -15,27 +22,8 @@ function prepareStatements(db: Database.Database) {
     document: db.prepare<[string], rows.DocumentRow>(
       'SELECT update_seq, audit_seq, audit_head, snapshot, snapshot_seq FROM documents WHERE customer_id = ?',
     ),
-    insertDocument: db.prepare<[string, string]>(
-      'INSERT INTO documents (customer_id, update_seq, audit_seq, audit_head) VALUES (?, 0, 0, ?)',
-    ),
-    advanceDocument: db.prepare<[number, number, string, string]>(
-      'UPDATE documents SET update_seq = ?, audit_seq = ?, audit_head = ? WHERE customer_id = ?',
-    ),
-    insertUpdate: db.prepare(
-      `INSERT INTO updates (${rows.UPDATE_COLUMNS})
-       VALUES (@customerId, @seq, @data, @receivedAt, @connectionId, @userId, @userRole, @hash)`,
-    ),
-    insertAudit: db.prepare(
-      `INSERT INTO audit (${rows.AUDIT_ENTRY_COLUMNS})
-       VALUES (@customerId, @seq, @purposeId, @decisionId, @decision, @previousState, @newState, @conflicted,
-         @actorId, @actorRole, @channel, @noticeVersion, @evidence, @deviceAt, @receivedAt, @connectionId, @updateHash,
-         @prevHash, @hash)`,
-    ),
     updatesAfter: db.prepare<[string, number], rows.UpdateRow>(
       `SELECT ${rows.UPDATE_COLUMNS} FROM updates WHERE customer_id = ? AND seq > ? ORDER BY seq`,
-    ),
-    saveSnapshot: db.prepare<[Uint8Array, number, string]>(
-      'UPDATE documents SET snapshot = ?, snapshot_seq = ? WHERE customer_id = ?',
     ),
     documentIds: db.prepare<[], { customer_id: string }>(
       'SELECT customer_id FROM documents WHERE update_seq > 0 ORDER BY customer_id',
@@ -66,24 +54,30 @@ function prepareStatements(db: Database.Database) {
 
 type Statements = ReturnType<typeof prepareStatements>
 
-/** The document log: each request's update, entries and advanced row in one IMMEDIATE transaction. */
 /** Where the writes go: the writer thread, or this thread (an in-memory database, or when asked). */
 interface Writes {
   append(requests: readonly AppendRequest[]): Promise<AppendResult[]>
   saveSnapshot(customerId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
+  catalog(op: CatalogOp): Promise<CatalogWrite>
   close(): Promise<void>
 }
 
 function inlineWrites(db: Database.Database): Writes {
   let writes: SqliteWrites | null = null
+  let catalog: ((op: CatalogOp) => CatalogWrite) | null = null
+  // Prepared on first use: the tables exist only once `migrate` has run.
   const w = () => {
-    // Prepared on first use: the tables exist only once `migrate` has run.
     writes ??= sqliteWrites(db)
     return writes
+  }
+  const c = () => {
+    catalog ??= sqliteCatalogWrites(db)
+    return catalog
   }
   return {
     append: async (requests) => w().append(requests),
     saveSnapshot: async (customerId, snapshot, uptoSeq) => w().saveSnapshot(customerId, snapshot, uptoSeq),
+    catalog: async (op) => c()(op),
     close: async () => {},
   }
 }
@@ -183,5 +177,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     ...sqliteDocumentLog(db, stmts, writes),
     ...sqliteAuditLog(db, stmts),
     ...sqliteDirectory(stmts),
+    ...sqliteCatalogReads(db),
+    ...catalogWriteMethods((op) => writes.catalog(op)),
   }
 }

@@ -1,4 +1,5 @@
 import type { AuditLog } from './audit-log'
+import type { CatalogStore } from './catalog-store'
 import type { Directory } from './directory'
 import type { DocumentLog } from './document-log'
 
@@ -37,4 +38,4 @@ export interface StoreLifecycle {
  * object, and each part of the server is handed only the part it uses. Every adapter passes every
  * conformance suite (store/conformance/) unchanged.
  */
-export interface Store extends StoreLifecycle, DocumentLog, AuditLog, Directory {}
+export interface Store extends StoreLifecycle, DocumentLog, AuditLog, Directory, CatalogStore {}

@@ -1,4 +1,11 @@
-import { type AuditEntry, GENESIS, verifyChain } from '@consent-sync/consent-core'
+import {
+  type AuditEntry,
+  COMPILED_CATALOG,
+  DEFAULT_CATALOG,
+  findPurpose,
+  GENESIS,
+  verifyChain,
+} from '@consent-sync/consent-core'
 import { describe, expect, it } from 'vitest'
 import { type AuditFilter, type AuditLog, InvalidCursorError } from '../audit-log'
 import type { DocumentLog } from '../document-log'
@@ -66,6 +73,34 @@ export function runAuditLogTests(makeStore: MakeStore<AuditLogSubject>): void {
         Object.keys(entries[1]!).sort(),
       )
       expect((await store.auditChain('C-0001'))[0]!.evidence).toBeNull()
+    })
+
+    it("keeps an entry's notice hash exactly: there when it was chained with one, absent when not", async () => {
+      const store = await setup()
+      const step = timeline()
+      // The catalog kept as data gives each version's text hash; the compiled one (older entries) does not.
+      const textHash = (purposeId: string) => findPurpose(DEFAULT_CATALOG, purposeId)!.textHash
+      const a = consentHistory('C-0001')
+      const before = a.record([step('marketing-sms', 'granted')], COMPILED_CATALOG)
+      const after = a.record([step('marketing-sms', 'withdrawn'), step('marketing-push', 'granted')])
+      await store.append([before])
+      await store.append([after])
+      const appended = [...before.entries, ...after.entries]
+      expect('noticeHash' in appended[0]!).toBe(false)
+      expect(appended[2]!.noticeHash).toMatch(/^[0-9a-f]{64}$/)
+      expect(appended[2]!.noticeHash).toBe(textHash('marketing-push'))
+
+      // Strictly equal: a noticeHash key that is there but undefined would not hash as appended elsewhere.
+      const chain = await store.auditChain('C-0001')
+      expect(chain).toStrictEqual(appended)
+      expect(verifyChain(chain).ok).toBe(true)
+      expect(Object.keys(chain[0]!)).not.toContain('noticeHash')
+      expect(chain[1]!.noticeHash).toBe(textHash('marketing-sms'))
+      const newestFirst = [...appended].reverse()
+      expect((await store.queryAudit({ customerId: 'C-0001', limit: 10 })).entries).toStrictEqual(newestFirst)
+      const streamed: AuditEntry[] = []
+      for await (const e of store.streamAudit({ purposeId: 'marketing-sms' })) streamed.push(e)
+      expect(streamed).toStrictEqual(newestFirst.filter((e) => e.purposeId === 'marketing-sms'))
     })
 
     it('filters audit entries by customer, purpose, actor and time, newest first', async () => {

@@ -8,6 +8,7 @@ import {
   type DecisionState,
   decide,
   GENESIS,
+  type PurposeCatalog,
   readDecisions,
   sha256Hex,
 } from '@consent-sync/consent-core'
@@ -42,7 +43,11 @@ export function consentHistory(customerId: string) {
   let head: ChainHead = GENESIS
   return {
     doc,
-    record(steps: readonly Step[]): AppendRequest {
+    /**
+     * `catalog`: what the decisions are judged and audited under; COMPILED_CATALOG, as before the
+     * catalog was kept as data, gives entries without a notice hash.
+     */
+    record(steps: readonly Step[], catalog: PurposeCatalog = DEFAULT_CATALOG): AppendRequest {
       const first = steps[0]
       if (!first) throw new Error('record needs at least one step')
       const before = readDecisions(doc)
@@ -53,7 +58,7 @@ export function consentHistory(customerId: string) {
         steps.map((s) => {
           const csr = s.by === 'csr'
           const channel: Channel = csr ? 'phone' : 'web'
-          const purpose = DEFAULT_CATALOG.purposes.find((p) => p.id === s.purposeId)
+          const purpose = catalog.purposes.find((p) => p.id === s.purposeId)
           return decide(
             doc,
             {
@@ -65,7 +70,7 @@ export function consentHistory(customerId: string) {
               at: s.receivedAt,
               ...(csr ? { evidence: `call ${s.receivedAt}` } : {}),
             },
-            DEFAULT_CATALOG,
+            catalog,
           )
         }),
       )
@@ -89,7 +94,7 @@ export function consentHistory(customerId: string) {
         updateHash: meta.hash,
         user,
       }
-      const entries = chainAll(head, auditEntriesFor(before, added, ctx, DEFAULT_CATALOG))
+      const entries = chainAll(head, auditEntriesFor(before, added, ctx, catalog))
       const last = entries.at(-1)
       if (last) head = { seq: last.seq, hash: last.hash }
       return { customerId, update, meta, entries }

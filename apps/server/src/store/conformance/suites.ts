@@ -1,6 +1,7 @@
 import { describe } from 'vitest'
 import type { Store } from '../store'
 import { runAuditLogTests } from './audit-log'
+import { runCatalogTests } from './catalog'
 import { runDirectoryTests } from './directory'
 import { runDocumentLogTests } from './document-log'
 import type { MakeStore } from './fixture'
@@ -18,5 +19,6 @@ export function runStoreTests(name: string, makeStore: MakeStore<Store>): void {
     runDocumentLogTests(makeStore)
     runAuditLogTests(makeStore)
     runDirectoryTests(makeStore)
+    runCatalogTests(makeStore)
   })
 }
