@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { DEFAULT_CATALOG, DEFAULT_CATALOG_PUBLISHED_AT } from '@consent-sync/consent-core'
 import type { Store } from '@consent-sync/server'
 import type { Endpoint } from '../loadgen/tasks'
 import { type RunningServer, startServer } from './servers'
@@ -40,6 +41,10 @@ async function seed(store: Store, customers: readonly string[]): Promise<void> {
   try {
     // Migrated here, before any instance starts, so the instances' own migrate finds nothing to do.
     await store.migrate()
+    // The instances run without demo mode: the catalog is published into the store as an operator
+    // would, the same one demo mode seeds (consent-core DEFAULT_CATALOG).
+    const { seedCatalog } = await import('@consent-sync/server')
+    await seedCatalog(store, DEFAULT_CATALOG, DEFAULT_CATALOG_PUBLISHED_AT)
     for (const id of customers)
       await store.upsertCustomer({ id, name: `Bench ${id}`, phone: '+94 77 000 0000' })
   } finally {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { DEFAULT_CATALOG } from '@consent-sync/consent-core'
+import { DEFAULT_CATALOG, DEFAULT_CATALOG_PUBLISHED_AT } from '@consent-sync/consent-core'
 import fastifyJwt from '@fastify/jwt'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifySwagger from '@fastify/swagger'
@@ -12,9 +12,11 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify'
 import { registerAuthRoutes } from './auth/routes'
+import { followCatalog, type LiveCatalog, openLiveCatalog, seedCatalog } from './catalog/live-catalog'
 import type { Config } from './config'
 import { createAcceptedEvents, type ServerContext } from './context'
 import { seedDemo } from './demo/seed'
+import { registerAdminCatalogRoutes } from './http/admin-catalog'
 import { registerAuditRoutes } from './http/audit'
 import { registerCustomerRoutes } from './http/customers'
 import { registerErrorHandlers } from './http/errors'
@@ -45,6 +47,8 @@ export interface CreateServerOptions {
   logger?: boolean | object
   /** Fan-out to use instead of the one `config.redisUrl` names (tests). */
   fanout?: FanOut
+  /** The clock consent expiry is judged by (default `Date.now`); tests fix it. */
+  now?: () => number
 }
 
 function loggerOptions(
@@ -128,19 +132,26 @@ export async function createServer(
   })
 
   const store = opts.store ?? (await openStore(config, app.log))
-  const catalog = DEFAULT_CATALOG
   const events = createAcceptedEvents()
   const metrics = createMetrics()
   const fanout = opts.fanout ?? (await openFanOut(config, app.log))
   let rooms: RoomRegistry
+  let catalog: LiveCatalog
+  let unfollow: () => void
   try {
     await store.migrate()
     await checkProduction(config, store)
-    if (config.demo) await seedDemo(store)
+    if (config.demo) {
+      await seedDemo(store)
+      await seedCatalog(store, DEFAULT_CATALOG, DEFAULT_CATALOG_PUBLISHED_AT)
+    }
+    catalog = await openLiveCatalog(store)
     // Serve once the other instances can be heard; without Redis, start anyway and catch up later.
     await fanout.ready(3000)
     // With a shared store (PostgreSQL) other instances write the same logs: look at their seqs.
     const catchUpIntervalMs = store.kind === 'postgres' ? config.catchUpIntervalMs : 0
+    // Also with SQLite: `consent-sync catalog import` may write while the server runs.
+    unfollow = followCatalog(catalog, fanout, config.catchUpIntervalMs, app.log)
     rooms = createRooms({
       documents: store,
       catchUpIntervalMs,
@@ -156,7 +167,16 @@ export async function createServer(
     await store.close()
     throw err
   }
-  const ctx: ServerContext = { config, store, fanout, catalog, rooms, events, metrics }
+  const ctx: ServerContext = {
+    config,
+    store,
+    fanout,
+    catalog,
+    rooms,
+    events,
+    metrics,
+    now: opts.now ?? Date.now,
+  }
   app.decorate('ctx', ctx)
 
   // preClose: sync clients see 1012 "server restarting" (DESIGN.md §5). Fastify goes on to onClose
@@ -165,6 +185,7 @@ export async function createServer(
     await rooms.shutdown(1012, 'server restarting')
   })
   app.addHook('onClose', async () => {
+    unfollow()
     await fanout.close()
     await store.close()
   })
@@ -194,6 +215,7 @@ export async function createServer(
   registerErrorHandlers(app)
   registerAuthRoutes(app, ctx)
   registerPurposeRoutes(app, ctx)
+  registerAdminCatalogRoutes(app, { store, catalog, announce: () => fanout.publishCatalogChanged() })
   registerCustomerRoutes(app, ctx)
   registerAuditRoutes(app, ctx)
   registerFeedRoutes(app, ctx)

@@ -1,12 +1,15 @@
 import { createWriteStream } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { DEFAULT_CATALOG, EXPORT_FORMATS, type ExportFormat } from '@consent-sync/consent-core'
+import { catalogOf, DEFAULT_CATALOG, EXPORT_FORMATS, type ExportFormat } from '@consent-sync/consent-core'
 import { Command, Option } from 'commander'
 import * as Y from 'yjs'
 import { createServer, openStore } from './app'
 import { exportLines } from './audit/export'
 import { verifyStore } from './audit/verify'
+import { exportCatalog, importCatalog } from './catalog/import'
+import { openLiveCatalog } from './catalog/live-catalog'
 import { runCluster } from './cluster/run'
 import { type Config, ConfigError, loadConfig } from './config'
 import { DEMO_PASSWORD, demoAccounts, seedDemo } from './demo/seed'
@@ -108,12 +111,49 @@ async function serve(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'))
 }
 
+/**
+ * The catalog the store's decisions were judged under: the one it keeps (every version ever
+ * published), or the compiled one for a store from before the catalog was kept as data.
+ */
+async function catalogFor(store: Store) {
+  const purposes = await store.listPurposes()
+  return purposes.length > 0 ? catalogOf(purposes, await store.listVersions()) : DEFAULT_CATALOG
+}
+
+async function catalogImport(file: string): Promise<void> {
+  const config = configOrExit()
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    fail(`catalog import: cannot read ${file}: ${(err as Error).message}`)
+  }
+  const report = await withStore(config, async (store) =>
+    // Running servers read the catalog again within CATCH_UP_INTERVAL_MS.
+    importCatalog({ store, catalog: await openLiveCatalog(store), announce: () => {} }, text),
+  )
+  for (const p of report.problems) {
+    process.stderr.write(`${file}:${p.line}${p.field ? ` ${p.field}` : ''}: ${p.message}\n`)
+  }
+  if (!report.ok) fail(`catalog import: nothing imported (${report.problems.length} problems)`)
+  out(`imported ${report.published} versions from ${file}; ${report.unchanged} were published already`)
+}
+
+async function catalogExport(options: { out?: string }): Promise<void> {
+  const config = configOrExit()
+  const text = await withStore(config, (store) => exportCatalog({ store }))
+  if (options.out) {
+    await writeFile(options.out, text)
+    process.stderr.write(`wrote ${options.out}\n`)
+  } else process.stdout.write(text)
+}
+
 async function verify(options: { customer?: string }): Promise<void> {
   const config = configOrExit()
-  const report = await withStore(config, (store) =>
+  const report = await withStore(config, async (store) =>
     verifyStore(
       store,
-      DEFAULT_CATALOG,
+      await catalogFor(store),
       options.customer === undefined ? {} : { customerId: options.customer },
     ),
   )
@@ -210,6 +250,20 @@ program
   .option('--customer <id>', 'only this customer')
   .option('--out <file>', 'write to a file instead of standard output')
   .action(exportAudit)
+
+const catalog = program.command('catalog').description('the purpose catalog kept in the store')
+catalog
+  .command('import')
+  .description(
+    'publish the versions of a catalog file (JSON Lines, one version per line); nothing unless every line is valid',
+  )
+  .argument('<file>', 'the catalog file, as `catalog export` writes it')
+  .action(catalogImport)
+catalog
+  .command('export')
+  .description('write every published version as JSON Lines, oldest first per purpose')
+  .option('--out <file>', 'write to a file instead of standard output')
+  .action(catalogExport)
 
 program
   .command('seed-demo')

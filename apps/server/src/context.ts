@@ -1,4 +1,5 @@
-import type { AuditEntry, PurposeCatalog } from '@consent-sync/consent-core'
+import type { AuditEntry } from '@consent-sync/consent-core'
+import type { LiveCatalog } from './catalog/live-catalog'
 import type { Config } from './config'
 import type { Metrics } from './metrics/metrics'
 import type { Store } from './store/store'
@@ -36,8 +37,11 @@ export interface ServerContext {
   store: Store
   /** Fan-out to the other instances of the deployment. */
   fanout: FanOut
-  catalog: PurposeCatalog
+  /** The purpose catalog as published in the store, kept current (catalog/live-catalog.ts). */
+  catalog: LiveCatalog
   rooms: Rooms
   events: AcceptedEvents
   metrics: Metrics
+  /** The server's clock (ms since the epoch): expiry is judged by it; tests fix it. */
+  now: () => number
 }

@@ -154,7 +154,13 @@ function addedSince(before: readonly Decision[], doc: Y.Doc): Decision[] {
 }
 
 function firstDifference(stored: AuditEntry, derived: AuditRecord): string | null {
+  // An entry made before the catalog was kept as data names no text hash (consent-core SPEC 4.5);
+  // one that names it must name the hash of the version it was decided under.
+  if (stored.noticeHash !== undefined && stored.noticeHash !== derived.noticeHash) {
+    return `noticeHash: stored ${stored.noticeHash}, re-derived ${derived.noticeHash ?? 'none'}`
+  }
   for (const field of AUDIT_RECORD_FIELDS) {
+    if ((field as string) === 'noticeHash') continue
     if (stored[field] !== derived[field]) {
       return `${field}: stored ${JSON.stringify(stored[field])}, re-derived ${JSON.stringify(derived[field])}`
     }

@@ -1,5 +1,5 @@
 import type { AuditEntry, Decision } from '@consent-sync/consent-core'
-import { AUDIT_FIELDS } from '@consent-sync/consent-core'
+import { AUDIT_FIELDS, COMPILED_CATALOG, verifyChain } from '@consent-sync/consent-core'
 import { describe, expect, it } from 'vitest'
 import { appendDecisions, decision } from '../testing/decisions'
 import { testServer } from '../testing/per-test'
@@ -107,6 +107,22 @@ describe('GET /api/audit', () => {
     expect(other.status).toBe(403)
     expect(await other.json()).toMatchObject({ error: 'forbidden', field: 'customerId' })
     expect((await s.get('/api/audit', s.token({ id: 'crm', role: 'service' }))).status).toBe(403)
+  })
+
+  it('serves an entry with its notice hash and one made before there were any, each exactly as stored', async () => {
+    const s = await testServer()
+    const old = decision({ purposeId: 'marketing-sms', state: 'granted' })
+    const user = { id: 'C-0001', role: 'customer' } as const
+    await appendDecisions(s.ctx.store, 'C-0001', [old], user, '2026-10-01T10:00:00.000Z', COMPILED_CATALOG)
+    const next = decision({ purposeId: 'marketing-sms', state: 'withdrawn', supersedes: [old.id] })
+    await appendDecisions(s.ctx.store, 'C-0001', [next], user, '2026-11-02T10:00:00.000Z')
+    const res = await s.get('/api/audit?customerId=C-0001', s.token({ id: 'admin1', role: 'admin' }))
+    const { entries } = (await res.json()) as Page
+    const chain = [...entries].reverse()
+    expect(chain.map((e) => e.noticeHash === undefined)).toEqual([true, false])
+    expect(chain[1]?.noticeHash).toMatch(/^[0-9a-f]{64}$/)
+    expect(verifyChain(chain).ok).toBe(true)
+    expect(chain).toEqual(await s.ctx.store.auditChain('C-0001'))
   })
 
   it('answers 400 naming the field for a bad from, limit or cursor', async () => {

@@ -27,7 +27,9 @@ const filterProperties = {
 
 export const auditEntrySchema = {
   type: 'object',
-  required: [...AUDIT_FIELDS],
+  // Every field but the notice hash, which entries made before the catalog was kept as data lack
+  // (consent-core SPEC 4.5): present exactly when stored, so every entry served still verifies.
+  required: AUDIT_FIELDS.filter((f) => f !== 'noticeHash'),
   properties: {
     customerId: { type: 'string' },
     seq: { type: 'integer' },
@@ -41,6 +43,7 @@ export const auditEntrySchema = {
     actorRole: { type: 'string' },
     channel: { type: 'string' },
     noticeVersion: { type: 'string' },
+    noticeHash: { type: 'string' },
     evidence: { type: ['string', 'null'] },
     deviceAt: { type: 'string' },
     receivedAt: { type: 'string' },

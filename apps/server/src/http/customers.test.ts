@@ -111,7 +111,7 @@ describe('GET /api/customers/:id/consents', () => {
     expect(res.status).toBe(200)
     const body = (await res.json()) as { customerId: string; purposes: PurposeRow[] }
     expect(body.customerId).toBe('C-0001')
-    expect(body.purposes.map((p) => p.purposeId)).toEqual(s.ctx.catalog.purposes.map((p) => p.id))
+    expect(body.purposes.map((p) => p.purposeId)).toEqual(s.ctx.catalog.current().purposes.map((p) => p.id))
     const sms = body.purposes.find((p) => p.purposeId === 'marketing-sms')
     expect(sms).toEqual({
       purposeId: 'marketing-sms',
@@ -123,6 +123,11 @@ describe('GET /api/customers/:id/consents', () => {
       noticeVersion: '1.0',
       decisionId: byAgent.id,
       heads: [byAgent.id, byCustomer.id],
+      effectiveState: 'withdrawn',
+      needsReconsent: false,
+      expired: false,
+      expiresAt: null,
+      reconsent: null,
     })
     expect(body.purposes.find((p) => p.purposeId === 'personalised-offers')).toMatchObject({
       state: 'granted',
@@ -141,6 +146,11 @@ describe('GET /api/customers/:id/consents', () => {
       noticeVersion: null,
       decisionId: null,
       heads: [],
+      effectiveState: 'withdrawn',
+      needsReconsent: false,
+      expired: false,
+      expiresAt: null,
+      reconsent: null,
     })
   })
 

@@ -1,6 +1,7 @@
-import { foldAll, type PurposeCatalog } from '@consent-sync/consent-core'
+import { foldAll, type PurposeCatalog, readOut } from '@consent-sync/consent-core'
 import type { FastifyInstance } from 'fastify'
 import { bearerSecurity, requireRole } from '../auth/guards'
+import type { AuditLog } from '../store/audit-log'
 import type { Directory } from '../store/directory'
 import type { Rooms } from '../sync/rooms'
 import { problemResponses, sendProblem } from './errors'
@@ -36,6 +37,13 @@ const purposeStateSchema = objectOf({
   noticeVersion: nullableString,
   decisionId: nullableString,
   heads: { type: 'array', items: { type: 'string' } },
+  // What to act on (consent-core SPEC 3.8–3.10): withdrawn when expired, retired, or voided by a
+  // material change that requires fresh consent.
+  effectiveState: { type: 'string', enum: ['granted', 'withdrawn'] },
+  needsReconsent: { type: 'boolean' },
+  expired: { type: 'boolean' },
+  expiresAt: nullableString,
+  reconsent: { type: ['string', 'null'], enum: ['required', 'prompt', null] },
 })
 
 const consentsSchema = objectOf({
@@ -50,9 +58,11 @@ interface IdParams {
 /** Customer search, one customer, and a customer's folded consents (DESIGN.md §5b). */
 /** What the customer routes use: the directory, and the rooms for the live decisions. */
 export interface CustomerRoutesDeps {
-  store: Pick<Directory, 'searchCustomers' | 'getCustomer'>
+  store: Pick<Directory, 'searchCustomers' | 'getCustomer'> & Pick<AuditLog, 'auditChain'>
   rooms: Pick<Rooms, 'readDecisions'>
-  catalog: PurposeCatalog
+  catalog: { current(): PurposeCatalog }
+  /** The clock expiry is judged by (ms since the epoch); tests fix it. */
+  now: () => number
 }
 
 export function registerCustomerRoutes(app: FastifyInstance, ctx: CustomerRoutesDeps): void {
@@ -129,20 +139,33 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: CustomerRoutes
         return sendProblem(reply, 403, 'a customer may read only their own consents')
       }
       if (!(await ctx.store.getCustomer(id))) return sendProblem(reply, 404, `no customer ${id}`)
-      const states = foldAll(await ctx.rooms.readDecisions(id), ctx.catalog)
+      const catalog = ctx.catalog.current()
+      const states = foldAll(await ctx.rooms.readDecisions(id), catalog)
+      // Lifetimes count from the server's receive time of the grant, which its audit entry holds.
+      const receivedAt = new Map((await ctx.store.auditChain(id)).map((e) => [e.decisionId, e.receivedAt]))
+      const now = ctx.now()
       return {
         customerId: id,
-        purposes: states.map((s) => ({
-          purposeId: s.purposeId,
-          state: s.state,
-          conflicted: s.conflicted,
-          decidedAt: s.decision?.at ?? null,
-          decidedBy: s.decision ? { id: s.decision.actor.id, role: s.decision.actor.role } : null,
-          channel: s.decision?.channel ?? null,
-          noticeVersion: s.decision?.noticeVersion ?? null,
-          decisionId: s.decision?.id ?? null,
-          heads: s.heads.map((h) => h.id),
-        })),
+        purposes: states.map((s, i) => {
+          const at = s.decision ? receivedAt.get(s.decision.id) : undefined
+          const r = readOut(s, catalog.purposes[i]!, { now, ...(at ? { receivedAt: at } : {}) })
+          return {
+            purposeId: s.purposeId,
+            state: s.state,
+            conflicted: s.conflicted,
+            decidedAt: s.decision?.at ?? null,
+            decidedBy: s.decision ? { id: s.decision.actor.id, role: s.decision.actor.role } : null,
+            channel: s.decision?.channel ?? null,
+            noticeVersion: s.decision?.noticeVersion ?? null,
+            decisionId: s.decision?.id ?? null,
+            heads: s.heads.map((h) => h.id),
+            effectiveState: r.effectiveState,
+            needsReconsent: r.needsReconsent,
+            expired: r.expired,
+            expiresAt: r.expiresAt ?? null,
+            reconsent: r.reconsent ?? null,
+          }
+        }),
       }
     },
   )

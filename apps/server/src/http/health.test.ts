@@ -1,3 +1,4 @@
+import { DEFAULT_CATALOG } from '@consent-sync/consent-core'
 import { describe, expect, it } from 'vitest'
 import type { Store } from '../store/store'
 import { rawFor, testServer } from '../testing/per-test'
@@ -83,7 +84,9 @@ describe('API reference and errors', () => {
   it('serves the purpose catalog to anyone', async () => {
     const server = await testServer()
     const res = await server.get('/api/purposes')
-    expect(await res.json()).toEqual(JSON.parse(JSON.stringify(server.ctx.catalog)))
+    expect(await res.json()).toEqual(JSON.parse(JSON.stringify(server.ctx.catalog.current())))
+    // Demo mode serves consent-core's DEFAULT_CATALOG exactly, which clients bundle.
+    expect(server.ctx.catalog.current()).toEqual(DEFAULT_CATALOG)
   })
 
   it('answers an unknown route with a JSON 404 that does not echo the query string', async () => {

@@ -58,6 +58,9 @@ export class SqliteWriter {
     this.worker = null
     await new Promise<void>((resolve) => {
       worker.once('exit', () => resolve())
+      // An idle writer is unref'd: without this a process with nothing else to do would end
+      // before the thread closed the database (exit code 13, the close never settled).
+      worker.ref()
       worker.postMessage('close')
     })
   }

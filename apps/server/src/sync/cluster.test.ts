@@ -1,4 +1,4 @@
-import { DEFAULT_CATALOG, foldAll, readDecisions, verifyChain } from '@consent-sync/consent-core'
+import { DEFAULT_CATALOG, decide, foldAll, readDecisions, verifyChain } from '@consent-sync/consent-core'
 import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import { verifyStore } from '../audit/verify'
@@ -95,6 +95,44 @@ describe.skipIf(!services.ok)('two instances on PostgreSQL and Redis', () => {
       'customer on A sees the agent on B',
     )
     await expectOneValidChain(a, 2)
+  })
+
+  it('hear of a publish on the other instance at once: its catalog, its events and its judgement', async () => {
+    const { a, b, client } = await cluster()
+    const sms = DEFAULT_CATALOG.purposes.find((p) => p.id === 'marketing-sms')!
+    const version = '1.5'
+    const res = await a.post(
+      '/api/admin/purposes/marketing-sms/versions',
+      {
+        version,
+        title: sms.title,
+        notice: { ...sms.notice, en: `${sms.notice.en} Weekly.` },
+        material: true,
+      },
+      a.token({ id: 'admin1', role: 'admin' }),
+    )
+    expect(res.status).toBe(201)
+    await until(
+      () => b.ctx.catalog.current().purposes.find((p) => p.id === 'marketing-sms')?.version === version,
+      2000,
+      'B to read the catalog A published',
+    )
+    // A customer on B decides under the version published on A.
+    const customer = client(b, CUSTOMER_1)
+    await customer.synced()
+    decide(customer.doc, {
+      purposeId: 'marketing-sms',
+      state: 'granted',
+      actor: { id: 'C-0001', role: 'customer' },
+      channel: 'web',
+      noticeVersion: version,
+    })
+    await until(
+      async () => (await b.ctx.store.auditChain('C-0001')).length === 1,
+      5000,
+      'the grant stored by B',
+    )
+    expect(customer.closes).toEqual([])
   })
 
   it('keep one gapless log and one valid chain when both accept updates for the same customer at once', async () => {

@@ -25,9 +25,12 @@ export interface FanOut {
   publishAwareness(customerId: string, update: Uint8Array): void
   /** Asks the other instances to publish the presence of their connections to this document. */
   publishPresenceQuery(customerId: string): void
+  /** Tells the other instances the purpose catalog changed in the store: they read it again. */
+  publishCatalogChanged(): void
   onUpdate(listener: (message: RemoteUpdate) => void): void
   onAwareness(listener: (message: RemoteAwareness) => void): void
   onPresenceQuery(listener: (message: PresenceQuery) => void): void
+  onCatalogChanged(listener: () => void): void
   /** Resolves once messages from the other instances are being received (or after `timeoutMs`). */
   ready(timeoutMs: number): Promise<void>
   /** Called when delivery (re)starts after an interruption: what was published meanwhile is lost. */
@@ -44,9 +47,11 @@ export function localFanOut(): FanOut {
     publishUpdate() {},
     publishAwareness() {},
     publishPresenceQuery() {},
+    publishCatalogChanged() {},
     onUpdate() {},
     onAwareness() {},
     onPresenceQuery() {},
+    onCatalogChanged() {},
     async ready() {},
     onResume() {},
     async ping() {},

@@ -7,6 +7,7 @@ import type { FanOut, PresenceQuery, RemoteAwareness, RemoteUpdate } from './fan
 const KIND_UPDATE = 0
 const KIND_AWARENESS = 1
 const KIND_PRESENCE_QUERY = 2
+const KIND_CATALOG = 4
 /** Every record one instance published in one turn of its event loop, in one Redis message. */
 const KIND_BATCH = 3
 
@@ -82,6 +83,7 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
   const updateListeners: ((m: RemoteUpdate) => void)[] = []
   const awarenessListeners: ((m: RemoteAwareness) => void)[] = []
   const queryListeners: ((m: PresenceQuery) => void)[] = []
+  const catalogListeners: (() => void)[] = []
   const resumeListeners: (() => void)[] = []
   let subscribedOnce = false
   let subscribed: () => void = () => {}
@@ -111,6 +113,7 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
         else if (kind === KIND_AWARENESS)
           for (const l of awarenessListeners) l({ customerId, update: payload })
         else if (kind === KIND_PRESENCE_QUERY) for (const l of queryListeners) l({ customerId })
+        else if (kind === KIND_CATALOG) for (const l of catalogListeners) l()
       }
     } catch (err) {
       warn(err, 'undecodable fan-out message ignored')
@@ -147,6 +150,12 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
     },
     onPresenceQuery(l) {
       queryListeners.push(l)
+    },
+    publishCatalogChanged() {
+      publish({ kind: KIND_CATALOG, customerId: '', seq: 0, payload: new Uint8Array() })
+    },
+    onCatalogChanged(l) {
+      catalogListeners.push(l)
     },
     async ready(timeoutMs) {
       let timer: NodeJS.Timeout | undefined

@@ -17,7 +17,8 @@ export interface RoomDeps {
   catchUpIntervalMs: number
   /** Other instances of the deployment (`localFanOut()` when alone). */
   fanout: FanOut
-  catalog: PurposeCatalog
+  /** The catalog as published now (catalog/live-catalog.ts): each judgement reads the current one. */
+  catalog: { current(): PurposeCatalog }
   config: Config
   events: AcceptedEvents
   metrics: Metrics

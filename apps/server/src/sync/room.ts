@@ -179,7 +179,7 @@ export class Room {
       live,
       head,
       customerId,
-      catalog: deps.catalog,
+      catalog: deps.catalog.current(),
       limits: this.limits,
       resyncs: this.resyncs,
     })

@@ -10,6 +10,7 @@ import {
   decide,
   decisionsOf,
   findPurpose,
+  type PurposeCatalog,
   sha256Hex,
   type UserRole,
 } from '@consent-sync/consent-core'
@@ -72,6 +73,8 @@ export async function appendDecisions(
   added: readonly Decision[],
   user: { id: string; role: UserRole },
   receivedAt: string,
+  /** The catalog the entries are derived under: `COMPILED_CATALOG` makes entries with no notice hash, as before. */
+  catalog: PurposeCatalog = DEFAULT_CATALOG,
 ): Promise<AppendResult & { entries: AuditEntry[] }> {
   const stored = await store.loadDocument(customerId)
   const doc = new Y.Doc()
@@ -88,7 +91,7 @@ export async function appendDecisions(
     before,
     added,
     { customerId, receivedAt, connectionId, updateHash, user },
-    DEFAULT_CATALOG,
+    catalog,
   )
   const entries = chainAll(stored.head, records)
   const [result] = await store.append([

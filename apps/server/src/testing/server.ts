@@ -48,6 +48,8 @@ export interface TestServerOptions {
   fanout?: FanOut
   /** Pino options (e.g. a `stream` to capture log lines); silent by default. */
   logger?: object
+  /** The server's clock, for consent expiry (default Date.now). */
+  now?: () => number
 }
 
 /** A token for a demo account, through the real login route of the server at `httpUrl`. */
@@ -80,6 +82,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
     logger: options.logger ?? false,
     ...(store ? { store } : {}),
     ...(options.fanout ? { fanout: options.fanout } : {}),
+    ...(options.now ? { now: options.now } : {}),
   })
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' })
   const sockets = new Set<Socket>()
