@@ -1,7 +1,14 @@
-import type { DecisionState, Language, PurposeCatalog, PurposeState } from '@consent-sync/consent-core'
+import {
+  type DecisionState,
+  type Language,
+  type PurposeCatalog,
+  type PurposeState,
+  readOut,
+} from '@consent-sync/consent-core'
 import { type FocusEvent, useEffect, useState } from 'react'
 import { ConsentRow } from './ConsentRow'
 import type { ActorNames } from './describe'
+import type { AgreedNotice } from './NoticeChange'
 
 /** What rows of consents show, on whoever's page. */
 export interface ConsentRowsProps {
@@ -13,6 +20,13 @@ export interface ConsentRowsProps {
   names?: ActorNames
   /** Purposes with a change the server has not confirmed yet ("Waiting to sync"). */
   waiting?: readonly string[]
+  /**
+   * The instant (ms) grants are judged at: each row shows its read-out (consent-core `readOut`,
+   * with the decision's device time, as a replica has no receive time). Default: now.
+   */
+  now?: number
+  /** By purpose id: the texts of the version its grant was made under, when that grant needs renewing. */
+  agreed?: Readonly<Record<string, AgreedNotice>>
 }
 
 export interface ConsentListProps extends ConsentRowsProps {
@@ -23,7 +37,10 @@ export interface ConsentListProps extends ConsentRowsProps {
   onEditingChange?(editing: boolean): void
 }
 
-/** One row per purpose the catalog knows; a retired purpose's state is not shown. */
+/**
+ * One row per purpose the catalog knows (a purpose the catalog no longer lists is not shown; a
+ * retired one is, for withdrawal), each with what its state means today.
+ */
 export function ConsentList({
   purposes,
   catalog,
@@ -32,6 +49,8 @@ export function ConsentList({
   selfId,
   names = {},
   waiting = [],
+  now,
+  agreed = {},
   disabled = false,
   onToggle,
   onEditingChange,
@@ -56,6 +75,7 @@ export function ConsentList({
     : {}
 
   const row = { lang, viewer, selfId, names, disabled }
+  const at = now ?? Date.now()
   return (
     <ul className="cs-rows" {...tracking}>
       {purposes.map((state) => {
@@ -67,6 +87,8 @@ export function ConsentList({
               {...row}
               purpose={purpose}
               state={state}
+              readOut={readOut(state, purpose, { now: at })}
+              agreed={agreed[purpose.id]}
               pending={waiting.includes(purpose.id)}
               onToggle={(next) => onToggle(purpose.id, next)}
             />

@@ -65,6 +65,29 @@ const en = {
   changeBy: '{who} changed “{purpose}” {channel}: now {state}.',
   changeConflicted: 'It conflicts with another choice, so it stays {state} until someone decides again.',
   hello: 'Hello, {name}',
+  noticeChanged: 'This notice has changed',
+  noticeChangedOn: 'A new version was published on {date}.',
+  reconsentRequired:
+    'Your earlier consent no longer counts: read what changed, and agree to the new notice if you wish.',
+  reconsentPrompt:
+    'Your consent still counts, but the notice has changed: read what changed, then agree to the new notice or withdraw.',
+  agreedVersion: 'What you agreed to (version {version})',
+  newVersion: 'The new notice (version {version})',
+  agreedLoading: 'Loading the text you agreed to…',
+  agreedUnavailable: 'The text you agreed to cannot be shown right now (no connection).',
+  diffRemoved: 'removed: ',
+  diffAdded: 'added: ',
+  renew: 'Agree to the new notice',
+  renewAgent: 'Record agreement to the new notice',
+  expiredNote: 'Your consent expired on {date}. Grant it again to go on.',
+  validUntil: 'Valid until {date}.',
+  retiredNote:
+    'No longer offered: we no longer use your data for this. You can still withdraw a consent you gave.',
+  retiredShort: 'No longer offered.',
+  flagReconsent: 'Needs re-consent: the customer agreed to version {old}; version {new} changed the purpose.',
+  flagReconsentRequired: 'The earlier grant no longer counts.',
+  flagExpired: 'Expired on {date}: counts as withdrawn.',
+  flagRetired: 'Retired: no new grants; a withdrawal can still be recorded.',
 } as const
 
 export type UiKey = keyof typeof en
@@ -131,6 +154,27 @@ const si: Record<UiKey, string> = {
   changeBy: '{who} {channel} “{purpose}” වෙනස් කළේය: දැන් {state}.',
   changeConflicted: 'එය වෙනත් තේරීමක් සමඟ ගැටෙන බැවින්, යමෙකු නැවත තීරණය කරන තුරු “{state}” ලෙස පවතී.',
   hello: 'ආයුබෝවන්, {name}',
+  noticeChanged: 'මෙම දැනුම්දීම වෙනස් වී ඇත',
+  noticeChangedOn: 'නව අනුවාදයක් {date} දින ප්‍රකාශයට පත් කෙරිණි.',
+  reconsentRequired: 'ඔබ කලින් දුන් කැමැත්ත තවදුරටත් වලංගු නොවේ: වෙනස් වූ දේ කියවා, ඔබ කැමති නම් නව දැනුම්දීමට එකඟ වන්න.',
+  reconsentPrompt:
+    'ඔබේ කැමැත්ත තවමත් වලංගුයි, නමුත් දැනුම්දීම වෙනස් වී ඇත: වෙනස් වූ දේ කියවා, නව දැනුම්දීමට එකඟ වන්න හෝ කැමැත්ත ඉවත් කරන්න.',
+  agreedVersion: 'ඔබ එකඟ වූ දේ (අනුවාදය {version})',
+  newVersion: 'නව දැනුම්දීම (අනුවාදය {version})',
+  agreedLoading: 'ඔබ එකඟ වූ පාඨය පූරණය වෙමින්…',
+  agreedUnavailable: 'ඔබ එකඟ වූ පාඨය දැන් පෙන්විය නොහැක (සම්බන්ධතාවයක් නැත).',
+  diffRemoved: 'ඉවත් කළ: ',
+  diffAdded: 'එක් කළ: ',
+  renew: 'නව දැනුම්දීමට එකඟ වන්න',
+  renewAgent: 'නව දැනුම්දීමට එකඟතාව සටහන් කරන්න',
+  expiredNote: 'ඔබේ කැමැත්ත {date} දින කල් ඉකුත් විය. දිගටම යාමට නැවත එකඟ වන්න.',
+  validUntil: '{date} දක්වා වලංගුයි.',
+  retiredNote: 'තවදුරටත් ලබා නොදේ: අපි මේ සඳහා ඔබේ දත්ත තවදුරටත් භාවිත නොකරමු. ඔබ දුන් කැමැත්තක් තවමත් ඉවත් කළ හැකිය.',
+  retiredShort: 'තවදුරටත් ලබා නොදේ.',
+  flagReconsent: 'නැවත කැමැත්ත අවශ්‍යයි: පාරිභෝගිකයා අනුවාදය {old} ට එකඟ විය; අනුවාදය {new} අරමුණ වෙනස් කළේය.',
+  flagReconsentRequired: 'කලින් දුන් කැමැත්ත තවදුරටත් වලංගු නොවේ.',
+  flagExpired: '{date} දින කල් ඉකුත් විය: ඉවත් කළ ලෙස සැලකේ.',
+  flagRetired: 'විශ්‍රාම ගන්වා ඇත: නව කැමැත්ත නැත; ඉවත් කිරීමක් තවමත් සටහන් කළ හැකිය.',
 }
 
 const ta: Record<UiKey, string> = {
@@ -196,6 +240,29 @@ const ta: Record<UiKey, string> = {
   changeBy: '{who} {channel} “{purpose}” என்பதை மாற்றினார்: இப்போது {state}.',
   changeConflicted: 'இது மற்றொரு தேர்வுடன் முரண்படுவதால், யாராவது மீண்டும் முடிவு செய்யும் வரை “{state}” என்றே இருக்கும்.',
   hello: 'வணக்கம், {name}',
+  noticeChanged: 'இந்த அறிவிப்பு மாறியுள்ளது',
+  noticeChangedOn: 'புதிய பதிப்பு {date} அன்று வெளியிடப்பட்டது.',
+  reconsentRequired:
+    'நீங்கள் முன்பு அளித்த ஒப்புதல் இனி செல்லாது: மாறியதைப் படித்து, விரும்பினால் புதிய அறிவிப்புக்கு ஒப்புதல் அளிக்கவும்.',
+  reconsentPrompt:
+    'உங்கள் ஒப்புதல் இன்னும் செல்லும், ஆனால் அறிவிப்பு மாறியுள்ளது: மாறியதைப் படித்து, புதிய அறிவிப்புக்கு ஒப்புதல் அளிக்கவும் அல்லது திரும்பப் பெறவும்.',
+  agreedVersion: 'நீங்கள் ஒப்புக்கொண்டது (பதிப்பு {version})',
+  newVersion: 'புதிய அறிவிப்பு (பதிப்பு {version})',
+  agreedLoading: 'நீங்கள் ஒப்புக்கொண்ட உரை ஏற்றப்படுகிறது…',
+  agreedUnavailable: 'நீங்கள் ஒப்புக்கொண்ட உரையை இப்போது காட்ட முடியவில்லை (இணைப்பு இல்லை).',
+  diffRemoved: 'நீக்கப்பட்டது: ',
+  diffAdded: 'சேர்க்கப்பட்டது: ',
+  renew: 'புதிய அறிவிப்புக்கு ஒப்புதல் அளி',
+  renewAgent: 'புதிய அறிவிப்புக்கான ஒப்புதலைப் பதிவு செய்',
+  expiredNote: 'உங்கள் ஒப்புதல் {date} அன்று காலாவதியானது. தொடர மீண்டும் ஒப்புதல் அளிக்கவும்.',
+  validUntil: '{date} வரை செல்லும்.',
+  retiredNote:
+    'இனி வழங்கப்படவில்லை: இதற்காக உங்கள் தரவை நாங்கள் இனி பயன்படுத்துவதில்லை. நீங்கள் அளித்த ஒப்புதலை இன்னும் திரும்பப் பெறலாம்.',
+  retiredShort: 'இனி வழங்கப்படவில்லை.',
+  flagReconsent: 'மீண்டும் ஒப்புதல் தேவை: வாடிக்கையாளர் பதிப்பு {old} க்கு ஒப்புக்கொண்டார்; பதிப்பு {new} நோக்கத்தை மாற்றியது.',
+  flagReconsentRequired: 'முந்தைய ஒப்புதல் இனி செல்லாது.',
+  flagExpired: '{date} அன்று காலாவதியானது: திரும்பப் பெறப்பட்டதாகக் கருதப்படும்.',
+  flagRetired: 'ஓய்வு பெற்றது: புதிய ஒப்புதல்கள் இல்லை; திரும்பப் பெறுதலை இன்னும் பதிவு செய்யலாம்.',
 }
 
 const STRINGS: Record<Language, Record<UiKey, string>> = { en, si, ta }

@@ -30,6 +30,7 @@ export { channelLabel, formatTime, LANGUAGE_NAMES, stateLabel, t, type UiKey } f
 export { LanguageSwitch, type LanguageSwitchProps } from './LanguageSwitch'
 export { LoginForm, type LoginFormProps } from './LoginForm'
 export { localDateAndTime, localTimeOfDay } from './local-time'
+export { type AgreedNotice, NoticeChange, type NoticeChangeProps } from './NoticeChange'
 export { PresenceBar, type PresenceBarProps } from './PresenceBar'
 export { ProblemBanner, type ProblemBannerProps } from './ProblemBanner'
 export { StateChange } from './StateChange'
@@ -45,3 +46,4 @@ export {
   type ToastRegionProps,
   useToast,
 } from './Toast'
+export { type DiffPart, wordDiff } from './word-diff'
