@@ -1,4 +1,5 @@
 // Components take state and callbacks as props; they reach no sync client, network or storage.
+export { type AdminAuditEntry, AdminAuditTable, type AdminAuditTableProps } from './AdminAuditTable'
 export { AppFrame, type AppFrameProps } from './AppFrame'
 export { AuditTable, type AuditTableProps } from './AuditTable'
 export { ConsentList, type ConsentListProps, type ConsentRowsProps } from './ConsentList'
@@ -6,6 +7,7 @@ export { type AgentDecision, ConsentPanel, type ConsentPanelProps } from './Cons
 export { ConsentRow, type ConsentRowProps } from './ConsentRow'
 export { useChangeToast } from './change-notices'
 export { DecisionForm, type DecisionFormProps } from './DecisionForm'
+export { DraftPreview, type DraftPreviewProps } from './DraftPreview'
 export {
   AGENT_CHANNELS,
   type AgentChannel,
@@ -31,8 +33,19 @@ export { LanguageSwitch, type LanguageSwitchProps } from './LanguageSwitch'
 export { LoginForm, type LoginFormProps } from './LoginForm'
 export { localDateAndTime, localTimeOfDay } from './local-time'
 export { type AgreedNotice, NoticeChange, type NoticeChangeProps } from './NoticeChange'
+export { NoticeDraftForm, type NoticeDraftFormProps, type PublishRefusal } from './NoticeDraftForm'
+export {
+  checkDraft,
+  type DraftCheck,
+  type DraftField,
+  draftFor,
+  type NewPurposeBody,
+  type NewVersionBody,
+  type NoticeDraft,
+} from './notice-draft'
 export { PresenceBar, type PresenceBarProps } from './PresenceBar'
 export { ProblemBanner, type ProblemBannerProps } from './ProblemBanner'
+export { PurposeCatalogTable, type PurposeCatalogTableProps } from './PurposeCatalogTable'
 export { StateChange } from './StateChange'
 export { StatusBadge, type StatusBadgeProps, statusText } from './StatusBadge'
 export { ConsentSwitch, type ConsentSwitchProps } from './Switch'
