@@ -1,5 +1,5 @@
 import type { Language, PurposeCatalog } from '@consent-sync/consent-core'
-import { useConsentState } from '@consent-sync/react'
+import { useAgreedNotices, useConsentState, useExpiryClock } from '@consent-sync/react'
 import type { ConsentHandle } from '@consent-sync/sync-client'
 import { type ActorNames, ConsentList, useToast } from '@consent-sync/ui'
 import { useCallback, useEffect, useState } from 'react'
@@ -12,12 +12,19 @@ export interface PurposeListProps {
   names: ActorNames
 }
 
-/** One row per catalog purpose; presence says "editing" while the pointer or focus is on the list. */
+/**
+ * One row per catalog purpose, each with what its grant means today: a changed notice beside the
+ * text agreed to, an expired grant, a retired purpose. Presence says "editing" while the pointer or
+ * focus is on the list.
+ */
 export function PurposeList({ handle, ...shown }: PurposeListProps) {
-  const { selfId } = shown
+  const { selfId, catalog } = shown
   const toast = useToast()
   const purposes = useConsentState(handle, (s) => s.purposes)
   const pending = useConsentState(handle, (s) => s.pending)
+  const agreed = useAgreedNotices(purposes, catalog)
+  // A replica has no receive time: read-outs use the decision's device time (consent-core SPEC 3.9).
+  const now = useExpiryClock(purposes, catalog)
   // Purposes changed on this device since the server last confirmed everything.
   const [changed, setChanged] = useState<ReadonlySet<string>>(new Set())
 
@@ -42,6 +49,8 @@ export function PurposeList({ handle, ...shown }: PurposeListProps) {
       purposes={purposes}
       viewer="customer"
       waiting={waiting}
+      now={now}
+      agreed={agreed}
       onEditingChange={onEditingChange}
       onToggle={(purposeId, next) => {
         try {
