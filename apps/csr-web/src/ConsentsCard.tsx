@@ -1,5 +1,5 @@
 import type { Language, PurposeCatalog } from '@consent-sync/consent-core'
-import { useConsentState } from '@consent-sync/react'
+import { useConsentState, useExpiryClock } from '@consent-sync/react'
 import type { ConsentHandle } from '@consent-sync/sync-client'
 import { type ActorNames, ConsentPanel, LanguageSwitch, purposeTitle, useToast } from '@consent-sync/ui'
 import { type FocusEvent, useRef } from 'react'
@@ -16,13 +16,15 @@ interface Props {
 }
 
 /**
- * The open record's consents, with the decision form; while the agent works here, the other people
+ * The open record's consents, with the decision form, each purpose flagged when its grant needs
+ * re-consent, has expired, or the purpose is retired; while the agent works here, the other people
  * on this record see them as editing.
  */
 export function ConsentsCard({ handle, onLanguage, ...shown }: Props) {
   const { catalog, lang } = shown
   const purposes = useConsentState(handle, (s) => s.purposes)
   const loaded = useConsentState(handle, (s) => s.loaded)
+  const now = useExpiryClock(purposes, catalog)
   const card = useRef<HTMLElement>(null)
   const editing = useRef(false)
   const toast = useToast()
@@ -53,6 +55,7 @@ export function ConsentsCard({ handle, onLanguage, ...shown }: Props) {
       <ConsentPanel
         {...shown}
         purposes={purposes}
+        now={now}
         onDecide={(d) => {
           handle.decide({ purposeId: d.purposeId, state: d.state, channel: d.channel, evidence: d.evidence })
           toast(`Recorded: ${purposeTitle(catalog, d.purposeId)} ${d.state} (${d.channel}).`)
