@@ -12,11 +12,12 @@ function savedStaffSession(): Session | null {
 
 export function App() {
   const [session, setSession] = useState<Session | null>(savedStaffSession)
-  const { catalog, loaded } = useCatalog()
+  // Live: a publish reaches the open record (and the admin screen) without a reload.
+  const { catalog, loaded, refresh } = useCatalog()
   if (!session) return <LoginScreen onSignedIn={setSession} />
   return (
     <SessionProvider session={session} onChange={setSession}>
-      <Dashboard catalog={catalog} catalogLoaded={loaded} />
+      <Dashboard catalog={catalog} catalogLoaded={loaded} refreshCatalog={refresh} />
     </SessionProvider>
   )
 }

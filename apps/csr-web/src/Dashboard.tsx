@@ -1,17 +1,30 @@
 import type { PurposeCatalog } from '@consent-sync/consent-core'
 import { AppFrame } from '@consent-sync/ui'
+import { AdminScreen } from './AdminScreen'
 import { CustomerSearch } from './CustomerSearch'
 import { CustomerView } from './CustomerView'
 import { LiveFeed } from './LiveFeed'
 import { useSession } from './SessionContext'
 import { useFeed } from './useFeed'
-import { useHashCustomer } from './useHashCustomer'
+import { useHashAdmin, useHashCustomer } from './useHashCustomer'
 
-/** The signed-in agent's page: search and the open customer in the main column, the live feed beside it. */
-export function Dashboard(catalogView: { catalog: PurposeCatalog; catalogLoaded: boolean }) {
+interface Props {
+  catalog: PurposeCatalog
+  catalogLoaded: boolean
+  refreshCatalog(): Promise<void>
+}
+
+/**
+ * The signed-in agent's page: search and the open customer in the main column, the live feed beside
+ * it. An administrator also has the purpose catalog screen (`#/admin`).
+ */
+export function Dashboard({ refreshCatalog, ...catalogView }: Props) {
   const { catalog } = catalogView
   const { session, logout } = useSession()
   const [customerId, openCustomer] = useHashCustomer()
+  const isAdmin = session.user.role === 'admin'
+  const [adminHash, openAdmin] = useHashAdmin()
+  const adminOpen = isAdmin && adminHash
   const feed = useFeed()
   // The newest feed event of the open customer: the audit trail reloads when it changes.
   const feedKey = customerId
@@ -32,6 +45,19 @@ export function Dashboard(catalogView: { catalog: PurposeCatalog; catalogLoaded:
         <button type="button" className="csr-link csr-skip-feed" onClick={showFeed}>
           Live feed ({feed.items.length})
         </button>
+        {isAdmin ? (
+          <nav aria-label="Screens" className="csr-nav">
+            <button
+              type="button"
+              className="csr-link"
+              data-testid="admin-open"
+              aria-current={adminOpen ? 'page' : undefined}
+              onClick={() => openAdmin(!adminOpen)}
+            >
+              {adminOpen ? 'Customers' : 'Purpose catalog'}
+            </button>
+          </nav>
+        ) : null}
         <div className="csr-user">
           <span>
             {session.user.name}{' '}
@@ -46,17 +72,23 @@ export function Dashboard(catalogView: { catalog: PurposeCatalog; catalogLoaded:
       </header>
       <div className="csr-layout">
         <main className="csr-main">
-          <CustomerSearch openCustomerId={customerId} onOpen={openCustomer} />
-          {customerId ? (
-            <CustomerView
-              key={customerId}
-              {...catalogView}
-              customerId={customerId}
-              feedKey={feedKey}
-              onClose={() => openCustomer(null)}
-            />
+          {adminOpen ? (
+            <AdminScreen catalog={catalog} refreshCatalog={refreshCatalog} onClose={() => openAdmin(false)} />
           ) : (
-            <p className="csr-card cs-muted">Search for a customer to see and record their consents.</p>
+            <>
+              <CustomerSearch openCustomerId={customerId} onOpen={openCustomer} />
+              {customerId ? (
+                <CustomerView
+                  key={customerId}
+                  {...catalogView}
+                  customerId={customerId}
+                  feedKey={feedKey}
+                  onClose={() => openCustomer(null)}
+                />
+              ) : (
+                <p className="csr-card cs-muted">Search for a customer to see and record their consents.</p>
+              )}
+            </>
           )}
         </main>
         <aside className="csr-side" aria-label="Live feed">

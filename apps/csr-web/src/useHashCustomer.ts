@@ -1,6 +1,7 @@
 import { useCallback, useSyncExternalStore } from 'react'
 
 const PREFIX = '#/customer/'
+const ADMIN = '#/admin'
 
 function customerOfHash(): string | null {
   const hash = location.hash
@@ -21,4 +22,17 @@ export function useHashCustomer(): [string | null, (customerId: string | null) =
     location.hash = id === null ? '' : `${PREFIX}${encodeURIComponent(id)}`
   }, [])
   return [customerId, open]
+}
+
+/** The administrators' catalog screen, open while the URL hash is `#/admin`. */
+export function useHashAdmin(): [boolean, (open: boolean) => void] {
+  const open = useSyncExternalStore(
+    subscribe,
+    () => location.hash === ADMIN,
+    () => false,
+  )
+  const setOpen = useCallback((next: boolean) => {
+    location.hash = next ? ADMIN : ''
+  }, [])
+  return [open, setOpen]
 }
