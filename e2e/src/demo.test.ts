@@ -124,7 +124,7 @@ describe.skipIf(!hasChromium)('the offline demo page in Chromium', () => {
     current = undefined
   })
 
-  it('walks the script: live update, offline edits, conflict on both sides, convergence, audit chain, languages', async () => {
+  it('walks the script: live update, offline edits, conflict on both sides, convergence, audit chain, languages, a new notice', async () => {
     current = await setup()
     const { page, customer, agent, url } = current
     await page.goto(url)
@@ -141,7 +141,7 @@ describe.skipIf(!hasChromium)('the offline demo page in Chromium', () => {
     await chainStatus(page, 'Chain verified: 0 entries')
     await expect(
       page.locator('[data-testid="demo-steps"] [data-testid^="demo-step-"]').count(),
-    ).resolves.toBe(6)
+    ).resolves.toBe(7)
 
     // Step 1: the customer grants SMS; the agent sees it, and each sees the other present.
     await inPanel(customer, `toggle-${SMS}`).click()
@@ -251,6 +251,24 @@ describe.skipIf(!hasChromium)('the offline demo page in Chromium', () => {
     expect(await rowStates(agent)).toEqual(before)
     await current.context.setOffline(false)
 
+    // Step 7: a material version of the SMS notice; both sides see it at once, no reload.
+    await page.locator('[data-testid="demo-run-7"]').click()
+    const prompt = inPanel(customer, `reconsent-${SMS}`)
+    await prompt.waitFor()
+    await expect(prompt.getAttribute('lang')).resolves.toBe('si')
+    await inPanel(customer, `notice-diff-${SMS}`).locator('ins').first().waitFor()
+    await inPanel(agent, `reconsent-${SMS}`).waitFor()
+    await screenshot(page, 'demo-new-notice')
+    // One click agrees to the new text: a decision under version 2.0, in the chain.
+    await inPanel(customer, `renew-${SMS}`).click()
+    await prompt.waitFor({ state: 'detached' })
+    await inPanel(agent, `reconsent-${SMS}`).waitFor({ state: 'detached' })
+    await chainStatus(page, 'Chain verified: 7 entries')
+    await page
+      .locator(`[data-testid="audit-row"][data-purpose="${SMS}"][data-seq="7"]`)
+      .filter({ hasText: '2.0' })
+      .waitFor()
+
     expect(current.errors).toEqual([])
     expect(current.requests).toEqual([])
     // The picture for docs/demo.png: the viewport right after the conflict step.
@@ -298,6 +316,9 @@ describe.skipIf(!hasChromium)('the offline demo page in Chromium', () => {
       },
       5: () => chainStatus(page, 'Chain verified: 6 entries'),
       6: () => waitForAttribute(inPanel(agent, `notice-${SMS}`), 'lang', 'ta'),
+      7: async () => {
+        for (const panel of [customer, agent]) await inPanel(panel, `reconsent-${SMS}`).waitFor()
+      },
     }
     for (const [step, outcome] of Object.entries(outcomes)) {
       const run = page.locator(`[data-testid="demo-run-${step}"]`)

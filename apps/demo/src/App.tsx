@@ -75,12 +75,13 @@ export function App() {
             <Panel
               key={`${side}-${demo.hub.doc.guid}`}
               replica={demo.replicas[side]}
+              catalog={demo.catalog}
               lang={langs[side]}
               onLanguage={(lang) => context.setLanguage(side, lang)}
             />
           ))}
         </div>
-        <AuditPanel hub={demo.hub} />
+        <AuditPanel hub={demo.hub} catalog={demo.catalog} />
       </main>
     </div>
   )

@@ -2,12 +2,14 @@ import { verifyChain } from '@consent-sync/consent-core'
 import { AuditTable } from '@consent-sync/ui'
 import { useMemo } from 'react'
 import { useStore } from 'zustand'
+import type { DemoCatalog } from './catalog'
 import type { Hub } from './hub'
-import { CATALOG, NAMES } from './people'
+import { NAMES } from './people'
 
 /** The hub's audit chain, newest first, and the verdict of re-walking its hashes here in the page. */
-export function AuditPanel({ hub }: { hub: Hub }) {
+export function AuditPanel({ hub, catalog: demoCatalog }: { hub: Hub; catalog: DemoCatalog }) {
   const entries = useStore(hub.store, (s) => s.entries)
+  const catalog = useStore(demoCatalog.store, (s) => s.catalog)
   const verdict = useMemo(() => verifyChain(entries), [entries])
   const newestFirst = useMemo(() => [...entries].reverse(), [entries])
   return (
@@ -24,7 +26,7 @@ export function AuditPanel({ hub }: { hub: Hub }) {
             : `Chain broken at entry ${verdict.seq}: ${verdict.reason} (${verdict.detail})`}
         </output>
       </div>
-      <AuditTable entries={newestFirst} catalog={CATALOG} names={NAMES} />
+      <AuditTable entries={newestFirst} catalog={catalog} names={NAMES} />
     </section>
   )
 }

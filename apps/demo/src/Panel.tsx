@@ -1,6 +1,7 @@
 import type { DecisionState, Language } from '@consent-sync/consent-core'
-import { useConsentState } from '@consent-sync/react'
+import { useConsentState, useExpiryClock, versionsToRenew } from '@consent-sync/react'
 import {
+  type AgreedNotice,
   ConsentList,
   ConsentPanel,
   HistoryTable,
@@ -9,20 +10,23 @@ import {
   ProblemBanner,
   StatusBadge,
 } from '@consent-sync/ui'
-import type { FocusEvent } from 'react'
+import { type FocusEvent, useMemo } from 'react'
 import { useStore } from 'zustand'
+import type { DemoCatalog } from './catalog'
 import { OfflineSwitch } from './OfflineSwitch'
-import { CATALOG, NAMES } from './people'
+import { NAMES } from './people'
 import type { Replica } from './replica'
 
 interface Props {
   replica: Replica
+  /** The page's catalog: a version published on it reaches this side without a reload. */
+  catalog: DemoCatalog
   lang: Language
   onLanguage(lang: Language): void
 }
 
 /** One side of the page: the same components as customer-web or csr-web, on this side's replica. */
-export function Panel({ replica, lang, onLanguage }: Props) {
+export function Panel({ replica, catalog: demoCatalog, lang, onLanguage }: Props) {
   const viewer = replica.side === 'customer' ? 'customer' : 'csr'
   const selfId = replica.person.user.id
   const status = useConsentState(replica, (s) => s.status)
@@ -32,7 +36,18 @@ export function Panel({ replica, lang, onLanguage }: Props) {
   const presence = useConsentState(replica, (s) => s.presence)
   const problem = useConsentState(replica, (s) => s.problem)
   const waiting = useStore(replica.link, (s) => s.waiting)
-  const rows = { purposes, catalog: CATALOG, lang, selfId, names: NAMES, waiting }
+  const catalog = useStore(demoCatalog.store, (s) => s.catalog)
+  const now = useExpiryClock(purposes, catalog)
+  // The texts each grant to renew was made under: the page holds every version it published.
+  const agreed = useMemo(() => {
+    const out: Record<string, AgreedNotice> = {}
+    for (const [purposeId, version] of Object.entries(versionsToRenew(purposes, catalog))) {
+      const texts = demoCatalog.textsOf(purposeId, version)
+      out[purposeId] = texts ? { version, status: 'loaded', texts } : { version, status: 'unavailable' }
+    }
+    return out
+  }, [purposes, catalog, demoCatalog])
+  const rows = { purposes, catalog, lang, selfId, names: NAMES, waiting, now, agreed }
   const onCustomerToggle = (purposeId: string, next: DecisionState) =>
     replica.decide({ purposeId, state: next, channel: 'web' })
   // Presence says "editing" while focus is inside this side.
@@ -73,7 +88,7 @@ export function Panel({ replica, lang, onLanguage }: Props) {
       )}
       <HistoryTable
         decisions={history}
-        catalog={CATALOG}
+        catalog={catalog}
         lang={lang}
         selfId={selfId}
         names={NAMES}

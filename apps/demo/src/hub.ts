@@ -33,6 +33,7 @@ export interface HubState {
 
 export interface HubOptions {
   customerId: string
+  /** The catalog to judge with at first; `setCatalog` replaces it (a version published on the page). */
   catalog: PurposeCatalog
   people: Readonly<Record<Side, Person>>
   storage: KeyValueStore
@@ -49,6 +50,8 @@ export interface Hub {
   readonly whenLoaded: Promise<void>
   /** How the replicas reach the hub: the real sync client over an in-page socket pair. */
   readonly transport: Transport
+  /** Judges with a newer catalog from now on, as the server does after a publish. */
+  setCatalog(catalog: PurposeCatalog): void
   destroy(): Promise<void>
 }
 
@@ -87,7 +90,8 @@ interface Session {
  * presence is stamped with the side's person and relayed. No network, no server.
  */
 export function openHub(options: HubOptions): Hub {
-  const { customerId, catalog, people, storage } = options
+  const { customerId, people, storage } = options
+  let catalog = options.catalog
   const now = options.now ?? (() => new Date().toISOString())
   const doc = new Y.Doc()
   const validator = new ShadowValidator(doc)
@@ -250,6 +254,9 @@ export function openHub(options: HubOptions): Hub {
         for (const bytes of held.splice(0)) connection.onMessage?.(bytes)
       })
     }),
+    setCatalog(next) {
+      catalog = next
+    },
     async destroy() {
       for (const s of [...sessions]) s.connection.close(CloseCode.Restarting, 'demo closed')
       validator.reset()

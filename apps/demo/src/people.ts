@@ -24,5 +24,5 @@ export const NAMES: Readonly<Record<string, string>> = {
   [PEOPLE.agent.user.id]: PEOPLE.agent.name,
 }
 
-/** The bundled catalog: there is no server to ask for it. */
+/** The bundled catalog the page starts from (there is no server to ask); `catalog.ts` publishes on it. */
 export const CATALOG: PurposeCatalog = DEFAULT_CATALOG

@@ -79,6 +79,7 @@ export function openReplica(options: ReplicaOptions): Replica {
     },
     decide: (input) => handle.decide(input),
     setProfile: (key, value) => handle.setProfile(key, value),
+    setCatalog: (next) => handle.setCatalog(next),
     setEditing: (editing) => handle.setEditing(editing),
     goOffline: () => setOnline(false),
     goOnline: () => setOnline(true),

@@ -1,4 +1,5 @@
 import type { Language } from '@consent-sync/consent-core'
+import type { VersionDraft } from './catalog'
 import type { Side } from './people'
 import type { Replica } from './replica'
 import type { Demo } from './world'
@@ -20,6 +21,24 @@ export interface Step {
 export const SMS = 'marketing-sms'
 export const EMAIL = 'marketing-email'
 export const PHONE_EVIDENCE = 'Call 14:02: Nimal asked us to stop SMS offers'
+
+/** What step 7 publishes: the SMS notice widened to partners' offers, a material change. */
+export const SMS_V2 = {
+  purposeId: SMS,
+  version: '2.0',
+  material: true,
+  reconsent: 'prompt',
+  title: {
+    en: 'Marketing messages by SMS',
+    si: 'කෙටි පණිවිඩ (SMS) මගින් අලෙවිකරණ පණිවිඩ',
+    ta: 'குறுஞ்செய்தி (SMS) மூலம் சந்தைப்படுத்தல் செய்திகள்',
+  },
+  notice: {
+    en: 'We may send you news about products, promotions and offers from our partners by SMS, at most a few times a week.',
+    si: 'නිෂ්පාදන, ප්‍රවර්ධන සහ අපගේ හවුල්කරුවන්ගේ දීමනා පිළිබඳ පුවත් අපි ඔබට කෙටි පණිවිඩ මගින් එවිය හැකිය; සතියකට වාර කිහිපයකට වඩා නොවේ.',
+    ta: 'தயாரிப்புகள், விளம்பரங்கள் மற்றும் எங்கள் கூட்டாளர்களின் சலுகைகள் பற்றிய செய்திகளை வாரத்திற்கு சில முறைகளுக்கு மிகாமல் குறுஞ்செய்தி மூலம் உங்களுக்கு அனுப்பலாம்.',
+  },
+} as const satisfies VersionDraft
 
 function stateOf(replica: Replica, purposeId: string) {
   return replica.store.getState().purposes.find((p) => p.purposeId === purposeId)
@@ -101,6 +120,20 @@ export const STEPS: readonly Step[] = [
     run({ setLanguage }) {
       setLanguage('customer', 'si')
       setLanguage('agent', 'ta')
+    },
+  },
+  {
+    title: 'A new notice',
+    text: 'The operator publishes version 2.0 of the SMS notice: offers from partners too, a material change. Without a reload, Nimal sees the text he agreed to beside the new one, the changed words marked, and is asked to agree again or withdraw, one click either way; Dilani sees the record flagged "needs re-consent". Agreeing records a decision under version 2.0.',
+    run({ demo }) {
+      const { customer, agent } = demo.replicas
+      const sms = demo.catalog.store.getState().catalog.purposes.find((p) => p.id === SMS)
+      if (sms?.versions?.some((v) => v.version === SMS_V2.version)) return
+      customer.setOnline(true)
+      agent.setOnline(true)
+      // Someone who granted the old text is who a material change asks again.
+      ensure(customer, SMS, 'granted')
+      demo.catalog.publish(SMS_V2)
     },
   },
 ]
