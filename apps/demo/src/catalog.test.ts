@@ -1,4 +1,4 @@
-import { findPurpose, readOut } from '@consent-sync/consent-core'
+import { DEFAULT_CATALOG, findPurpose, readOut } from '@consent-sync/consent-core'
 import { describe, expect, it } from 'vitest'
 import { openDemoCatalog } from './catalog'
 import type { Replica } from './replica'
@@ -35,8 +35,9 @@ async function setup() {
 }
 
 describe('the page catalog and "a new notice"', () => {
-  it('serves the bundled catalog as data: every purpose with its one version listed', () => {
+  it('starts from the bundled catalog as data, as the server seeds it: every purpose with its one version', () => {
     const { catalog } = openDemoCatalog(memoryStore()).store.getState()
+    expect(catalog).toEqual(DEFAULT_CATALOG)
     for (const p of catalog.purposes) expect(p.versions?.map((v) => v.version)).toEqual([p.version])
   })
 

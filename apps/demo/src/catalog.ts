@@ -1,6 +1,7 @@
 import {
+  COMPILED_CATALOG,
   catalogOf,
-  DEFAULT_CATALOG,
+  DEFAULT_CATALOG_PUBLISHED_AT,
   missingLanguages,
   type NoticeTexts,
   type NoticeVersion,
@@ -14,8 +15,7 @@ import { type KeyValueStore, PREFIX } from './storage'
 
 /** The versions published on this page, beyond the bundled catalog (kept across reloads). */
 export const PUBLISHED_KEY = `${PREFIX}catalog/published`
-/** When the bundled catalog counts as published, and by whom: before anything the page publishes. */
-const SEEDED_AT = '2026-11-01T00:00:00.000Z'
+/** Who publishes on the page; the bundled versions count as published by consent-sync, as demo mode seeds them. */
 export const OPERATOR = 'demo-operator'
 
 export interface DemoCatalogState {
@@ -61,7 +61,8 @@ function loadPublished(storage: KeyValueStore): NoticeVersion[] {
  * There is no server: the hub judges with this catalog and both replicas fold with it.
  */
 export function openDemoCatalog(storage: KeyValueStore, now = () => new Date().toISOString()): DemoCatalog {
-  const seed = recordsOf(DEFAULT_CATALOG, SEEDED_AT, OPERATOR)
+  // The bundled catalog exactly as the server's demo mode seeds it (consent-core DEFAULT_CATALOG).
+  const seed = recordsOf(COMPILED_CATALOG, DEFAULT_CATALOG_PUBLISHED_AT, 'consent-sync')
   const stateOf = (published: readonly NoticeVersion[]): DemoCatalogState => {
     const versions = [...seed.versions, ...published]
     return { versions, catalog: catalogOf(seed.purposes, versions) }
