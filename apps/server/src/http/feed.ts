@@ -5,6 +5,7 @@ import type { AcceptedEvents } from '../context'
 import type { AuditLog } from '../store/audit-log'
 import type { Directory } from '../store/directory'
 import { problemResponses } from './errors'
+import { eventStreams } from './event-stream'
 
 /** What the live feed uses: the accepted events, and the audit log and names for a replay. */
 export interface FeedDeps {
@@ -47,19 +48,12 @@ async function replaySince(
   }
 }
 
-/** Proxies close idle connections; a comment line every 15 s keeps the stream open. */
-export const HEARTBEAT_MS = 15_000
-
 /**
  * `GET /api/feed`: server-sent events, one per accepted audit entry. The token may come as
  * `?token=` because EventSource cannot set headers.
  */
 export function registerFeedRoutes(app: FastifyInstance, ctx: FeedDeps): void {
-  const open = new Set<() => void>()
-  // Streams never end on their own; without this `app.close()` would wait for them forever.
-  app.addHook('preClose', async () => {
-    for (const end of [...open]) end()
-  })
+  const streams = eventStreams(app)
 
   app.get<{ Querystring: { token?: string; lastEventId?: string } }>(
     '/api/feed',
@@ -86,27 +80,20 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: FeedDeps): void {
       preHandler: requireRole(app, ['csr', 'admin'], { allowQueryToken: true }),
     },
     async (request, reply) => {
-      reply.hijack()
-      const res = reply.raw
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        // nginx would otherwise buffer the stream.
-        'x-accel-buffering': 'no',
-      })
-      res.write(': connected\n\n')
+      // Live events wait while missed ones are replayed, so the stream stays in order.
+      let waiting: { entry: AuditEntry; name: string }[] | null = []
+      let unsubscribe = () => {}
+      const write = streams.open(reply, () => unsubscribe())
+      write(': connected\n\n')
 
       const sent = new Set<string>()
       const send = (entry: AuditEntry, userName: string) => {
         const id = feedEventId(entry)
         if (sent.has(id)) return
         sent.add(id)
-        res.write(`id: ${id}\ndata: ${JSON.stringify(feedEventOf(entry, userName))}\n\n`)
+        write(`id: ${id}\ndata: ${JSON.stringify(feedEventOf(entry, userName))}\n\n`)
       }
-      // Live events wait while missed ones are replayed, so the stream stays in order.
-      let waiting: { entry: AuditEntry; name: string }[] | null = []
-      const unsubscribe = ctx.events.on((event) => {
+      unsubscribe = ctx.events.on((event) => {
         for (const entry of event.entries) {
           if (waiting) waiting.push({ entry, name: event.user.name })
           else send(entry, event.user.name)
@@ -122,17 +109,6 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: FeedDeps): void {
       }
       for (const w of waiting) send(w.entry, w.name)
       waiting = null
-      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS)
-      heartbeat.unref()
-
-      const end = () => {
-        if (!open.delete(end)) return
-        clearInterval(heartbeat)
-        unsubscribe()
-        res.end()
-      }
-      open.add(end)
-      res.on('close', end)
       request.log.debug({ user: request.user.sub }, 'feed opened')
     },
   )

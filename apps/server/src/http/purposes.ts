@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { LiveCatalog } from '../catalog/live-catalog'
 import type { CatalogStore } from '../store/catalog-store'
 import { problemResponses, sendProblem } from './errors'
+import { eventStreams } from './event-stream'
 import { objectOf } from './json-schema'
 
 export const textSchema = objectOf({
@@ -61,8 +62,6 @@ export const noticeVersionSchema = {
 
 /** At most this many catalog streams at once (anyone may open one: the catalog is public). */
 export const MAX_CATALOG_STREAMS = 10_000
-/** A comment line every 15 s keeps the stream open through proxies. */
-const HEARTBEAT_MS = 15_000
 
 export interface PurposeRouteDeps {
   catalog: LiveCatalog
@@ -87,10 +86,7 @@ export function registerPurposeRoutes(app: FastifyInstance, ctx: PurposeRouteDep
     async () => ctx.catalog.current(),
   )
 
-  const streams = new Set<() => void>()
-  app.addHook('preClose', async () => {
-    for (const end of [...streams]) end()
-  })
+  const streams = eventStreams(app)
   app.get(
     '/api/purposes/events',
     {
@@ -106,7 +102,11 @@ export function registerPurposeRoutes(app: FastifyInstance, ctx: PurposeRouteDep
       if (streams.size >= MAX_CATALOG_STREAMS) {
         return sendProblem(reply, 503, 'too many catalog streams open: poll GET /api/purposes instead')
       }
-      openStream(reply, ctx.catalog, streams)
+      let unsubscribe = () => {}
+      const write = streams.open(reply, () => unsubscribe())
+      const send = (version: string) => write(`event: catalog\ndata: ${JSON.stringify({ version })}\n\n`)
+      send(ctx.catalog.current().version)
+      unsubscribe = ctx.catalog.onChange((c) => send(c.version))
     },
   )
 
@@ -153,28 +153,4 @@ export function registerPurposeRoutes(app: FastifyInstance, ctx: PurposeRouteDep
       return found ?? sendProblem(reply, 404, `purpose ${id} has no published version ${version}`)
     },
   )
-}
-
-function openStream(reply: FastifyReply, catalog: LiveCatalog, streams: Set<() => void>): void {
-  reply.hijack()
-  const res = reply.raw
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  })
-  const send = (version: string) => res.write(`event: catalog\ndata: ${JSON.stringify({ version })}\n\n`)
-  send(catalog.current().version)
-  const unsubscribe = catalog.onChange((c) => send(c.version))
-  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS)
-  heartbeat.unref()
-  const end = () => {
-    if (!streams.delete(end)) return
-    clearInterval(heartbeat)
-    unsubscribe()
-    res.end()
-  }
-  streams.add(end)
-  res.on('close', end)
 }
