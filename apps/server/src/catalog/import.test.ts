@@ -42,6 +42,14 @@ describe('consent-sync catalog import / export', () => {
     expect(again.stdout).toContain('imported 0 versions')
     expect(again.stdout).toContain('2 were published already')
 
+    // The same version with another lifetime is not the published one: refused, not counted as held.
+    const changed = await file('changed.jsonl', [
+      smsLine('2.0', { material: true, reconsent: 'required', lifetimeDays: 30 }),
+    ])
+    const refused = await cli(['catalog', 'import', changed])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/:1 version: marketing-sms@2\.0 is published with other texts or settings/)
+
     const exported = await cli(['catalog', 'export'])
     const lines = exported.stdout
       .trim()

@@ -1,4 +1,4 @@
-import type { DecisionState, NoticeVersion } from '@consent-sync/consent-core'
+import { type DecisionState, type NoticeVersion, noticeTextHash } from '@consent-sync/consent-core'
 import {
   type CatalogProblem,
   checkPurposeDraft,
@@ -79,9 +79,12 @@ function parseLine(text: string, line: number): CatalogLine | LineProblem {
   return o as unknown as CatalogLine
 }
 
-const sameTexts = (a: NoticeVersion, b: CatalogLine) =>
-  JSON.stringify([a.title.en, a.title.si, a.title.ta, a.notice.en, a.notice.si, a.notice.ta]) ===
-  JSON.stringify([b.title.en, b.title.si, b.title.ta, b.notice.en, b.notice.si, b.notice.ta])
+/** Whether a stored version is the line as published: same texts and the same policy. */
+const samePublished = (held: NoticeVersion, line: CatalogLine) =>
+  held.textHash === noticeTextHash(held.purposeId, held.version, line) &&
+  held.material === (line.material ?? false) &&
+  held.lifetimeDays === line.lifetimeDays &&
+  held.reconsent === line.reconsent
 
 /**
  * Imports a catalog file (JSON Lines, one version per line, a purpose's versions oldest first).
@@ -114,12 +117,12 @@ export async function importCatalog(p: Publisher, text: string): Promise<ImportR
     seen.add(key)
     const held = stored.get(key)
     if (held) {
-      if (sameTexts(held, entry) && held.material === (entry.material ?? false)) unchanged++
+      if (samePublished(held, entry)) unchanged++
       else
         problems.push({
           line,
           field: 'version',
-          message: `${key} is published with other texts; a published version never changes`,
+          message: `${key} is published with other texts or settings; a published version never changes`,
         })
       continue
     }
