@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg'
+import { nameWords } from '../directory/search-keys'
 import { APPEND_BATCH_FUNCTION } from './postgres-append'
 
 /**
@@ -55,6 +56,45 @@ CREATE TRIGGER admin_audit_append_only BEFORE UPDATE OR DELETE ON admin_audit
 export interface Migration {
   version: number
   sql: string
+  /** What SQL alone cannot compute, run after `sql` in the same transaction (search_path set). */
+  after?: (client: PoolClient) => Promise<void>
+}
+
+/**
+ * Version 4: customers gain an e-mail, an account number and the search keys (directory/search-keys.ts);
+ * accounts can be disabled and know when they were created. Role stays free text.
+ */
+const DIRECTORY_V4 = `
+ALTER TABLE customers ADD COLUMN email TEXT, ADD COLUMN account_number TEXT,
+  ADD COLUMN phone_reversed TEXT COLLATE "C" NOT NULL DEFAULT '';
+UPDATE customers SET phone_reversed = reverse(phone_digits);
+ALTER TABLE users ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT false, ADD COLUMN created_at TEXT;
+CREATE TABLE customer_words (
+  word TEXT COLLATE "C" NOT NULL,
+  customer_id TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (word, customer_id)
+);
+CREATE INDEX customer_words_by_customer ON customer_words (customer_id);
+CREATE INDEX customers_by_lower_id ON customers (lower(id));
+CREATE INDEX customers_by_phone ON customers ((phone_digits COLLATE "C"));
+CREATE INDEX customers_by_phone_reversed ON customers (phone_reversed);
+`
+
+/** The words of the names stored before version 4, split as new writes split them. */
+async function indexStoredNames(client: PoolClient): Promise<void> {
+  const { rows } = await client.query<{ id: string; name: string }>('SELECT id, name FROM customers')
+  const words: string[] = []
+  const owners: string[] = []
+  for (const c of rows) {
+    for (const w of nameWords(c.name)) {
+      words.push(w)
+      owners.push(c.id)
+    }
+  }
+  await client.query(
+    'INSERT INTO customer_words (word, customer_id) SELECT * FROM unnest($1::text[], $2::text[])',
+    [words, owners],
+  )
 }
 
 /**
@@ -139,6 +179,7 @@ ${APPEND_BATCH_FUNCTION}`,
   },
   // The purpose catalog and the admin audit log (postgres-catalog.ts).
   { version: 3, sql: CATALOG_TABLES },
+  { version: 4, sql: DIRECTORY_V4, after: indexStoredNames },
 ]
 
 /** A schema name usable unquoted-equivalent: letters, digits and _, so it needs no escaping anywhere. */
@@ -181,6 +222,7 @@ export async function applyMigrations(
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue
     await client.query(m.sql)
+    await m.after?.(client)
     await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [m.version])
   }
 }

@@ -1,10 +1,10 @@
 import { checkRequest } from './append-rules'
 import type { AuditLog } from './audit-log'
 import { auditPage, auditPageQuery, streamPages } from './audit-query'
-import type { CustomerRecord, Directory } from './directory'
 import type { DocumentLog } from './document-log'
 import { appendAll } from './postgres-append'
 import { postgresCatalog } from './postgres-catalog'
+import { postgresDirectory } from './postgres-directory'
 import { openPool, type PoolOptions } from './postgres-pool'
 import { applyMigrations, checkSchemaName } from './postgres-schema'
 import * as rows from './rows'
@@ -21,6 +21,7 @@ interface SchemaTables {
   audit: string
   appendBatch: string
   customers: string
+  customerWords: string
   users: string
   purposes: string
   versions: string
@@ -124,49 +125,6 @@ function postgresAuditLog({ query }: Pool, t: SchemaTables): AuditLog {
   }
 }
 
-function postgresDirectory({ query }: Pool, t: SchemaTables): Directory {
-  return {
-    async upsertCustomer(c) {
-      await query(
-        `INSERT INTO ${t.customers} (id, name, phone, phone_digits) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (id) DO UPDATE SET ${rows.CUSTOMER_UPSERT}`,
-        [c.id, c.name, c.phone, rows.digitsOf(c.phone)],
-      )
-    },
-    async getCustomer(id) {
-      const [row] = await query<CustomerRecord>(`SELECT id, name, phone FROM ${t.customers} WHERE id = $1`, [
-        id,
-      ])
-      return row
-    },
-    async searchCustomers(q, limit) {
-      // ILIKE on "C"-collated columns folds ASCII case only, like SQLite's LIKE; phones compare as digits.
-      return query<CustomerRecord>(
-        `SELECT id, name, phone FROM ${t.customers}
-         WHERE id ILIKE $1 ESCAPE '\\' OR name ILIKE $1 ESCAPE '\\'
-           OR ($2 <> '' AND strpos(phone_digits, $2) > 0)
-         ORDER BY id LIMIT $3`,
-        [`%${rows.escapeLike(q)}%`, rows.digitsOf(q), limit],
-      )
-    },
-    async upsertUser(u) {
-      await query(
-        `INSERT INTO ${t.users} (username, id, role, name, customer_id, password_hash, demo)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (username) DO UPDATE SET ${rows.USER_UPSERT}`,
-        [u.username, u.id, u.role, u.name, u.customerId ?? null, u.passwordHash, u.demo],
-      )
-    },
-    async findUser(username) {
-      const [row] = await query<rows.UserRow>(`SELECT * FROM ${t.users} WHERE username = $1`, [username])
-      return row ? rows.toUser(row) : undefined
-    },
-    async hasDemoUsers() {
-      return (await query(`SELECT 1 FROM ${t.users} WHERE demo LIMIT 1`)).length > 0
-    },
-  }
-}
-
 /**
  * The store for many server instances sharing one PostgreSQL database (DESIGN.md §8), every part
  * in one object. Every table lives in `opts.schema` (default `public`), named with the schema in
@@ -183,6 +141,7 @@ export function createPostgresStore(opts: PoolOptions & { schema?: string }): St
     audit: table('audit'),
     appendBatch: table('append_batch'),
     customers: table('customers'),
+    customerWords: table('customer_words'),
     users: table('users'),
     purposes: table('purposes'),
     versions: table('notice_versions'),
@@ -203,7 +162,7 @@ export function createPostgresStore(opts: PoolOptions & { schema?: string }): St
     ...lifecycle,
     ...postgresDocumentLog(pool, t),
     ...postgresAuditLog(pool, t),
-    ...postgresDirectory(pool, t),
+    ...postgresDirectory(pool, t, schema),
     ...postgresCatalog(pool, t, schema),
   }
 }

@@ -1,6 +1,7 @@
 import { type AuditEntry, type ChainHead, GENESIS, type UserRole } from '@consent-sync/consent-core'
+import { digitsOf, reversedDigits } from '../directory/search-keys'
 import { InvalidCursorError } from './audit-log'
-import type { UserRecord } from './directory'
+import type { CustomerRecord, UpsertCounts, UserRecord, UserSeed } from './directory'
 import type { StoredDocument, StoredUpdate } from './document-log'
 
 /** What both adapters' tables hold; SQLite has no booleans (0/1), PostgreSQL returns BIGINT as text. */
@@ -57,6 +58,17 @@ export interface UserRow {
   customer_id: string | null
   password_hash: string
   demo: boolean | number
+  disabled: boolean | number
+  /** NULL for accounts stored before it was kept. */
+  created_at: string | null
+}
+
+export interface CustomerRow {
+  id: string
+  name: string
+  phone: string
+  email: string | null
+  account_number: string | null
 }
 
 // The columns both adapters' statements name, in one order; the SQL around them is each dialect's.
@@ -70,13 +82,21 @@ export const AUDIT_COLUMNS = `id, ${AUDIT_ENTRY_COLUMNS}`
 
 export const UPDATE_COLUMNS = 'customer_id, seq, data, received_at, connection_id, user_id, user_role, hash'
 
-/** The SET of a customer upsert (`ON CONFLICT (id) DO UPDATE SET …`), from the inserted row. */
-export const CUSTOMER_UPSERT =
-  'name = excluded.name, phone = excluded.phone, phone_digits = excluded.phone_digits'
+/** What a customer reads back as. */
+export const CUSTOMER_COLUMNS = 'id, name, phone, email, account_number'
 
-/** The SET of an account upsert (`ON CONFLICT (username) DO UPDATE SET …`), from the inserted row. */
+/** What a customer write stores, in `customerValues` order: the record and its search keys. */
+export const CUSTOMER_WRITE_COLUMNS = 'id, name, phone, email, account_number, phone_digits, phone_reversed'
+
+export const USER_COLUMNS = 'username, id, role, name, customer_id, password_hash, demo, disabled, created_at'
+
+/**
+ * The SET of an account upsert (`ON CONFLICT (username) DO UPDATE SET …`), from the inserted row;
+ * the account keeps the time it was first stored.
+ */
 export const USER_UPSERT = `id = excluded.id, role = excluded.role, name = excluded.name,
-  customer_id = excluded.customer_id, password_hash = excluded.password_hash, demo = excluded.demo`
+  customer_id = excluded.customer_id, password_hash = excluded.password_hash, demo = excluded.demo,
+  disabled = excluded.disabled, created_at = COALESCE(users.created_at, excluded.created_at)`
 
 // Columns hold only what `append` wrote from typed objects, so the casts restore the stored types.
 // `noticeHash` is there only when it was appended: an entry hashed without it must read back without it.
@@ -127,9 +147,91 @@ export function toUser(r: UserRow): UserRecord {
     name: r.name,
     passwordHash: r.password_hash,
     demo: r.demo === true || r.demo === 1,
+    disabled: r.disabled === true || r.disabled === 1,
   }
   if (r.customer_id !== null) user.customerId = r.customer_id
+  if (r.created_at !== null) user.createdAt = r.created_at
   return user
+}
+
+/** An account in USER_COLUMNS order; `bool` is each dialect's boolean (SQLite 0/1). */
+export function userValues<B>(u: UserSeed, now: string, bool: (b: boolean) => B): unknown[] {
+  return [
+    u.username,
+    u.id,
+    u.role,
+    u.name,
+    u.customerId ?? null,
+    u.passwordHash,
+    bool(u.demo),
+    bool(u.disabled ?? false),
+    u.createdAt ?? now,
+  ]
+}
+
+/** A stored customer, its optional fields there only when stored. */
+export function toCustomer(r: CustomerRow): CustomerRecord {
+  const c: CustomerRecord = { id: r.id, name: r.name, phone: r.phone }
+  if (r.email !== null) c.email = r.email
+  if (r.account_number !== null) c.accountNumber = r.account_number
+  return c
+}
+
+/** A customer in CUSTOMER_WRITE_COLUMNS order. */
+export function customerValues(c: CustomerRecord): unknown[] {
+  return [
+    c.id,
+    c.name,
+    c.phone,
+    c.email ?? null,
+    c.accountNumber ?? null,
+    digitsOf(c.phone),
+    reversedDigits(c.phone),
+  ]
+}
+
+/** What an upsert of `batch` changes, given the rows already stored under its ids. */
+export interface CustomerChanges {
+  inserts: CustomerRecord[]
+  /** Changed customers; `renamed` when the name (and so its indexed words) changed. */
+  updates: { customer: CustomerRecord; renamed: boolean }[]
+  unchanged: number
+}
+
+export function customerChanges(
+  batch: readonly CustomerRecord[],
+  stored: (id: string) => CustomerRow | undefined,
+): CustomerChanges {
+  const changes: CustomerChanges = { inserts: [], updates: [], unchanged: 0 }
+  const seen = new Set<string>()
+  for (const c of batch) {
+    // A caller's bug (the validators refuse it): which of the two to keep would be a guess.
+    if (seen.has(c.id)) throw new RangeError(`customer ${c.id} appears twice in one upsert`)
+    seen.add(c.id)
+    const row = stored(c.id)
+    if (!row) changes.inserts.push(c)
+    else if (
+      row.name === c.name &&
+      row.phone === c.phone &&
+      row.email === (c.email ?? null) &&
+      row.account_number === (c.accountNumber ?? null)
+    )
+      changes.unchanged++
+    else changes.updates.push({ customer: c, renamed: row.name !== c.name })
+  }
+  return changes
+}
+
+export function countsOf(changes: CustomerChanges): UpsertCounts {
+  return { inserted: changes.inserts.length, updated: changes.updates.length, unchanged: changes.unchanged }
+}
+
+export function addCounts(a: UpsertCounts, b: UpsertCounts): UpsertCounts {
+  return {
+    inserted: a.inserted + b.inserted,
+    updated: a.updated + b.updated,
+    unchanged: a.unchanged + b.unchanged,
+  }
 }
 
 /**
@@ -208,8 +310,4 @@ export function decodeCursor(cursor: string): number {
 
 export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`)
-}
-
-export function digitsOf(s: string): string {
-  return s.replace(/\D/g, '')
 }

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3'
+import { nameWords, reversedDigits } from '../directory/search-keys'
 
 /** Bumped with every schema change; `migrate` refuses a file written by a newer version. */
-export const SCHEMA_VERSION = 3
+export const SCHEMA_VERSION = 4
 
 /**
  * The purpose catalog (consent-core SPEC 1.6) and the admin audit log. A purpose's and a version's
@@ -49,6 +50,22 @@ CREATE TRIGGER IF NOT EXISTS admin_audit_no_update BEFORE UPDATE ON admin_audit
 BEGIN SELECT RAISE(ABORT, 'the admin audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS admin_audit_no_delete BEFORE DELETE ON admin_audit
 BEGIN SELECT RAISE(ABORT, 'the admin audit log is append-only'); END;
+`
+
+/**
+ * What customer search reads (directory/search-keys.ts): ids case-insensitively, the digits of the
+ * phone number from either end, and each word of the name.
+ */
+const DIRECTORY_INDEXES = `
+CREATE INDEX IF NOT EXISTS customers_by_id_nocase ON customers (id COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS customers_by_phone ON customers (phone_digits);
+CREATE INDEX IF NOT EXISTS customers_by_phone_reversed ON customers (phone_reversed);
+CREATE TABLE IF NOT EXISTS customer_words (
+  word TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  PRIMARY KEY (word, customer_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS customer_words_by_customer ON customer_words (customer_id);
 `
 
 const SCHEMA = `
@@ -103,7 +120,10 @@ CREATE TABLE IF NOT EXISTS customers (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
   phone TEXT NOT NULL,
-  phone_digits TEXT NOT NULL
+  phone_digits TEXT NOT NULL,
+  email TEXT,
+  account_number TEXT,
+  phone_reversed TEXT NOT NULL DEFAULT ''
 ) STRICT;
 CREATE TABLE IF NOT EXISTS users (
   username TEXT PRIMARY KEY,
@@ -112,9 +132,12 @@ CREATE TABLE IF NOT EXISTS users (
   name TEXT NOT NULL,
   customer_id TEXT,
   password_hash TEXT NOT NULL,
-  demo INTEGER NOT NULL CHECK (demo IN (0, 1))
+  demo INTEGER NOT NULL CHECK (demo IN (0, 1)),
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+  created_at TEXT
 ) STRICT;
-${CATALOG_TABLES}`
+${CATALOG_TABLES}
+${DIRECTORY_INDEXES}`
 
 /**
  * Version 2: `updates` keeps its rows in insertion order (a rowid table; its primary key becomes
@@ -146,6 +169,43 @@ const TO_VERSION_3 = `
 ALTER TABLE audit ADD COLUMN notice_hash TEXT;
 ${CATALOG_TABLES}`
 
+/**
+ * Version 4: customers gain an e-mail, an account number and the search keys (the words and the
+ * reversed digits are filled in by `indexStoredCustomers`); accounts can be disabled and know
+ * when they were created.
+ */
+const TO_VERSION_4: readonly [table: string, column: string, definition: string][] = [
+  ['customers', 'email', 'TEXT'],
+  ['customers', 'account_number', 'TEXT'],
+  ['customers', 'phone_reversed', "TEXT NOT NULL DEFAULT ''"],
+  ['users', 'disabled', 'INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))'],
+  ['users', 'created_at', 'TEXT'],
+]
+
+/** Adds the version 4 columns a file lacks (a file downgraded by hand may hold some of them). */
+function addVersion4Columns(db: Database.Database): void {
+  for (const [table, column, definition] of TO_VERSION_4) {
+    const has = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`).all()
+    if (!has.some((c) => c.name === column))
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`)
+  }
+}
+
+/** The search keys of the customers a version 3 file holds, computed as new writes compute them. */
+function indexStoredCustomers(db: Database.Database): void {
+  const setReversed = db.prepare<[string, string]>('UPDATE customers SET phone_reversed = ? WHERE id = ?')
+  const addWord = db.prepare<[string, string]>(
+    'INSERT OR IGNORE INTO customer_words (word, customer_id) VALUES (?, ?)',
+  )
+  const stored = db.prepare<[], { id: string; name: string; phone: string }>(
+    'SELECT id, name, phone FROM customers',
+  )
+  for (const c of stored.all()) {
+    setReversed.run(reversedDigits(c.phone), c.id)
+    for (const w of nameWords(c.name)) addWord.run(w, c.id)
+  }
+}
+
 /** Creates the tables, or brings an older file up to this version; refuses a file written by a newer one. */
 export function migrateSqlite(db: Database.Database, path: string): void {
   const version = db.pragma('user_version', { simple: true }) as number
@@ -156,7 +216,9 @@ export function migrateSqlite(db: Database.Database, path: string): void {
     // 0 is a new file: SCHEMA creates everything as this version has it.
     if (version >= 1 && version < 2) db.exec(TO_VERSION_2)
     if (version >= 1 && version < 3) db.exec(TO_VERSION_3)
+    if (version >= 1 && version < 4) addVersion4Columns(db)
     db.exec(SCHEMA)
+    if (version >= 1 && version < 4) indexStoredCustomers(db)
     db.pragma(`user_version = ${SCHEMA_VERSION}`)
   })()
 }

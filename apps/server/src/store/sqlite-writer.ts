@@ -4,16 +4,21 @@ import type { CatalogWrite } from './catalog-store'
 import type { AppendRequest, AppendResult } from './document-log'
 import { type PostedBatch, postBatch } from './sqlite-batch'
 import type { CatalogOp } from './sqlite-catalog'
+import type { DirectoryOp, DirectoryReply } from './sqlite-directory'
 import type { SqliteFileOptions } from './sqlite-open'
 
 export type WriterRequest =
   | { id: number; kind: 'append'; batch: PostedBatch }
   | { id: number; kind: 'snapshot'; args: [customerId: string, snapshot: Uint8Array, uptoSeq: number] }
   | { id: number; kind: 'catalog'; op: CatalogOp }
+  | { id: number; kind: 'directory'; op: DirectoryOp }
 
-/** The answer to a request: an append's results, a catalog write's outcome, null for a snapshot. */
+/**
+ * The answer to a request: an append's results, a catalog write's outcome, a directory write's
+ * entry or counts, null for a snapshot.
+ */
 export type WriterReply =
-  | { id: number; ok: true; value: AppendResult[] | CatalogWrite | null }
+  | { id: number; ok: true; value: AppendResult[] | CatalogWrite | DirectoryReply }
   | { id: number; ok: false; error: { name: string; message: string; code?: string | undefined } }
 
 /** The writer thread's entry: built JavaScript next to this module, or the TypeScript source through tsx. */
@@ -50,6 +55,10 @@ export class SqliteWriter {
 
   async catalog(op: CatalogOp): Promise<CatalogWrite> {
     return this.post<CatalogWrite>((id) => ({ id, kind: 'catalog', op }))
+  }
+
+  async directory(op: DirectoryOp): Promise<DirectoryReply> {
+    return this.post<DirectoryReply>((id) => ({ id, kind: 'directory', op }))
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { receiveBatch } from './sqlite-batch'
 import { sqliteCatalogWrites } from './sqlite-catalog'
+import { sqliteDirectoryWrites } from './sqlite-directory'
 import { openSqlite, type SqliteFileOptions } from './sqlite-open'
 import type { WriterReply, WriterRequest } from './sqlite-writer'
 import { sqliteWrites } from './sqlite-writes'
@@ -13,6 +14,7 @@ import { sqliteWrites } from './sqlite-writes'
 const db = openSqlite(workerData as SqliteFileOptions)
 const writes = sqliteWrites(db)
 const catalog = sqliteCatalogWrites(db)
+const directory = sqliteDirectoryWrites(db)
 
 parentPort?.on('message', (message: WriterRequest | 'close') => {
   if (message === 'close') {
@@ -26,6 +28,8 @@ parentPort?.on('message', (message: WriterRequest | 'close') => {
       reply = { id: message.id, ok: true, value: writes.append(receiveBatch(message.batch)) }
     } else if (message.kind === 'catalog') {
       reply = { id: message.id, ok: true, value: catalog(message.op) }
+    } else if (message.kind === 'directory') {
+      reply = { id: message.id, ok: true, value: directory(message.op) }
     } else {
       writes.saveSnapshot(...message.args)
       reply = { id: message.id, ok: true, value: null }

@@ -2,7 +2,6 @@ import type Database from 'better-sqlite3'
 import type { AuditLog } from './audit-log'
 import { auditPage, auditPageQuery, streamPages } from './audit-query'
 import type { CatalogWrite } from './catalog-store'
-import type { CustomerRecord, Directory } from './directory'
 import type { AppendRequest, AppendResult, DocumentLog } from './document-log'
 import * as rows from './rows'
 import {
@@ -11,6 +10,12 @@ import {
   sqliteCatalogReads,
   sqliteCatalogWrites,
 } from './sqlite-catalog'
+import {
+  type DirectoryOp,
+  type DirectoryReply,
+  sqliteDirectory,
+  sqliteDirectoryWrites,
+} from './sqlite-directory'
 import { openSqlite, type SqliteFileOptions } from './sqlite-open'
 import { migrateSqlite } from './sqlite-schema'
 import { SqliteWriter } from './sqlite-writer'
@@ -31,24 +36,6 @@ function prepareStatements(db: Database.Database) {
     chain: db.prepare<[string], rows.AuditRow>(
       `SELECT ${rows.AUDIT_COLUMNS} FROM audit WHERE customer_id = ? ORDER BY seq`,
     ),
-    upsertCustomer: db.prepare<[string, string, string, string]>(
-      `INSERT INTO customers (id, name, phone, phone_digits) VALUES (?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET ${rows.CUSTOMER_UPSERT}`,
-    ),
-    customer: db.prepare<[string], CustomerRecord>('SELECT id, name, phone FROM customers WHERE id = ?'),
-    searchCustomers: db.prepare<[{ like: string; digits: string; limit: number }], CustomerRecord>(
-      `SELECT id, name, phone FROM customers
-       WHERE id LIKE @like ESCAPE '\\' OR name LIKE @like ESCAPE '\\'
-         OR (@digits <> '' AND instr(phone_digits, @digits) > 0)
-       ORDER BY id LIMIT @limit`,
-    ),
-    upsertUser: db.prepare(
-      `INSERT INTO users (username, id, role, name, customer_id, password_hash, demo)
-       VALUES (@username, @id, @role, @name, @customerId, @passwordHash, @demo)
-       ON CONFLICT (username) DO UPDATE SET ${rows.USER_UPSERT}`,
-    ),
-    user: db.prepare<[string], rows.UserRow>('SELECT * FROM users WHERE username = ?'),
-    anyDemoUser: db.prepare<[], { found: number }>('SELECT 1 AS found FROM users WHERE demo = 1 LIMIT 1'),
   }
 }
 
@@ -59,12 +46,14 @@ interface Writes {
   append(requests: readonly AppendRequest[]): Promise<AppendResult[]>
   saveSnapshot(customerId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
   catalog(op: CatalogOp): Promise<CatalogWrite>
+  directory(op: DirectoryOp): Promise<DirectoryReply>
   close(): Promise<void>
 }
 
 function inlineWrites(db: Database.Database): Writes {
   let writes: SqliteWrites | null = null
   let catalog: ((op: CatalogOp) => CatalogWrite) | null = null
+  let directory: ((op: DirectoryOp) => DirectoryReply) | null = null
   // Prepared on first use: the tables exist only once `migrate` has run.
   const w = () => {
     writes ??= sqliteWrites(db)
@@ -74,10 +63,15 @@ function inlineWrites(db: Database.Database): Writes {
     catalog ??= sqliteCatalogWrites(db)
     return catalog
   }
+  const d = () => {
+    directory ??= sqliteDirectoryWrites(db)
+    return directory
+  }
   return {
     append: async (requests) => w().append(requests),
     saveSnapshot: async (customerId, snapshot, uptoSeq) => w().saveSnapshot(customerId, snapshot, uptoSeq),
     catalog: async (op) => c()(op),
+    directory: async (op) => d()(op),
     close: async () => {},
   }
 }
@@ -123,24 +117,6 @@ function sqliteAuditLog(db: Database.Database, stmts: () => Statements): AuditLo
   }
 }
 
-function sqliteDirectory(stmts: () => Statements): Directory {
-  return {
-    upsertCustomer: async (c) =>
-      void stmts().upsertCustomer.run(c.id, c.name, c.phone, rows.digitsOf(c.phone)),
-    getCustomer: async (id) => stmts().customer.get(id),
-    // ASCII LIKE is case-insensitive in SQLite; phone numbers compare as digits only.
-    searchCustomers: async (q, limit) =>
-      stmts().searchCustomers.all({ like: `%${rows.escapeLike(q)}%`, digits: rows.digitsOf(q), limit }),
-    upsertUser: async (u) =>
-      void stmts().upsertUser.run({ ...u, customerId: u.customerId ?? null, demo: u.demo ? 1 : 0 }),
-    findUser: async (username) => {
-      const row = stmts().user.get(username)
-      return row ? rows.toUser(row) : undefined
-    },
-    hasDemoUsers: async () => stmts().anyDemoUser.get() !== undefined,
-  }
-}
-
 export interface SqliteStoreOptions extends SqliteFileOptions {
   /**
    * Where commits run: `thread` (default) a writer thread with its own connection, so a commit's
@@ -176,7 +152,17 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     ...lifecycle,
     ...sqliteDocumentLog(db, stmts, writes),
     ...sqliteAuditLog(db, stmts),
-    ...sqliteDirectory(stmts),
+    ...sqliteDirectory(
+      db,
+      (op) => writes.directory(op),
+      // An import holds the write lock for its whole transaction: on a connection of its own, so
+      // the store's reads meanwhile see the customers as they were. An in-memory database has one.
+      () => {
+        if (opts.path === ':memory:') return { db, close: () => {} }
+        const conn = openSqlite({ path: opts.path, synchronous: opts.synchronous ?? 'FULL' })
+        return { db: conn, close: () => conn.close() }
+      },
+    ),
     ...sqliteCatalogReads(db),
     ...catalogWriteMethods((op) => writes.catalog(op)),
   }
