@@ -61,4 +61,31 @@ describe('HistoryTable', () => {
     expect(screen.getAllByTestId('history-row')).toHaveLength(5)
     expect(screen.queryByRole('button', { name: 'Show older entries' })).toBeNull()
   })
+
+  it('marks a decision carried over from the previous system as migrated, in each language', () => {
+    const migrated = decision({
+      id: 'd-migrated',
+      at: '2024-03-01T10:00:00.000Z',
+      actor: { id: 'legacy-migration', role: 'csr' },
+      channel: 'import',
+      evidence: 'legacy audit record 65a1b2c3d4e5f6a7b8c90004: consent-updated by customer C-0001',
+    })
+    const expected = {
+      en: 'Migrated Carried over from our previous system',
+      si: 'සංක්‍රමණය කළ අපගේ පෙර පද්ධතියෙන් ගෙන එන ලදී',
+      ta: 'இடம்பெயர்க்கப்பட்டது எங்கள் முந்தைய அமைப்பிலிருந்து கொண்டுவரப்பட்டது',
+    } as const
+    for (const lang of ['en', 'si', 'ta'] as const) {
+      const { unmount } = render(
+        <HistoryTable decisions={[migrated, ...history(1)]} catalog={CATALOG} lang={lang} selfId="C-0001" />,
+      )
+      const [first, second] = screen.getAllByTestId('history-row') as HTMLElement[]
+      expect(first!.getAttribute('data-provenance')).toBe('migrated')
+      expect(first!.lastElementChild!.textContent).toBe(expected[lang])
+      // The migration's account is not shown as if an agent had decided.
+      expect(first!.textContent).not.toContain('legacy-migration')
+      expect(second!.hasAttribute('data-provenance')).toBe(false)
+      unmount()
+    }
+  })
 })

@@ -59,6 +59,7 @@ export function HistoryTable({
                   data-purpose={d.purposeId}
                   data-state={d.state}
                   data-actor={d.actor.id}
+                  {...(d.channel === 'import' ? { 'data-provenance': 'migrated' } : {})}
                 >
                   <td data-label={t(lang, 'colWhen')}>
                     <time dateTime={d.at}>{formatTime(lang, d.at)}</time>
@@ -67,7 +68,13 @@ export function HistoryTable({
                   <td data-label={t(lang, 'colChoice')}>
                     <span className={`cs-chip cs-chip-${d.state}`}>{stateLabel(lang, d.state)}</span>
                   </td>
-                  <td data-label={t(lang, 'colWho')}>{describeDecision(d, lang, selfId, names)}</td>
+                  <td data-label={t(lang, 'colWho')}>
+                    {d.channel === 'import' ? (
+                      <MigratedProvenance lang={lang} />
+                    ) : (
+                      describeDecision(d, lang, selfId, names)
+                    )}
+                  </td>
                 </tr>
               )
             })
@@ -84,5 +91,18 @@ export function HistoryTable({
         </button>
       ) : null}
     </div>
+  )
+}
+
+/**
+ * A decision carried over from the operator's previous system (channel `import`): the actor is the
+ * migration's account, which means nothing to a reader; where it came from does.
+ */
+function MigratedProvenance({ lang }: { lang: Language }) {
+  return (
+    <>
+      <span className="cs-chip cs-chip-migrated">{t(lang, 'provenanceMigrated')}</span>{' '}
+      {t(lang, 'migratedFromLegacy')}
+    </>
   )
 }
