@@ -11,12 +11,18 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify'
+import { followAccountChanges } from './accounts/account-changes'
+import { AccountGate } from './auth/account-gate'
+import { createProviderVerifier } from './auth/oidc'
 import { registerAuthRoutes } from './auth/routes'
+import { verifyToken } from './auth/tokens'
+import { createVerifier } from './auth/verifier'
 import { followCatalog, type LiveCatalog, openLiveCatalog, seedCatalog } from './catalog/live-catalog'
 import type { Config } from './config'
 import { createAcceptedEvents, type ServerContext } from './context'
 import { seedDemo } from './demo/seed'
 import { registerAdminCatalogRoutes } from './http/admin-catalog'
+import { registerAdminUserRoutes } from './http/admin-users'
 import { registerAuditRoutes } from './http/audit'
 import { registerCustomerRoutes } from './http/customers'
 import { registerErrorHandlers } from './http/errors'
@@ -167,6 +173,12 @@ export async function createServer(
     await store.close()
     throw err
   }
+  const gate = new AccountGate((username) => store.findUser(username))
+  const verify = createVerifier({
+    builtIn: (token) => verifyToken(app, token),
+    provider: config.oidc ? createProviderVerifier(config.oidc) : undefined,
+    gate,
+  })
   const ctx: ServerContext = {
     config,
     store,
@@ -175,9 +187,19 @@ export async function createServer(
     rooms,
     events,
     metrics,
+    verifyToken: verify,
+    accounts: followAccountChanges({
+      gate,
+      rooms,
+      fanout,
+      adminLog: (afterSeq) => store.adminLog(afterSeq),
+      intervalMs: config.catchUpIntervalMs,
+      log: app.log,
+    }),
     now: opts.now ?? Date.now,
   }
   app.decorate('ctx', ctx)
+  app.decorate('verifyAnyToken', verify)
 
   // preClose: sync clients see 1012 "server restarting" (DESIGN.md §5). Fastify goes on to onClose
   // even when a preClose hook fails, so the store is closed either way.
@@ -186,6 +208,7 @@ export async function createServer(
   })
   app.addHook('onClose', async () => {
     unfollow()
+    ctx.accounts.stop()
     await fanout.close()
     await store.close()
   })
@@ -216,12 +239,13 @@ export async function createServer(
   registerAuthRoutes(app, ctx)
   registerPurposeRoutes(app, ctx)
   registerAdminCatalogRoutes(app, { store, catalog, announce: () => fanout.publishCatalogChanged() })
+  registerAdminUserRoutes(app, { store, changed: (username) => ctx.accounts.changed(username) })
   registerCustomerRoutes(app, ctx)
   registerAuditRoutes(app, ctx)
   registerFeedRoutes(app, ctx)
   registerHealthRoutes(app, ctx)
   await registerPages(app, ctx)
-  registerSync(app, { rooms, store, config, metrics })
+  registerSync(app, { rooms, store, config, metrics, verifyToken: verify })
 
   return { app, ctx }
 }

@@ -112,3 +112,48 @@ describe('the metrics token', () => {
     }
   })
 })
+
+describe('the identity provider', () => {
+  const OIDC = {
+    OIDC_ISSUER: 'https://login.example.lk/realms/telco',
+    OIDC_AUDIENCE: 'consent-sync',
+    OIDC_JWKS_URL: 'https://login.example.lk/realms/telco/protocol/openid-connect/certs',
+  }
+
+  it('is off without OIDC_*, and read with its defaults when the three are set', () => {
+    expect(loadConfig({}, '/srv/app').oidc).toBeUndefined()
+    expect(loadConfig(OIDC, '/srv/app').oidc).toMatchObject({
+      issuer: OIDC.OIDC_ISSUER,
+      audiences: ['consent-sync'],
+      roleClaim: 'role',
+      customerIdClaim: 'customerId',
+      nameClaim: 'name',
+      roleMap: [],
+      clockToleranceSeconds: 60,
+    })
+    const mapped = loadConfig({ ...OIDC, OIDC_ROLE_MAP: 'agents=csr, dpo=auditor' }, '/srv/app').oidc
+    expect(mapped?.roleMap).toEqual([
+      ['agents', 'csr'],
+      ['dpo', 'auditor'],
+    ])
+  })
+
+  it('names the variable that is missing or wrong', () => {
+    expect(errorOf({ OIDC_ISSUER: OIDC.OIDC_ISSUER }).variable).toBe('OIDC_AUDIENCE')
+    expect(errorOf({ ...OIDC, OIDC_JWKS_URL: 'not a url' }).variable).toBe('OIDC_JWKS_URL')
+    expect(errorOf({ ...OIDC, OIDC_ROLE_MAP: 'agents=root' }).message).toMatch(/OIDC_ROLE_MAP: "agents=root"/)
+    expect(errorOf({ ...OIDC, OIDC_ROLE_MAP: '=csr' }).variable).toBe('OIDC_ROLE_MAP')
+    expect(errorOf({ ...OIDC, OIDC_CLOCK_TOLERANCE_SECONDS: '-5' }).variable).toBe(
+      'OIDC_CLOCK_TOLERANCE_SECONDS',
+    )
+  })
+
+  it('refuses keys fetched over plain http in production, except from this machine', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: SECRET }
+    const plain = { ...OIDC, OIDC_JWKS_URL: 'http://login.example.lk/certs' }
+    expect(errorOf({ ...production, ...plain }).variable).toBe('OIDC_JWKS_URL')
+    expect(loadConfig({ ...plain }, '/srv/app').oidc?.jwksUrl).toBe(plain.OIDC_JWKS_URL)
+    const local = { ...OIDC, OIDC_JWKS_URL: 'http://127.0.0.1:8080/certs' }
+    expect(loadConfig({ ...production, ...local }, '/srv/app').oidc?.jwksUrl).toBe(local.OIDC_JWKS_URL)
+  })
+})

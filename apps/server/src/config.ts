@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { loadOidcConfig, type OidcConfig, OidcConfigProblem } from './auth/oidc-config'
 
 /** The demo secret: accepted only outside production (DESIGN.md §10). */
 export const DEMO_JWT_SECRET = 'consent-sync-demo-secret-do-not-use-in-production'
@@ -33,6 +34,8 @@ export interface Config {
   jwtSecret: string
   /** Lifetime of issued tokens, in seconds. */
   tokenTtlSeconds: number
+  /** Tokens of the operator's identity provider (`OIDC_*`); absent: only the server's own tokens. */
+  oidc: OidcConfig | undefined
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   limits: {
     /** Bytes of one WebSocket message (close 4413). */
@@ -147,6 +150,15 @@ function metricsToken(env: Env): string | undefined {
   return token
 }
 
+function oidc(env: Env, production: boolean): OidcConfig | undefined {
+  try {
+    return loadOidcConfig(env, production)
+  } catch (err) {
+    if (err instanceof OidcConfigProblem) throw new ConfigError(err.variable, err.message)
+    throw err
+  }
+}
+
 /** Reads and validates the whole configuration once, at start (README: Configuration). */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const production = env.NODE_ENV === 'production'
@@ -185,6 +197,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     sqliteWriter: oneOf(env, 'SQLITE_WRITER', ['thread', 'inline'] as const, 'thread'),
     jwtSecret,
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 10, 7 * 24 * 3600),
+    oidc: oidc(env, production),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',

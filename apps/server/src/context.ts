@@ -1,4 +1,6 @@
 import type { AuditEntry } from '@consent-sync/consent-core'
+import type { AccountChanges } from './accounts/account-changes'
+import type { VerifyToken } from './auth/verifier'
 import type { LiveCatalog } from './catalog/live-catalog'
 import type { Config } from './config'
 import type { Metrics } from './metrics/metrics'
@@ -42,6 +44,10 @@ export interface ServerContext {
   rooms: Rooms
   events: AcceptedEvents
   metrics: Metrics
+  /** Every kind of token the server accepts: its own, and the identity provider's (auth/verifier.ts). */
+  verifyToken: VerifyToken
+  /** Account changes, applied on every instance (accounts/account-changes.ts). */
+  accounts: AccountChanges
   /** The server's clock (ms since the epoch): expiry is judged by it; tests fix it. */
   now: () => number
 }

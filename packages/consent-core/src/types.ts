@@ -32,8 +32,11 @@ export interface Decision {
   evidence?: string
 }
 
-/** Who is connected, from the verified token. `admin` and `service` may read but not decide. */
-export type UserRole = 'customer' | 'csr' | 'admin' | 'service'
+/**
+ * Who is connected, from the verified token. `admin`, `auditor` (compliance officers: read and
+ * export) and `service` (downstream systems) may read but not decide.
+ */
+export type UserRole = 'customer' | 'csr' | 'admin' | 'auditor' | 'service'
 
 export interface ConnectionUser {
   id: string

@@ -23,6 +23,8 @@ export const CloseCode = {
   StorageError: 1011,
   /** The server is shutting down or restarting, or the document was unloaded. */
   Restarting: 1012,
+  /** Something the server depends on (the identity provider's keys) is unreachable: try again later. */
+  TryAgainLater: 1013,
 } as const
 
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode]

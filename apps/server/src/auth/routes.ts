@@ -4,14 +4,14 @@ import { problemResponses, sendProblem } from '../http/errors'
 import type { Directory, UserRecord } from '../store/directory'
 import { ANY_ROLE, bearerSecurity, requireRole } from './guards'
 import { burnPasswordCheck, verifyPassword } from './passwords'
-import { signToken } from './tokens'
+import { signToken, tokenOf } from './tokens'
 
 const userSchema = {
   type: 'object',
   required: ['id', 'role', 'name'],
   properties: {
     id: { type: 'string' },
-    role: { type: 'string', enum: ['customer', 'csr', 'admin', 'service'] },
+    role: { type: 'string', enum: ['customer', 'csr', 'admin', 'auditor', 'service'] },
     name: { type: 'string' },
     customerId: { type: 'string' },
   },
@@ -88,6 +88,10 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AuthDeps): void {
         request.log.info({ username }, 'login refused')
         return sendProblem(reply, 401, 'unknown username or wrong password')
       }
+      if (user.disabled) {
+        request.log.info({ username }, 'login refused: account disabled')
+        return sendProblem(reply, 401, 'the account is disabled; ask an administrator')
+      }
       return session(app, ctx, user)
     },
   )
@@ -104,11 +108,38 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AuthDeps): void {
       preHandler: requireRole(app, ANY_ROLE),
     },
     async (request, reply) => {
+      if (request.user.iss !== undefined) {
+        return sendProblem(reply, 401, 'a token of the identity provider is renewed by the identity provider')
+      }
       // Read the account again: a removed account gets no new token, a renamed one its new name.
       const user = await ctx.store.findUser(request.user.sub)
-      if (!user || user.id !== request.user.sub)
-        return sendProblem(reply, 401, 'the account no longer exists')
+      if (!user || user.id !== request.user.sub || user.disabled)
+        return sendProblem(reply, 401, 'the account no longer exists or is disabled')
       return session(app, ctx, user)
+    },
+  )
+
+  app.get(
+    '/api/auth/session',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: "The session of the request's token: who it stands for, and until when",
+        description:
+          "For a page handed a token by the identity provider (or the operator's app): the same shape as login answers, with the same token.",
+        security: bearerSecurity,
+        response: { 200: sessionSchema, ...problemResponses(401, 503) },
+      },
+      preHandler: requireRole(app, ANY_ROLE),
+    },
+    async (request) => {
+      const { sub, role, name, customerId, exp } = request.user
+      const token = tokenOf(request.headers, request.query, false) ?? ''
+      return {
+        token,
+        expiresAt: new Date(exp * 1000).toISOString(),
+        user: { id: sub, role, name, ...(customerId !== undefined ? { customerId } : {}) },
+      }
     },
   )
 }

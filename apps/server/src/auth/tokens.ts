@@ -15,6 +15,8 @@ export interface TokenClaims {
 export interface VerifiedClaims extends TokenClaims {
   iat: number
   exp: number
+  /** The identity provider's issuer, for a provider token (absent: a token this server signed). */
+  iss?: string
 }
 
 declare module '@fastify/jwt' {
@@ -24,10 +26,16 @@ declare module '@fastify/jwt' {
   }
 }
 
-export type TokenFailure = 'missing' | 'invalid' | 'expired'
-export type TokenVerdict = { ok: true; claims: VerifiedClaims } | { ok: false; reason: TokenFailure }
+/**
+ * Why a token was refused: none given, a bad signature or claims, past its expiry, an account that
+ * was disabled since, or an identity provider whose keys could not be fetched (try again).
+ */
+export type TokenFailure = 'missing' | 'invalid' | 'expired' | 'disabled' | 'unavailable'
+export type TokenVerdict =
+  | { ok: true; claims: VerifiedClaims }
+  | { ok: false; reason: TokenFailure /** What was wrong, for the log and the holder. */; detail?: string }
 
-const ROLES: readonly UserRole[] = ['customer', 'csr', 'admin', 'service']
+const ROLES: readonly UserRole[] = ['customer', 'csr', 'admin', 'auditor', 'service']
 
 /** The user a token is issued for (a `UserRecord` fits). */
 export interface TokenSubject {

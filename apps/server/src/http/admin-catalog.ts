@@ -132,14 +132,15 @@ export function registerAdminCatalogRoutes(app: FastifyInstance, publisher: Publ
     {
       schema: {
         tags: ['admin'],
-        summary: 'The admin audit log, oldest first: every publish and retirement, hash-chained',
+        summary: 'The admin audit log, oldest first: every catalog and account change, hash-chained',
+        description: 'For admins and auditors.',
         security: bearerSecurity,
         response: {
           200: objectOf({ entries: { type: 'array', items: adminEntrySchema } }),
           ...problemResponses(401, 403),
         },
       },
-      preHandler: admin,
+      preHandler: requireRole(app, ['admin', 'auditor']),
     },
     async () => ({ entries: await publisher.store.adminLog() }),
   )

@@ -108,7 +108,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: { store: AuditLog
           ...problemResponses(400, 401, 403),
         },
       },
-      preHandler: requireRole(app, ['customer', 'csr', 'admin']),
+      preHandler: requireRole(app, ['customer', 'csr', 'admin', 'auditor']),
     },
     async (request, reply) => {
       const query = { ...request.query }
@@ -150,7 +150,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: { store: AuditLog
         },
         response: problemResponses(400, 401, 403),
       },
-      preHandler: requireRole(app, ['admin']),
+      preHandler: requireRole(app, ['admin', 'auditor']),
     },
     async (request, reply) => {
       const { format } = request.query

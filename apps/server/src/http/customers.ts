@@ -1,6 +1,6 @@
 import { foldAll, type PurposeCatalog, readOut } from '@consent-sync/consent-core'
 import type { FastifyInstance } from 'fastify'
-import { bearerSecurity, requireRole } from '../auth/guards'
+import { ANY_ROLE, bearerSecurity, requireRole } from '../auth/guards'
 import type { AuditLog } from '../store/audit-log'
 import type { Directory } from '../store/directory'
 import type { Rooms } from '../sync/rooms'
@@ -91,7 +91,7 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: CustomerRoutes
           ...problemResponses(400, 401, 403),
         },
       },
-      preHandler: requireRole(app, ['csr', 'admin']),
+      preHandler: requireRole(app, ['csr', 'admin', 'auditor']),
     },
     async (request) => ({
       customers: await ctx.store.searchCustomers(request.query.q.trim(), request.query.limit),
@@ -108,7 +108,7 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: CustomerRoutes
         params,
         response: { 200: customerSchema, ...problemResponses(400, 401, 403, 404) },
       },
-      preHandler: requireRole(app, ['customer', 'csr', 'admin']),
+      preHandler: requireRole(app, ['customer', 'csr', 'admin', 'auditor']),
     },
     async (request, reply) => {
       const { id } = request.params
@@ -131,7 +131,7 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: CustomerRoutes
         params,
         response: { 200: consentsSchema, ...problemResponses(400, 401, 403, 404) },
       },
-      preHandler: requireRole(app, ['customer', 'csr', 'admin', 'service']),
+      preHandler: requireRole(app, ANY_ROLE),
     },
     async (request, reply) => {
       const { id } = request.params

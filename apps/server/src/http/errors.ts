@@ -6,6 +6,7 @@ export type ProblemCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not-found'
+  | 'conflict'
   | 'payload-too-large'
   | 'unsupported-media-type'
   | 'too-many-requests'
@@ -23,6 +24,7 @@ const CODE_BY_STATUS: Readonly<Record<number, ProblemCode>> = {
   401: 'unauthorized',
   403: 'forbidden',
   404: 'not-found',
+  409: 'conflict',
   413: 'payload-too-large',
   415: 'unsupported-media-type',
   429: 'too-many-requests',

@@ -77,7 +77,7 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: FeedDeps): void {
         },
         response: problemResponses(401, 403),
       },
-      preHandler: requireRole(app, ['csr', 'admin'], { allowQueryToken: true }),
+      preHandler: requireRole(app, ['csr', 'admin', 'auditor'], { allowQueryToken: true }),
     },
     async (request, reply) => {
       // Live events wait while missed ones are replayed, so the stream stays in order.

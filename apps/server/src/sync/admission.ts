@@ -42,7 +42,7 @@ export type Admission =
   | { ok: false; close: { code: CloseCodeValue; reason: string } | null }
 
 export interface AdmissionDeps {
-  verifyToken(token: string | undefined): TokenVerdict
+  verifyToken(token: string | undefined): Promise<TokenVerdict>
   config: Pick<Config, 'allowedOrigins' | 'limits'>
   directory: Pick<Directory, 'getCustomer'>
   /** False once the server is shutting down. */
@@ -69,8 +69,15 @@ export class Admissions {
     stillOpen: () => boolean,
   ): Promise<Admission> {
     const { customerId } = request
-    const verdict = this.deps.verifyToken(request.token)
-    if (!verdict.ok) return refuse(CloseCode.Unauthorized, `unauthorized: ${verdict.reason} token`)
+    const verdict = await this.deps.verifyToken(request.token)
+    if (!stillOpen()) return { ok: false, close: null }
+    if (!verdict.ok) {
+      if (verdict.reason === 'unavailable')
+        return refuse(CloseCode.TryAgainLater, 'identity provider unreachable: try again later')
+      if (verdict.reason === 'disabled')
+        return refuse(CloseCode.Unauthorized, 'unauthorized: account disabled')
+      return refuse(CloseCode.Unauthorized, `unauthorized: ${verdict.reason} token`)
+    }
     if (!originAllowed(request.origin, request.host, this.deps.config.allowedOrigins)) {
       log.warn({ origin: request.origin, customerId }, 'sync origin refused')
       return refuse(CloseCode.Forbidden, 'forbidden: this origin is not allowed (ALLOWED_ORIGINS)')

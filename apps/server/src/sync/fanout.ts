@@ -31,6 +31,9 @@ export interface FanOut {
   onAwareness(listener: (message: RemoteAwareness) => void): void
   onPresenceQuery(listener: (message: PresenceQuery) => void): void
   onCatalogChanged(listener: () => void): void
+  /** Tells the other instances an account changed: they forget what they knew and close a disabled one's connections. */
+  publishAccountChanged(username: string): void
+  onAccountChanged(listener: (username: string) => void): void
   /** Resolves once messages from the other instances are being received (or after `timeoutMs`). */
   ready(timeoutMs: number): Promise<void>
   /** Called when delivery (re)starts after an interruption: what was published meanwhile is lost. */
@@ -52,6 +55,8 @@ export function localFanOut(): FanOut {
     onAwareness() {},
     onPresenceQuery() {},
     onCatalogChanged() {},
+    publishAccountChanged() {},
+    onAccountChanged() {},
     async ready() {},
     onResume() {},
     async ping() {},

@@ -8,6 +8,8 @@ const KIND_UPDATE = 0
 const KIND_AWARENESS = 1
 const KIND_PRESENCE_QUERY = 2
 const KIND_CATALOG = 4
+/** An account changed (disabled, role or password changed): `customerId` carries its username. */
+const KIND_ACCOUNT = 5
 /** Every record one instance published in one turn of its event loop, in one Redis message. */
 const KIND_BATCH = 3
 
@@ -84,6 +86,7 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
   const awarenessListeners: ((m: RemoteAwareness) => void)[] = []
   const queryListeners: ((m: PresenceQuery) => void)[] = []
   const catalogListeners: (() => void)[] = []
+  const accountListeners: ((username: string) => void)[] = []
   const resumeListeners: (() => void)[] = []
   let subscribedOnce = false
   let subscribed: () => void = () => {}
@@ -114,6 +117,7 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
           for (const l of awarenessListeners) l({ customerId, update: payload })
         else if (kind === KIND_PRESENCE_QUERY) for (const l of queryListeners) l({ customerId })
         else if (kind === KIND_CATALOG) for (const l of catalogListeners) l()
+        else if (kind === KIND_ACCOUNT) for (const l of accountListeners) l(customerId)
       }
     } catch (err) {
       warn(err, 'undecodable fan-out message ignored')
@@ -156,6 +160,12 @@ export function createRedisFanOut(options: RedisFanOutOptions): FanOut {
     },
     onCatalogChanged(l) {
       catalogListeners.push(l)
+    },
+    publishAccountChanged(username) {
+      publish({ kind: KIND_ACCOUNT, customerId: username, seq: 0, payload: new Uint8Array() })
+    },
+    onAccountChanged(l) {
+      accountListeners.push(l)
     },
     async ready(timeoutMs) {
       let timer: NodeJS.Timeout | undefined

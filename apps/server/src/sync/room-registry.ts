@@ -138,6 +138,17 @@ export function createRooms(deps: RoomDeps): RoomRegistry {
     },
     loadedCount: () => rooms.size,
     connectionCount: () => connections,
+    closeUser(userId, code, reason) {
+      let closed = 0
+      for (const room of ready.values()) {
+        for (const peer of [...room.peers]) {
+          if (peer.user.id !== userId || peer.closed) continue
+          peer.close(code as CloseCodeValue, reason)
+          closed++
+        }
+      }
+      return closed
+    },
     async shutdown(code: number, reason: string) {
       accepting = false
       clearInterval(catchUpTimer)

@@ -6,6 +6,8 @@ export interface Rooms {
   readDecisions(customerId: string): Promise<Decision[]>
   loadedCount(): number
   connectionCount(): number
+  /** Closes every connection of the user (an account disabled); returns how many were open. */
+  closeUser(userId: string, code: number, reason: string): number
   /** Closes every connection with the given code and waits for pending commits. */
   shutdown(code: number, reason: string): Promise<void>
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { verifyToken } from '../auth/tokens'
+import type { VerifyToken } from '../auth/verifier'
 import type { Config } from '../config'
 import type { Metrics } from '../metrics/metrics'
 import type { Directory } from '../store/directory'
@@ -14,6 +14,8 @@ export interface SyncDeps {
   store: Pick<Directory, 'getCustomer'>
   config: Config
   metrics: Metrics
+  /** Every kind of token the server accepts (auth/verifier.ts). */
+  verifyToken: VerifyToken
 }
 
 /**
@@ -21,14 +23,17 @@ export interface SyncDeps {
  * Session per socket (upgraded in sync/upgrade.ts), admitted by the instance's Admissions (which
  * keep the per-user limits).
  */
-export function registerSync(app: FastifyInstance, { rooms, store, config, metrics }: SyncDeps): void {
+export function registerSync(
+  app: FastifyInstance,
+  { rooms, store, config, metrics, verifyToken }: SyncDeps,
+): void {
   const admissions = new Admissions({
-    verifyToken: (token) => verifyToken(app, token),
+    verifyToken,
     config,
     directory: store,
     accepting: () => rooms.accepting,
   })
-  const deps = { admissions, rooms, config, metrics, verifyToken: (token: string) => verifyToken(app, token) }
+  const deps = { admissions, rooms, config, metrics, verifyToken }
   // ws itself closes frames over maxPayload with 1009, which stock clients retry forever; its cap
   // sits well above ours so that oversize messages are closed with 4413 (permanent).
   const maxPayload = Math.max(config.limits.maxMessageBytes * 8, 8 * 1024 * 1024)

@@ -14,7 +14,7 @@ import { TokenBucket } from './token-bucket'
 export interface SessionDeps {
   admissions: Admissions
   rooms: RoomRegistry
-  verifyToken(token: string): TokenVerdict
+  verifyToken(token: string): Promise<TokenVerdict>
   config: Pick<Config, 'limits'>
   metrics: Metrics
 }
@@ -98,9 +98,22 @@ export class Session {
       { customerId: request.customerId, connectionId: peer.id, userId, role },
       'sync connection open',
     )
+    this.release()
+  }
+
+  /** Handles the held messages in order; one of them may hold what follows it again (a refresh). */
+  private release(): void {
     const held = this.held ?? []
     this.held = null
-    for (const m of held) this.handle(m.frame, m.at, m.atMs)
+    this.heldBytes = 0
+    for (let i = 0; i < held.length; i++) {
+      if (this.held !== null) {
+        ;(this.held as Held[]).push(...held.slice(i))
+        return
+      }
+      const m = held[i] as Held
+      this.handle(m.frame, m.at, m.atMs)
+    }
   }
 
   private get socketOpen(): boolean {
@@ -121,7 +134,7 @@ export class Session {
     }
     const at = new Date().toISOString()
     const atMs = performance.now()
-    if (this.room) return this.handle(frame, at, atMs)
+    if (this.room && this.held === null) return this.handle(frame, at, atMs)
     // One message of the largest size, and the handshake frames around it.
     this.heldBytes += frame.byteLength
     if (this.heldBytes > maxMessageBytes + 64 * 1024) {
@@ -158,17 +171,22 @@ export class Session {
       case 'query-awareness':
         return room.sendAwarenessTo(peer)
       case 'refresh-token':
-        return this.refresh(message.token)
+        // What follows waits for the verdict: nothing sent after a refused token is judged.
+        this.held = []
+        void this.refresh(message.token).finally(() => this.release())
+        return
       case 'ignored':
         return
     }
   }
 
   /** A fresh token of the same user: the connection now closes at its expiry (protocol SPEC 2.6). */
-  private refresh(token: string) {
+  private async refresh(token: string) {
     const { peer } = this
     if (!peer) return
-    const verdict = this.deps.verifyToken(token)
+    const verdict = await this.deps.verifyToken(token)
+    if (peer.closed) return
+    if (verdict.ok === false && verdict.reason === 'unavailable') return // the current token still holds
     if (!verdict.ok || verdict.claims.sub !== peer.user.id || verdict.claims.role !== peer.user.role) {
       return peer.close(CloseCode.Unauthorized, 'refreshed token is not valid for this connection')
     }

@@ -7,3 +7,5 @@ export { ADMIN, CSR_1, CSR_2, CUSTOMER_1, CUSTOMER_2, loginAt, startTestServer }
 export type { ServicesOptions } from './services'
 export { dropSchema, freshSchema, POSTGRES_URL, REDIS_URL, scaleOutServices } from './services'
 export { until } from './until'
+export type { IdentityProvider, ProviderAlg } from './identity-provider'
+export { startIdentityProvider } from './identity-provider'
