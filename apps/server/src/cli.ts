@@ -10,6 +10,9 @@ import { exportLines } from './audit/export'
 import { verifyStore } from './audit/verify'
 import { exportCatalog, importCatalog } from './catalog/import'
 import { openLiveCatalog } from './catalog/live-catalog'
+import { registerCustomerCommands } from './cli/customers'
+import { registerMigrateCommand } from './cli/migrate'
+import { registerUserCommands } from './cli/users'
 import { runCluster } from './cluster/run'
 import { type Config, ConfigError, loadConfig } from './config'
 import { DEMO_PASSWORD, demoAccounts, seedDemo } from './demo/seed'
@@ -275,5 +278,10 @@ program
   .description("fold each document's update log into a snapshot")
   .option('--customer <id>', 'only this customer')
   .action(compact)
+
+const helpers = { withStore, out, fail, configOrExit }
+registerUserCommands(program, helpers)
+registerCustomerCommands(program, helpers)
+registerMigrateCommand(program, helpers)
 
 await program.parseAsync(process.argv)

@@ -29,8 +29,13 @@ export interface Exit {
  * `consent-sync <args>` as a child process, the one way the tests start one. Its environment is
  * only what the CLI needs: no NODE_ENV=production or other settings leaking in from the runner.
  */
-function spawnCli(args: string[], databasePath: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+function spawnCli(
+  args: string[],
+  databasePath: string,
+  env: Record<string, string>,
+  input?: string,
+): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: SERVER_DIR,
     env: {
       PATH: process.env.PATH,
@@ -39,18 +44,21 @@ function spawnCli(args: string[], databasePath: string, env: Record<string, stri
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   })
+  if (input !== undefined) child.stdin?.end(input)
+  return child
 }
 
-/** `consent-sync <args>` as a child process; resolves with its exit code and output. */
+/** `consent-sync <args>` as a child process (`input` on its stdin); resolves with its exit code and output. */
 export function runCli(
   args: string[],
   databasePath: string,
   env: Record<string, string> = {},
   timeoutMs = 20_000,
+  input?: string,
 ) {
-  const child = spawnCli(args, databasePath, env)
+  const child = spawnCli(args, databasePath, env, input)
   let stdout = ''
   let stderr = ''
   child.stdout?.on('data', (b: Buffer) => {
