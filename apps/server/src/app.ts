@@ -22,6 +22,7 @@ import type { Config } from './config'
 import { createAcceptedEvents, type ServerContext } from './context'
 import { seedDemo } from './demo/seed'
 import { registerAdminCatalogRoutes } from './http/admin-catalog'
+import { registerAdminCustomerRoutes } from './http/admin-customers'
 import { registerAdminUserRoutes } from './http/admin-users'
 import { registerAuditRoutes } from './http/audit'
 import { registerCustomerRoutes } from './http/customers'
@@ -240,6 +241,7 @@ export async function createServer(
   registerPurposeRoutes(app, ctx)
   registerAdminCatalogRoutes(app, { store, catalog, announce: () => fanout.publishCatalogChanged() })
   registerAdminUserRoutes(app, { store, changed: (username) => ctx.accounts.changed(username) })
+  registerAdminCustomerRoutes(app, { store })
   registerCustomerRoutes(app, ctx)
   registerAuditRoutes(app, ctx)
   registerFeedRoutes(app, ctx)
