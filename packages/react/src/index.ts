@@ -10,6 +10,7 @@ export {
   useConsentState,
 } from './consent-handle'
 export { nextExpiry, useExpiryClock } from './expiry-clock'
+export { type FragmentSignIn, useFragmentSignIn } from './fragment-sign-in'
 export {
   apiBase,
   clearSession,
@@ -18,5 +19,7 @@ export {
   refreshSession,
   type Session,
   saveSession,
+  sessionForToken,
   syncUrl,
+  takeFragmentToken,
 } from './session'

@@ -101,3 +101,34 @@ export async function refreshSession(session: Session, key = defaultKey()): Prom
   saveSession(next, key)
   return next.token
 }
+
+/**
+ * A token handed to the page in its URL fragment — `#access_token=<JWT>`, as an identity
+ * provider's redirect or the operator's app delivers one — taken off the URL at once (so it is
+ * neither bookmarked nor sent on), or null when the fragment holds none.
+ */
+export function takeFragmentToken(): string | null {
+  if (typeof location === 'undefined') return null
+  const fragment = new URLSearchParams(location.hash.replace(/^#/, ''))
+  const token = fragment.get('access_token') ?? fragment.get('id_token')
+  if (!token) return null
+  history.replaceState(null, '', `${location.pathname}${location.search}`)
+  return token
+}
+
+/**
+ * `GET /api/auth/session` with a token the page was handed: the session it stands for, checked by
+ * the server (signature, issuer, audience, role). Rejects with a message a person can read.
+ */
+export async function sessionForToken(token: string): Promise<Session> {
+  let res: Response
+  try {
+    res = await fetch(`${apiBase()}/api/auth/session`, { headers: { authorization: `Bearer ${token}` } })
+  } catch {
+    throw new Error('Could not reach the server. Check your connection and try again.')
+  }
+  if (!res.ok) throw new Error(await problemMessage(res, `Sign-in failed (${res.status}).`))
+  const session: unknown = await res.json()
+  if (!isSession(session)) throw new Error('The server sent an unexpected answer.')
+  return session
+}

@@ -28,6 +28,11 @@ export interface OidcConfig {
   jwksCooldownSeconds: number
   /** Milliseconds a key-set fetch may take. */
   jwksTimeoutMs: number
+  /**
+   * Where the sign-in pages send people to sign in at the provider (`OIDC_LOGIN_URL`, optional):
+   * the provider (or the operator's app) returns them to the page with `#access_token=<JWT>`.
+   */
+  loginUrl?: string
 }
 
 /** Roles a provider's claim may map to. */
@@ -129,5 +134,6 @@ export function loadOidcConfig(env: Env, production: boolean): OidcConfig | unde
     jwksMaxAgeSeconds: seconds(env, 'OIDC_JWKS_MAX_AGE_SECONDS', 600, 7 * 24 * 3600),
     jwksCooldownSeconds: seconds(env, 'OIDC_JWKS_COOLDOWN_SECONDS', 30, 3600),
     jwksTimeoutMs: seconds(env, 'OIDC_JWKS_TIMEOUT_MS', 5000, 60_000) || 5000,
+    ...(env.OIDC_LOGIN_URL ? { loginUrl: url(env, 'OIDC_LOGIN_URL', production) } : {}),
   }
 }

@@ -111,3 +111,31 @@ describe('POST /api/auth/refresh', () => {
     expect(res.status).toBe(401)
   })
 })
+
+describe('GET /api/auth/methods', () => {
+  it('tells the sign-in pages whether demo accounts exist and where the identity provider signs people in', async () => {
+    const demo = await testServer()
+    expect(await (await demo.get('/api/auth/methods')).json()).toEqual({
+      password: true,
+      demo: true,
+      provider: null,
+    })
+    const withProvider = await testServer({
+      env: {
+        DEMO: 'false',
+        OIDC_ISSUER: 'https://login.example.lk/realms/telco',
+        OIDC_AUDIENCE: 'consent-sync',
+        OIDC_JWKS_URL: 'https://login.example.lk/realms/telco/protocol/openid-connect/certs',
+        OIDC_LOGIN_URL: 'https://app.example.lk/consent-sign-in',
+      },
+    })
+    expect(await (await withProvider.get('/api/auth/methods')).json()).toEqual({
+      password: true,
+      demo: false,
+      provider: {
+        issuer: 'https://login.example.lk/realms/telco',
+        loginUrl: 'https://app.example.lk/consent-sign-in',
+      },
+    })
+  })
+})

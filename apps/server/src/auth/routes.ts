@@ -35,7 +35,7 @@ interface LoginBody {
 /** What sign-in uses: the accounts, the token lifetime and the login rate. */
 export interface AuthDeps {
   store: Pick<Directory, 'findUser'>
-  config: Pick<Config, 'tokenTtlSeconds' | 'limits'>
+  config: Pick<Config, 'tokenTtlSeconds' | 'limits' | 'demo' | 'oidc'>
 }
 
 function session(app: FastifyInstance, ctx: AuthDeps, user: UserRecord) {
@@ -116,6 +116,38 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AuthDeps): void {
       if (!user || user.id !== request.user.sub || user.disabled)
         return sendProblem(reply, 401, 'the account no longer exists or is disabled')
       return session(app, ctx, user)
+    },
+  )
+
+  app.get(
+    '/api/auth/methods',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'How to sign in here: built-in accounts, the demo accounts, the identity provider',
+        response: {
+          200: {
+            type: 'object',
+            required: ['password', 'demo', 'provider'],
+            properties: {
+              password: { type: 'boolean' },
+              demo: { type: 'boolean' },
+              provider: {
+                type: ['object', 'null'],
+                required: ['issuer'],
+                properties: { issuer: { type: 'string' }, loginUrl: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    },
+    async () => {
+      const { oidc, demo } = ctx.config
+      const provider = oidc
+        ? { issuer: oidc.issuer, ...(oidc.loginUrl !== undefined ? { loginUrl: oidc.loginUrl } : {}) }
+        : null
+      return { password: true, demo, provider }
     },
   )
 
