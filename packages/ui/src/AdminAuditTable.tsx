@@ -2,7 +2,7 @@ import { localDateAndTime } from './local-time'
 
 const HASH_PREFIX = 12
 
-/** One entry of the administrators' log (`GET /api/admin/audit`): who changed the catalog, how. */
+/** One entry of the administrators' log (`GET /api/admin/audit`): who changed the catalog or an account, how. */
 export interface AdminAuditEntry {
   seq: number
   action: string
@@ -38,7 +38,37 @@ function describeDetails(details: Readonly<Record<string, unknown>>): string {
     .join(' · ')
 }
 
-/** The administrators' log, hash-chained like the consent audit: publishes, retirements, who and when. */
+/** The name after `user:` or `purpose:` in an entry's target. */
+function targetName(target: string): string {
+  const colon = target.indexOf(':')
+  return colon < 0 ? target : target.slice(colon + 1)
+}
+
+/** What an entry did, in words: "created account agent.perera (csr)", "retired purpose marketing-sms". */
+export function describeAdminAction(entry: Pick<AdminAuditEntry, 'action' | 'target' | 'details'>): string {
+  const name = targetName(entry.target)
+  const { role, version } = entry.details
+  switch (entry.action) {
+    case 'user.create':
+      return typeof role === 'string' ? `created account ${name} (${role})` : `created account ${name}`
+    case 'user.disable':
+      return `disabled account ${name}`
+    case 'user.enable':
+      return `enabled account ${name}`
+    case 'user.reset-password':
+      return `set a new password for ${name}`
+    case 'purpose.create':
+      return `created purpose ${name}`
+    case 'version.publish':
+      return typeof version === 'string' ? `published ${name} version ${version}` : `published ${name}`
+    case 'purpose.retire':
+      return `retired purpose ${name}`
+    default:
+      return entry.action
+  }
+}
+
+/** The administrators' log, hash-chained like the consent audit: publishes, retirements, account changes, who and when. */
 export function AdminAuditTable({ entries }: AdminAuditTableProps) {
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroll box a keyboard must reach to scroll the table sideways
@@ -82,8 +112,10 @@ export function AdminAuditTable({ entries }: AdminAuditTableProps) {
                     {at.time}
                   </time>
                 </td>
-                <td>
-                  <code>{e.action}</code>
+                <td data-testid="admin-audit-action">
+                  {describeAdminAction(e)}
+                  <br />
+                  <code className="cs-muted">{e.action}</code>
                 </td>
                 <td>
                   <code>{e.target}</code>

@@ -44,4 +44,34 @@ describe('LoginForm', () => {
     expect(screen.getByRole('heading', { name: 'Consent desk: sign in' })).toBeTruthy()
     expect(screen.getByText('Demo: csr1')).toBeTruthy()
   })
+
+  it("leads with the identity provider's link and keeps the password form", () => {
+    render(
+      <LoginForm
+        title="Consent desk: sign in"
+        onSubmit={async () => {}}
+        provider={{
+          href: 'https://id.example.lk/authorize',
+          label: 'Sign in with your organisation',
+          otherwise: 'Or sign in with a username and password',
+        }}
+      />,
+    )
+    const link = screen.getByRole('link', { name: 'Sign in with your organisation' })
+    expect(link.getAttribute('href')).toBe('https://id.example.lk/authorize')
+    expect(screen.getByTestId('login-username')).toBeTruthy()
+    expect(screen.queryByText('Demo: csr1')).toBeNull()
+  })
+
+  it('says "Signing in…" while a handed-over token is checked, and waits', () => {
+    render(<LoginForm title="Sign in" checking onSubmit={async () => {}} />)
+    expect(screen.getByRole('status').textContent).toBe('Signing in…')
+    expect((screen.getByTestId('login-submit') as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it('shows a message from outside the form as an alert', () => {
+    render(<LoginForm title="Sign in" notice="Your session ended." onSubmit={async () => {}} />)
+    expect(screen.getByTestId('login-notice').getAttribute('role')).toBe('alert')
+    expect(screen.getByTestId('login-notice').textContent).toBe('Your session ended.')
+  })
 })

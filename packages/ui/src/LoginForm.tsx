@@ -10,9 +10,27 @@ export interface LoginFormProps {
   lang?: Language
   /** Label of the username field (default "Username"). */
   usernameLabel?: string
+  /**
+   * Signing in at the operator's identity provider: a primary link above the form, and the words
+   * that lead from it to the password form (kept for built-in accounts).
+   */
+  provider?: { href: string; label: string; otherwise: string } | undefined
+  /** A token handed to the page is being checked: "Signing in…", and the form waits. */
+  checking?: boolean
+  /** A message from outside the form: a handed-over token refused, the session ended. */
+  notice?: string | null | undefined
 }
 
-export function LoginForm({ title, hint, onSubmit, lang = 'en', usernameLabel }: LoginFormProps) {
+export function LoginForm({
+  title,
+  hint,
+  onSubmit,
+  lang = 'en',
+  usernameLabel,
+  provider,
+  checking = false,
+  notice,
+}: LoginFormProps) {
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [error, setError] = useState<string | null>(null)
@@ -39,6 +57,24 @@ export function LoginForm({ title, hint, onSubmit, lang = 'en', usernameLabel }:
       aria-describedby={hint ? `${id}-hint` : undefined}
     >
       <h1>{title}</h1>
+      {checking ? (
+        <p className="cs-login-hint" role="status" data-testid="login-checking">
+          {t(lang, 'signingIn')}
+        </p>
+      ) : null}
+      {notice ? (
+        <p className="cs-login-error" role="alert" data-testid="login-notice">
+          {notice}
+        </p>
+      ) : null}
+      {provider ? (
+        <>
+          <a className="cs-button cs-button-primary" href={provider.href} data-testid="login-provider">
+            {provider.label}
+          </a>
+          <p className="cs-muted">{provider.otherwise}</p>
+        </>
+      ) : null}
       {hint ? (
         <p className="cs-login-hint" id={`${id}-hint`}>
           {hint}
@@ -72,9 +108,9 @@ export function LoginForm({ title, hint, onSubmit, lang = 'en', usernameLabel }:
       ) : null}
       <button
         type="submit"
-        className="cs-button cs-button-primary"
+        className={provider ? 'cs-button' : 'cs-button cs-button-primary'}
         data-testid="login-submit"
-        disabled={busy}
+        disabled={busy || checking}
       >
         {busy ? t(lang, 'signingIn') : t(lang, 'signIn')}
       </button>

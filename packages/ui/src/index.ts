@@ -1,7 +1,22 @@
 // Components take state and callbacks as props; they reach no sync client, network or storage.
-export { type AdminAuditEntry, AdminAuditTable, type AdminAuditTableProps } from './AdminAuditTable'
+export { AccountTable, type AccountTableProps } from './AccountTable'
+export {
+  type AdminAuditEntry,
+  AdminAuditTable,
+  type AdminAuditTableProps,
+  describeAdminAction,
+} from './AdminAuditTable'
 export { AppFrame, type AppFrameProps } from './AppFrame'
 export { AuditTable, type AuditTableProps } from './AuditTable'
+export {
+  ACCOUNT_ROLES,
+  type Account,
+  type AccountRefusal,
+  type AccountRole,
+  type NewAccountBody,
+  PASSWORD_RULES,
+  roleLabel,
+} from './accounts'
 export { ConsentList, type ConsentListProps, type ConsentRowsProps } from './ConsentList'
 export { type AgentDecision, ConsentPanel, type ConsentPanelProps } from './ConsentPanel'
 export { ConsentRow, type ConsentRowProps } from './ConsentRow'
@@ -32,6 +47,7 @@ export { channelLabel, formatTime, LANGUAGE_NAMES, stateLabel, t, type UiKey } f
 export { LanguageSwitch, type LanguageSwitchProps } from './LanguageSwitch'
 export { LoginForm, type LoginFormProps } from './LoginForm'
 export { localDateAndTime, localTimeOfDay } from './local-time'
+export { type LoginTextKey, loginText } from './login-text'
 export { type AgreedNotice, NoticeChange, type NoticeChangeProps } from './NoticeChange'
 export { NoticeDraftForm, type NoticeDraftFormProps, type PublishRefusal } from './NoticeDraftForm'
 export {
