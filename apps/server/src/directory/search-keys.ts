@@ -61,15 +61,18 @@ export interface SearchPlan {
   phonePrefixes: string[]
   /** Reversed digits, for a number typed by its last digits. */
   phoneSuffix?: string
-  /** The longest word of the query, looked up as a word prefix of names. */
-  word?: string
+  /**
+   * The query's words (none for a phone number), each a word prefix of names; with several, the
+   * one with the fewest names drives and the names found must hold the whole query.
+   */
+  words: string[]
   /** The whole query lower-cased: a multi-word query keeps only names that contain it. */
   lowered: string
 }
 
 export function searchPlan(q: string): SearchPlan {
   const lowered = q.toLowerCase()
-  const plan: SearchPlan = { phonePrefixes: [], lowered }
+  const plan: SearchPlan = { phonePrefixes: [], words: [], lowered }
   if (q === '' || ID_PREFIX.test(q)) plan.idPrefix = lowered
   const digits = digitsOf(q)
   if (digits !== '' && PHONE_QUERY.test(q)) {
@@ -84,17 +87,34 @@ export function searchPlan(q: string): SearchPlan {
     }
     plan.phonePrefixes = [...prefixes]
     if (digits.length >= SUFFIX_MIN_DIGITS) plan.phoneSuffix = reversedDigits(digits)
+  } else {
+    const words = nameWords(q)
+    // A lone letter (the C of C-0001, an initial) starts a word of half the names: not a driver.
+    const strong = words.filter((w) => w.length > 1)
+    plan.words = strong.length > 0 ? strong : words
   }
-  const words = nameWords(q)
-  const longest = words.reduce<string | undefined>(
-    (a, w) => (a === undefined || w.length > a.length ? w : a),
-    undefined,
-  )
-  if (longest !== undefined) plan.word = longest
   return plan
 }
 
-/** Whether a name found by its longest word also holds the whole (multi-word) query. */
+/**
+ * Names a word's prefix range is counted up to when choosing which word of a multi-word query
+ * drives (the fewest; of equals, the longest word); a driver with fewer is read whole, so the
+ * answer is exact, else its first this many are.
+ */
+export const WORD_CANDIDATES = 5000
+
+/** The word of a multi-word query to read names by, from each word's (capped) count. */
+export function drivingWord(
+  counts: readonly { word: string; n: number }[],
+): { word: string; n: number } | undefined {
+  let best: { word: string; n: number } | undefined
+  for (const c of counts) {
+    if (!best || c.n < best.n || (c.n === best.n && c.word.length > best.word.length)) best = c
+  }
+  return best
+}
+
+/** Whether a name found by one of its words also holds the whole (multi-word) query. */
 export function nameHolds(name: string, plan: SearchPlan): boolean {
   return name.toLowerCase().includes(plan.lowered)
 }

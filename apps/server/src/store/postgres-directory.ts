@@ -1,7 +1,16 @@
 import { type ChainHead, GENESIS } from '@consent-sync/consent-core'
 import type { PoolClient } from 'pg'
 import { chainAdmin } from '../audit/admin-chain'
-import { mergeFound, nameHolds, nameWords, prefixRange, searchPlan } from '../directory/search-keys'
+import {
+  drivingWord,
+  mergeFound,
+  nameHolds,
+  nameWords,
+  prefixRange,
+  type SearchPlan,
+  searchPlan,
+  WORD_CANDIDATES,
+} from '../directory/search-keys'
 import * as catalogRows from './catalog-rows'
 import type { AdminEntry } from './catalog-store'
 import type { CustomerRecord, Directory, UpsertCounts } from './directory'
@@ -17,8 +26,6 @@ export interface DirectoryTables {
   adminAudit: string
 }
 
-/** Candidates a multi-word query reads by its longest word before keeping those holding it all. */
-const WORD_CANDIDATES_PER_RESULT = 20
 const params = (n: number) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ')
 
 /**
@@ -65,15 +72,20 @@ export function postgresDirectory(
         [0, 1, 2, 3, 4, 5, 6].map(column),
       )
     }
-    const renamed = changes.updates.filter((u) => u.renamed).map((u) => u.customer)
-    if (renamed.length > 0) {
-      await client.query(`DELETE FROM ${t.customerWords} WHERE customer_id = ANY($1::text[])`, [
-        renamed.map((c) => c.id),
-      ])
+    const renamed = changes.updates.filter((u) => u.formerName !== undefined)
+    const former = renamed.flatMap((u) =>
+      nameWords(u.formerName ?? '').map((w) => [w, u.customer.id] as const),
+    )
+    if (former.length > 0) {
+      await client.query(
+        `DELETE FROM ${t.customerWords} w USING unnest($1::text[], $2::text[]) AS f (word, customer_id)
+         WHERE w.word = f.word AND w.customer_id = f.customer_id`,
+        [former.map((f) => f[0]), former.map((f) => f[1])],
+      )
     }
     const words: string[] = []
     const owners: string[] = []
-    for (const c of [...changes.inserts, ...renamed]) {
+    for (const c of [...changes.inserts, ...renamed.map((u) => u.customer)]) {
       for (const w of nameWords(c.name)) {
         words.push(w)
         owners.push(c.id)
@@ -110,6 +122,48 @@ export function postgresDirectory(
       return writeBatch(client, customers)
     })
 
+  const byWordHolding = `SELECT ${qualified('c')}
+    FROM (SELECT customer_id FROM ${t.customerWords} WHERE word >= $1 AND word < $2 ORDER BY word, customer_id LIMIT $3) w
+    JOIN ${t.customers} c ON c.id = w.customer_id
+    WHERE c.name ILIKE $4 ESCAPE '\\' LIMIT $5`
+
+  /**
+   * Names by their words: one word read to `limit`; of several, the rarest read (to a bound) for
+   * names holding the whole query. `known`: some word of the query starts a word of some name.
+   */
+  async function byNameWords(
+    plan: SearchPlan,
+    limit: number,
+  ): Promise<{ found: rows.CustomerRow[]; known: boolean }> {
+    const [only] = plan.words
+    if (only === undefined) return { found: [], known: false }
+    if (plan.words.length === 1) {
+      const found = await range(byWord, only, limit)
+      return { found: found.filter((c) => nameHolds(c.name, plan)), known: found.length > 0 }
+    }
+    const counts = await Promise.all(
+      plan.words.map(async (word) => {
+        const { lo, hi } = prefixRange(word)
+        const [row] = await query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${t.customerWords} WHERE word >= $1 AND word < $2 LIMIT $3) s`,
+          [lo, hi, WORD_CANDIDATES],
+        )
+        return { word, n: row?.n ?? 0 }
+      }),
+    )
+    const driver = drivingWord(counts)
+    if (!driver || driver.n === 0) return { found: [], known: counts.some((c) => c.n > 0) }
+    const { lo, hi } = prefixRange(driver.word)
+    const found = await query<rows.CustomerRow>(byWordHolding, [
+      lo,
+      hi,
+      WORD_CANDIDATES,
+      `%${rows.escapeLike(plan.lowered)}%`,
+      limit,
+    ])
+    return { found: found.filter((c) => nameHolds(c.name, plan)), known: true }
+  }
+
   return {
     async upsertCustomer(c) {
       await upsertCustomers([c])
@@ -133,14 +187,10 @@ export function postgresDirectory(
       if (plan.idPrefix !== undefined) lookups.push(range(byId, plan.idPrefix, limit))
       for (const p of plan.phonePrefixes) lookups.push(range(byPhone, p, limit))
       if (plan.phoneSuffix !== undefined) lookups.push(range(byPhoneEnd, plan.phoneSuffix, limit))
-      if (plan.word !== undefined) {
-        const candidates = plan.word === plan.lowered ? limit : limit * WORD_CANDIDATES_PER_RESULT
-        lookups.push(
-          range(byWord, plan.word, candidates).then((found) => found.filter((c) => nameHolds(c.name, plan))),
-        )
-      }
-      const parts = await Promise.all(lookups)
-      if (parts.every((p) => p.length === 0) && q !== '') {
+      const [parts, byWords] = await Promise.all([Promise.all(lookups), byNameWords(plan, limit)])
+      parts.push(byWords.found)
+      // Only a query no index knows at all is looked for inside words (`erei`, `%`).
+      if (parts.every((p) => p.length === 0) && !byWords.known && q !== '') {
         // ILIKE on "C"-collated columns folds ASCII case only, like SQLite's LIKE.
         parts.push(
           await query<rows.CustomerRow>(

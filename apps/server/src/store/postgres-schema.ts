@@ -74,7 +74,6 @@ CREATE TABLE customer_words (
   customer_id TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (word, customer_id)
 );
-CREATE INDEX customer_words_by_customer ON customer_words (customer_id);
 CREATE INDEX customers_by_lower_id ON customers (lower(id));
 CREATE INDEX customers_by_phone ON customers ((phone_digits COLLATE "C"));
 CREATE INDEX customers_by_phone_reversed ON customers (phone_reversed);

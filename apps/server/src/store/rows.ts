@@ -193,8 +193,8 @@ export function customerValues(c: CustomerRecord): unknown[] {
 /** What an upsert of `batch` changes, given the rows already stored under its ids. */
 export interface CustomerChanges {
   inserts: CustomerRecord[]
-  /** Changed customers; `renamed` when the name (and so its indexed words) changed. */
-  updates: { customer: CustomerRecord; renamed: boolean }[]
+  /** Changed customers; `formerName` when the name (and so its indexed words) changed. */
+  updates: { customer: CustomerRecord; formerName?: string }[]
   unchanged: number
 }
 
@@ -217,7 +217,7 @@ export function customerChanges(
       row.account_number === (c.accountNumber ?? null)
     )
       changes.unchanged++
-    else changes.updates.push({ customer: c, renamed: row.name !== c.name })
+    else changes.updates.push(row.name === c.name ? { customer: c } : { customer: c, formerName: row.name })
   }
   return changes
 }

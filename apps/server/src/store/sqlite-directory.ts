@@ -1,7 +1,16 @@
 import { type ChainHead, GENESIS } from '@consent-sync/consent-core'
 import type Database from 'better-sqlite3'
 import { chainAdmin } from '../audit/admin-chain'
-import { mergeFound, nameHolds, nameWords, prefixRange, searchPlan } from '../directory/search-keys'
+import {
+  drivingWord,
+  mergeFound,
+  nameHolds,
+  nameWords,
+  prefixRange,
+  type SearchPlan,
+  searchPlan,
+  WORD_CANDIDATES,
+} from '../directory/search-keys'
 import * as catalogRows from './catalog-rows'
 import type { AdminEntry, AdminRecord } from './catalog-store'
 import type { CustomerRecord, Directory, UpsertCounts, UserRecord, UserSeed } from './directory'
@@ -17,11 +26,9 @@ export type DirectoryOp =
 export type DirectoryReply = AdminEntry | UpsertCounts | null
 
 /** How long the substring fallback may scan before it answers what it found (the event loop waits). */
-const FALLBACK_BUDGET_MS = 15
-/** Rows one fallback step scans, by rowid range. */
-const FALLBACK_CHUNK = 50_000
-/** Candidates a multi-word query reads by its longest word before keeping those holding it all. */
-const WORD_CANDIDATES_PER_RESULT = 20
+const FALLBACK_BUDGET_MS = 10
+/** Rows one fallback step scans, by rowid range: a few milliseconds each. */
+const FALLBACK_CHUNK = 5_000
 
 const bool = (b: boolean) => (b ? 1 : 0)
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ')
@@ -42,7 +49,7 @@ export function sqliteCustomerWrites(
       `UPDATE customers SET name = ?, phone = ?, email = ?, account_number = ?, phone_digits = ?,
        phone_reversed = ? WHERE id = ?`,
     ),
-    dropWords: db.prepare<[string]>('DELETE FROM customer_words WHERE customer_id = ?'),
+    dropWord: db.prepare<[string, string]>('DELETE FROM customer_words WHERE word = ? AND customer_id = ?'),
     addWord: db.prepare<[string, string]>(
       'INSERT OR IGNORE INTO customer_words (word, customer_id) VALUES (?, ?)',
     ),
@@ -56,11 +63,11 @@ export function sqliteCustomerWrites(
       s.insert.run(rows.customerValues(c))
       addWords(c)
     }
-    for (const { customer, renamed } of changes.updates) {
+    for (const { customer, formerName } of changes.updates) {
       const [id, ...rest] = rows.customerValues(customer)
       s.update.run([...rest, id])
-      if (renamed) {
-        s.dropWords.run(customer.id)
+      if (formerName !== undefined) {
+        for (const w of nameWords(formerName)) s.dropWord.run(w, customer.id)
         addWords(customer)
       }
     }
@@ -136,6 +143,17 @@ export function sqliteDirectory(
        FROM customer_words w JOIN customers c ON c.id = w.customer_id
        WHERE w.word >= ? AND w.word < ? ORDER BY w.word, w.customer_id LIMIT ?`,
     ),
+    byWordHolding: db.prepare<[string, string, number, string, number], rows.CustomerRow>(
+      `SELECT ${rows.CUSTOMER_COLUMNS.split(', ')
+        .map((c) => `c.${c}`)
+        .join(', ')}
+       FROM (SELECT customer_id FROM customer_words WHERE word >= ? AND word < ? ORDER BY word, customer_id LIMIT ?) w
+       JOIN customers c ON c.id = w.customer_id
+       WHERE c.name LIKE ? ESCAPE '\\' LIMIT ?`,
+    ),
+    wordCount: db.prepare<[string, string, number], { n: number }>(
+      'SELECT count(*) AS n FROM (SELECT 1 FROM customer_words WHERE word >= ? AND word < ? LIMIT ?)',
+    ),
     lastRowid: db.prepare<[], { last: number | null }>('SELECT max(rowid) AS last FROM customers'),
     scan: db.prepare<
       [{ after: number; upto: number; like: string; digits: string; limit: number }],
@@ -173,6 +191,30 @@ export function sqliteDirectory(
     return found
   }
 
+  /**
+   * Names by their words: one word read to `limit`; of several, the rarest read (to a bound) for
+   * names holding the whole query. `known`: some word of the query starts a word of some name.
+   */
+  const byNameWords = (plan: SearchPlan, limit: number): { found: rows.CustomerRow[]; known: boolean } => {
+    const [only] = plan.words
+    if (only === undefined) return { found: [], known: false }
+    if (plan.words.length === 1) {
+      const { lo, hi } = prefixRange(only)
+      const found = s().byWord.all(lo, hi, limit)
+      return { found: found.filter((c) => nameHolds(c.name, plan)), known: found.length > 0 }
+    }
+    const counts = plan.words.map((word) => {
+      const { lo, hi } = prefixRange(word)
+      return { word, n: s().wordCount.get(lo, hi, WORD_CANDIDATES)?.n ?? 0 }
+    })
+    const driver = drivingWord(counts)
+    if (!driver || driver.n === 0) return { found: [], known: counts.some((c) => c.n > 0) }
+    const { lo, hi } = prefixRange(driver.word)
+    const like = `%${rows.escapeLike(plan.lowered)}%`
+    const found = s().byWordHolding.all(lo, hi, WORD_CANDIDATES, like, limit)
+    return { found: found.filter((c) => nameHolds(c.name, plan)), known: true }
+  }
+
   const search = (q: string, limit: number): CustomerRecord[] => {
     const plan = searchPlan(q)
     const range = (prefix: string) => prefixRange(prefix)
@@ -189,16 +231,10 @@ export function sqliteDirectory(
       const { lo, hi } = range(plan.phoneSuffix)
       parts.push(s().byPhoneEnd.all(lo, hi, limit))
     }
-    if (plan.word !== undefined) {
-      const { lo, hi } = range(plan.word)
-      const candidates = plan.word === plan.lowered ? limit : limit * WORD_CANDIDATES_PER_RESULT
-      parts.push(
-        s()
-          .byWord.all(lo, hi, candidates)
-          .filter((c) => nameHolds(c.name, plan)),
-      )
-    }
-    if (parts.every((p) => p.length === 0) && q !== '') {
+    const byWords = byNameWords(plan, limit)
+    parts.push(byWords.found)
+    // Only a query no index knows at all is looked for inside words (`erei`, `%`).
+    if (parts.every((p) => p.length === 0) && !byWords.known && q !== '') {
       parts.push(scanFor(q, plan.phonePrefixes[0] ?? '', limit))
     }
     return mergeFound(parts, limit).map(rows.toCustomer)

@@ -65,7 +65,6 @@ CREATE TABLE IF NOT EXISTS customer_words (
   customer_id TEXT NOT NULL,
   PRIMARY KEY (word, customer_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS customer_words_by_customer ON customer_words (customer_id);
 `
 
 const SCHEMA = `

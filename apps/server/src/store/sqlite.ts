@@ -41,6 +41,9 @@ function prepareStatements(db: Database.Database) {
 
 type Statements = ReturnType<typeof prepareStatements>
 
+/** The import connection's page cache, in KiB as `cache_size` takes it (negative). */
+const IMPORT_CACHE_KIB = -256 * 1024
+
 /** Where the writes go: the writer thread, or this thread (an in-memory database, or when asked). */
 interface Writes {
   append(requests: readonly AppendRequest[]): Promise<AppendResult[]>
@@ -160,6 +163,9 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
       () => {
         if (opts.path === ':memory:') return { db, close: () => {} }
         const conn = openSqlite({ path: opts.path, synchronous: opts.synchronous ?? 'FULL' })
+        // A million rows touch the pages of five B-trees in random order: a page cache that holds
+        // them turns most of the writes' page reads into memory reads.
+        conn.pragma(`cache_size = ${IMPORT_CACHE_KIB}`)
         return { db: conn, close: () => conn.close() }
       },
     ),
