@@ -1,4 +1,4 @@
-import { GENESIS } from '@consent-sync/consent-core'
+import { GENESIS, type NoticeVersion, noticeTextHash } from '@consent-sync/consent-core'
 import { describe, expect, it } from 'vitest'
 import { verifyAdminChain } from '../../audit/admin-chain'
 import type { AdminRecord, CatalogStore } from '../catalog-store'
@@ -6,7 +6,24 @@ import type { CustomerRecord, Directory, UserRecord } from '../directory'
 import type { StoreLifecycle } from '../store'
 import { fixtures, type MakeStore } from './fixture'
 
-export type DirectorySubject = StoreLifecycle & Directory & Pick<CatalogStore, 'adminLog'>
+export type DirectorySubject = StoreLifecycle & Directory & Pick<CatalogStore, 'adminLog' | 'createPurpose'>
+
+/** A first notice version of `purposeId`, for a catalog write between account saves. */
+function firstVersion(purposeId: string, at: string): NoticeVersion {
+  const texts = {
+    title: { en: `${purposeId} title`, si: `${purposeId} si`, ta: `${purposeId} ta` },
+    notice: { en: `${purposeId} notice`, si: `${purposeId} si`, ta: `${purposeId} ta` },
+  }
+  return {
+    purposeId,
+    version: '1.0',
+    ...texts,
+    textHash: noticeTextHash(purposeId, '1.0', texts),
+    material: false,
+    publishedAt: at,
+    publishedBy: 'admin1',
+  }
+}
 
 const admin = (action: string, target: string, at: string): AdminRecord => ({
   action,
@@ -253,6 +270,30 @@ export function runDirectoryTests(makeStore: MakeStore<DirectorySubject>): void 
       expect((await b.listUsers()).map((u) => u.username)).toEqual(
         Array.from({ length: 6 }, (_, i) => `agent${i}`),
       )
+    })
+
+    it('chains account saves and catalog writes made at once onto the one admin log', async () => {
+      const f = await fixture()
+      const a = f.open()
+      await a.migrate()
+      const b = f.open()
+      const at = '2026-11-02T08:00:00.000Z'
+      const writes = Array.from({ length: 6 }, (_, i) =>
+        i % 2 === 0
+          ? a.saveUser(account(`agent${i}`), admin('user.create', `user:agent${i}`, at))
+          : b
+              .createPurpose(
+                { id: `purpose-${i}`, default: 'withdrawn', status: 'active', createdAt: at },
+                firstVersion(`purpose-${i}`, at),
+                admin('purpose.create', `purpose:purpose-${i}`, at),
+              )
+              .then((w) => (w.ok ? w.entry : undefined)),
+      )
+      const entries = await Promise.all(writes)
+      const log = await b.adminLog()
+      expect(log.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6])
+      expect(verifyAdminChain(log).ok).toBe(true)
+      expect(new Set(entries.map((e) => e?.hash))).toEqual(new Set(log.map((e) => e.hash)))
     })
   })
 }
