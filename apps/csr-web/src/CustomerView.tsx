@@ -1,4 +1,5 @@
 import type { Language, PurposeCatalog } from '@consent-sync/consent-core'
+import { CloseCode } from '@consent-sync/protocol'
 import { useActorNames, useArrivals, useConsentHandle, useConsentState } from '@consent-sync/react'
 import type { ConsentHandle } from '@consent-sync/sync-client'
 import { HistoryTable, PresenceBar, ProblemBanner, useChangeToast } from '@consent-sync/ui'
@@ -7,6 +8,7 @@ import { AuditTrail } from './AuditTrail'
 import { ConsentsCard } from './ConsentsCard'
 import { CustomerHeader } from './CustomerHeader'
 import { useSession } from './SessionContext'
+import { SignedOutNotice } from './SignedOutNotice'
 import { useCustomer } from './useCustomer'
 
 interface Props {
@@ -81,7 +83,11 @@ function OpenRecord({ handle, catalog, self, readOnly }: RecordProps) {
   useArrivals(handle, self.id, tellChange)
   return (
     <>
-      <ProblemBanner problem={problem} onDiscard={() => void handle.discardLocalChanges()} />
+      {problem?.code === CloseCode.Unauthorized ? (
+        <SignedOutNotice />
+      ) : (
+        <ProblemBanner problem={problem} onDiscard={() => void handle.discardLocalChanges()} />
+      )}
       <div className="csr-card csr-presence">
         <PresenceBar presence={presence} viewer="csr" />
       </div>

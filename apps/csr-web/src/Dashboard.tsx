@@ -1,12 +1,12 @@
 import type { PurposeCatalog } from '@consent-sync/consent-core'
-import { AppFrame } from '@consent-sync/ui'
-import { AdminScreen } from './AdminScreen'
+import { AppFrame, roleLabel } from '@consent-sync/ui'
+import { AdminArea } from './AdminArea'
 import { CustomerSearch } from './CustomerSearch'
 import { CustomerView } from './CustomerView'
 import { LiveFeed } from './LiveFeed'
 import { useSession } from './SessionContext'
 import { useFeed } from './useFeed'
-import { useHashAdmin, useHashCustomer } from './useHashCustomer'
+import { type AdminPage, useHashAdmin, useHashCustomer } from './useHashCustomer'
 
 interface Props {
   catalog: PurposeCatalog
@@ -14,17 +14,31 @@ interface Props {
   refreshCatalog(): Promise<void>
 }
 
+/** The admin area's pages each role may open; an agent has none. */
+const ADMIN_PAGES: Readonly<Record<string, readonly AdminPage[]>> = {
+  admin: ['catalog', 'accounts'],
+  auditor: ['log'],
+}
+
+const PAGE_LINKS: Readonly<Record<AdminPage, { label: string; testId: string }>> = {
+  catalog: { label: 'Purpose catalog', testId: 'admin-open' },
+  accounts: { label: 'Accounts', testId: 'accounts-open' },
+  log: { label: "Administrators' log", testId: 'admin-log-open' },
+}
+
 /**
  * The signed-in agent's page: search and the open customer in the main column, the live feed beside
- * it. An administrator also has the purpose catalog screen (`#/admin`).
+ * it. An administrator also has the purpose catalog (`#/admin`) and the accounts
+ * (`#/admin/accounts`); an auditor reads the administrators' log (`#/admin/log`).
  */
 export function Dashboard({ refreshCatalog, ...catalogView }: Props) {
   const { catalog } = catalogView
   const { session, logout } = useSession()
   const [customerId, openCustomer] = useHashCustomer()
-  const isAdmin = session.user.role === 'admin'
+  const pages = ADMIN_PAGES[session.user.role] ?? []
   const [adminHash, openAdmin] = useHashAdmin()
-  const adminOpen = isAdmin && adminHash
+  // An auditor's `#/admin` (a link from an administrator) shows what they may read: the log.
+  const adminPage = adminHash && (pages.includes(adminHash) ? adminHash : pages[0])
   const feed = useFeed()
   // The newest feed event of the open customer: the audit trail reloads when it changes.
   const feedKey = customerId
@@ -45,24 +59,36 @@ export function Dashboard({ refreshCatalog, ...catalogView }: Props) {
         <button type="button" className="csr-link csr-skip-feed" onClick={showFeed}>
           Live feed ({feed.items.length})
         </button>
-        {isAdmin ? (
+        {pages.length > 0 ? (
           <nav aria-label="Screens" className="csr-nav">
             <button
               type="button"
               className="csr-link"
-              data-testid="admin-open"
-              aria-current={adminOpen ? 'page' : undefined}
-              onClick={() => openAdmin(!adminOpen)}
+              data-testid="customers-open"
+              aria-current={adminPage ? undefined : 'page'}
+              onClick={() => openAdmin(null)}
             >
-              {adminOpen ? 'Customers' : 'Purpose catalog'}
+              Customers
             </button>
+            {pages.map((page) => (
+              <button
+                key={page}
+                type="button"
+                className="csr-link"
+                data-testid={PAGE_LINKS[page].testId}
+                aria-current={adminPage === page ? 'page' : undefined}
+                onClick={() => openAdmin(page)}
+              >
+                {PAGE_LINKS[page].label}
+              </button>
+            ))}
           </nav>
         ) : null}
         <div className="csr-user">
           <span>
             {session.user.name}{' '}
-            <span className="cs-muted">
-              ({session.user.id}, {session.user.role})
+            <span className="cs-muted" data-testid="user-role">
+              ({session.user.id}, {roleLabel(session.user.role)})
             </span>
           </span>
           <button type="button" className="csr-button csr-button-quiet" data-testid="logout" onClick={logout}>
@@ -72,8 +98,13 @@ export function Dashboard({ refreshCatalog, ...catalogView }: Props) {
       </header>
       <div className="csr-layout">
         <main className="csr-main">
-          {adminOpen ? (
-            <AdminScreen catalog={catalog} refreshCatalog={refreshCatalog} onClose={() => openAdmin(false)} />
+          {adminPage ? (
+            <AdminArea
+              page={adminPage}
+              catalog={catalog}
+              refreshCatalog={refreshCatalog}
+              onClose={() => openAdmin(null)}
+            />
           ) : (
             <>
               <CustomerSearch openCustomerId={customerId} onOpen={openCustomer} />

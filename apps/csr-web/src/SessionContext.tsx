@@ -11,13 +11,18 @@ export interface SessionApi {
   /** Like `request`, parsing the JSON body. */
   getJson<T>(path: string): Promise<ApiResult<T>>
   logout(): void
+  /** The server no longer accepts this session (disabled account, ended session): back to sign-in, saying so. */
+  sessionEnded(): void
 }
+
+/** Why a session closed without the person signing out. */
+export type SessionEnd = 'ended'
 
 const SessionContext = createContext<SessionApi | null>(null)
 
 interface Props {
   session: Session
-  onChange(session: Session | null): void
+  onChange(session: Session | null, end?: SessionEnd): void
   children: ReactNode
 }
 
@@ -47,7 +52,7 @@ export function SessionProvider({ session, onChange, children }: Props) {
       const token = await refreshToken()
       if (!token) {
         clearSession()
-        onChange(null)
+        onChange(null, 'ended')
         return first
       }
       return apiResponse(path, token, init)
@@ -69,9 +74,14 @@ export function SessionProvider({ session, onChange, children }: Props) {
     onChange(null)
   }, [onChange])
 
+  const sessionEnded = useCallback(() => {
+    clearSession()
+    onChange(null, 'ended')
+  }, [onChange])
+
   const api = useMemo<SessionApi>(
-    () => ({ session, refreshToken, request, getJson, logout }),
-    [session, refreshToken, request, getJson, logout],
+    () => ({ session, refreshToken, request, getJson, logout, sessionEnded }),
+    [session, refreshToken, request, getJson, logout, sessionEnded],
   )
   return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>
 }

@@ -7,6 +7,7 @@ import '@consent-sync/ui/styles.css'
 import './csr.css'
 import './search.css'
 import './feed.css'
+import './accounts.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root')

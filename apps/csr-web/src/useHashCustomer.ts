@@ -24,15 +24,30 @@ export function useHashCustomer(): [string | null, (customerId: string | null) =
   return [customerId, open]
 }
 
-/** The administrators' catalog screen, open while the URL hash is `#/admin`. */
-export function useHashAdmin(): [boolean, (open: boolean) => void] {
-  const open = useSyncExternalStore(
-    subscribe,
-    () => location.hash === ADMIN,
-    () => false,
-  )
-  const setOpen = useCallback((next: boolean) => {
-    location.hash = next ? ADMIN : ''
+/** The admin area's pages: the purpose catalog, the accounts, the administrators' log alone. */
+export type AdminPage = 'catalog' | 'accounts' | 'log'
+
+const ADMIN_PAGES: Readonly<Record<string, AdminPage>> = {
+  [ADMIN]: 'catalog',
+  [`${ADMIN}/accounts`]: 'accounts',
+  [`${ADMIN}/log`]: 'log',
+}
+
+/** The admin page a URL hash names, or null (the customers' screen). */
+export function adminPageOf(hash: string): AdminPage | null {
+  return ADMIN_PAGES[hash] ?? null
+}
+
+const adminPageOfHash = () => adminPageOf(location.hash)
+
+/**
+ * The admin area's open page (`#/admin`, `#/admin/accounts`, `#/admin/log`), or null for the
+ * customers' screen. A page handed a sign-in token (`#access_token=…`) has lost it before this reads.
+ */
+export function useHashAdmin(): [AdminPage | null, (page: AdminPage | null) => void] {
+  const page = useSyncExternalStore(subscribe, adminPageOfHash, () => null)
+  const open = useCallback((next: AdminPage | null) => {
+    location.hash = next === null ? '' : next === 'catalog' ? ADMIN : `${ADMIN}/${next}`
   }, [])
-  return [open, setOpen]
+  return [page, open]
 }

@@ -4,7 +4,7 @@ import { t } from './i18n'
 
 export interface LoginFormProps {
   title: string
-  hint?: string
+  hint?: string | undefined
   /** Rejects with an Error whose message is shown to the person. */
   onSubmit(username: string, password: string): Promise<void>
   lang?: Language

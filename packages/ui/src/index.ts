@@ -48,6 +48,7 @@ export { LanguageSwitch, type LanguageSwitchProps } from './LanguageSwitch'
 export { LoginForm, type LoginFormProps } from './LoginForm'
 export { localDateAndTime, localTimeOfDay } from './local-time'
 export { type LoginTextKey, loginText } from './login-text'
+export { NewAccountForm, type NewAccountFormProps } from './NewAccountForm'
 export { type AgreedNotice, NoticeChange, type NoticeChangeProps } from './NoticeChange'
 export { NoticeDraftForm, type NoticeDraftFormProps, type PublishRefusal } from './NoticeDraftForm'
 export {

@@ -5,8 +5,7 @@ const en = {
   providerSignIn: 'Sign in with your {operator} account',
   passwordOtherwise: 'Or sign in with a username and password',
   demoHint: 'Demo: C-0001 … C-0005, password consent-demo',
-  linkSignInFailed: 'Signing in with the link did not work: {message} Sign in below, or open the link again.',
-  sessionEnded: 'You were signed out: your session ended or your account was disabled. Sign in again.',
+  linkSignInFailed: 'Signing in with the link did not work. Sign in below, or open the link again.',
 }
 
 export type LoginTextKey = keyof typeof en
@@ -15,16 +14,14 @@ const si: Record<LoginTextKey, string> = {
   providerSignIn: 'ඔබගේ {operator} ගිණුමෙන් පිවිසෙන්න',
   passwordOtherwise: 'නැතහොත් පරිශීලක නාමයක් සහ මුරපදයක් සමඟ පිවිසෙන්න',
   demoHint: 'නිරූපණය: C-0001 … C-0005, මුරපදය consent-demo',
-  linkSignInFailed: 'සබැඳිය මඟින් පිවිසීම සාර්ථක නොවීය: {message} පහතින් පිවිසෙන්න, නැතහොත් සබැඳිය නැවත විවෘත කරන්න.',
-  sessionEnded: 'ඔබ ඉවත් කරන ලදී: ඔබේ සැසිය අවසන් විය, නැතහොත් ඔබේ ගිණුම අක්‍රිය කරන ලදී. නැවත පිවිසෙන්න.',
+  linkSignInFailed: 'සබැඳිය මඟින් පිවිසීම සාර්ථක නොවීය. පහතින් පිවිසෙන්න, නැතහොත් සබැඳිය නැවත විවෘත කරන්න.',
 }
 
 const ta: Record<LoginTextKey, string> = {
   providerSignIn: 'உங்கள் {operator} கணக்கின் மூலம் உள்நுழைக',
   passwordOtherwise: 'அல்லது பயனர் பெயர் மற்றும் கடவுச்சொல் மூலம் உள்நுழைக',
   demoHint: 'செயல்விளக்கம்: C-0001 … C-0005, கடவுச்சொல் consent-demo',
-  linkSignInFailed: 'இணைப்பின் மூலம் உள்நுழைய முடியவில்லை: {message} கீழே உள்நுழையவும், அல்லது இணைப்பை மீண்டும் திறக்கவும்.',
-  sessionEnded: 'நீங்கள் வெளியேற்றப்பட்டீர்கள்: உங்கள் அமர்வு முடிந்தது அல்லது உங்கள் கணக்கு முடக்கப்பட்டது. மீண்டும் உள்நுழைக.',
+  linkSignInFailed: 'இணைப்பின் மூலம் உள்நுழைய முடியவில்லை. கீழே உள்நுழையவும், அல்லது இணைப்பை மீண்டும் திறக்கவும்.',
 }
 
 const STRINGS: Record<Language, Record<LoginTextKey, string>> = { en, si, ta }
