@@ -88,7 +88,7 @@ export function Dashboard({ refreshCatalog, ...catalogView }: Props) {
           <span>
             {session.user.name}{' '}
             <span className="cs-muted" data-testid="user-role">
-              ({session.user.id}, {roleLabel(session.user.role)})
+              ({session.user.id}) · {roleLabel(session.user.role)}
             </span>
           </span>
           <button type="button" className="csr-button csr-button-quiet" data-testid="logout" onClick={logout}>

@@ -89,7 +89,7 @@ export function AccountTable({ accounts, selfUsername, onSetDisabled, onSetPassw
                       type="button"
                       className="cs-button"
                       data-testid={`account-set-password-${a.username}`}
-                      aria-label={`Set a password for ${a.username}`}
+                      aria-label={`Set password for ${a.username}`}
                       onClick={() => setAsking({ kind: 'password', account: a })}
                     >
                       Set password
