@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { startIdentityProvider } from '@consent-sync/server/testing'
 import type { AxeResults } from 'axe-core'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
@@ -144,5 +145,66 @@ describe.skipIf(!hasChromium)('accounts: administrators manage them, auditors re
     })
     await byTestId(auditor, 'admin-audit-row').first().waitFor()
     expect(await byTestId(auditor, 'accounts-screen').count()).toBe(0)
+  })
+
+  it("signs in with a token from the operator's identity provider handed over in the URL, and offers its sign-in page", async () => {
+    const provider = await startIdentityProvider()
+    try {
+      await provider.addKey()
+      const loginUrl = `${provider.issuer}/authorize`
+      const current = await dashboards({ env: provider.env({ OIDC_LOGIN_URL: loginUrl }) })
+      const base = current.server.httpUrl
+
+      // The sign-in pages lead with the provider, the password form kept below.
+      const { page: desk } = await current.agent('desk')
+      await desk.goto(`${base}/csr/`)
+      await expect(byTestId(desk, 'login-provider').getAttribute('href')).resolves.toBe(loginUrl)
+      await expect(byTestId(desk, 'login-provider').textContent()).resolves.toBe(
+        'Sign in with your organisation',
+      )
+      await byTestId(desk, 'login-username').waitFor()
+      await screenshot(desk, 'accounts-csr-sign-in-provider', { fullPage: false })
+
+      // An agent's token in the fragment: signed in, the token gone from the URL, the hash routes working.
+      const agentToken = await provider.sign({
+        sub: 'agent.fernando',
+        name: 'Agent Fernando',
+        groups: ['agents'],
+      })
+      // From the provider's page (another document), as its redirect arrives: not a same-page hash change.
+      await desk.goto('about:blank')
+      await desk.goto(`${base}/csr/#access_token=${agentToken}`)
+      await byTestId(desk, 'customer-search').waitFor()
+      expect(desk.url()).not.toContain('access_token')
+      await expect(byTestId(desk, 'user-role').textContent()).resolves.toContain('Agent (CSR)')
+      await openCustomer(desk, 'C-0001')
+      expect(new URL(desk.url()).hash).toBe('#/customer/C-0001')
+
+      // A customer's token is refused here, saying where customers go.
+      const customerToken = await provider.sign({
+        sub: 'C-0002',
+        name: 'Kavindi',
+        groups: ['telco-customers'],
+        customerId: 'C-0002',
+      })
+      const { page: other } = await current.agent('other')
+      await other.goto(`${base}/csr/#access_token=${customerToken}`)
+      await expect(byTestId(other, 'login-notice').textContent()).resolves.toMatch(/customer dashboard/)
+      expect(await byTestId(other, 'customer-search').count()).toBe(0)
+
+      // The customer's page: the provider's link in their language, and their token signs them in.
+      const { page: customer } = await current.customer()
+      await customer.goto(`${base}/customer/`)
+      await byTestId(customer, 'login-provider').waitFor()
+      await customer.locator('.cw-login-lang select').selectOption('si')
+      await expect(byTestId(customer, 'login-provider').textContent()).resolves.toContain('ගිණුමෙන් පිවිසෙන්න')
+      await screenshot(customer, 'accounts-customer-sign-in-provider-si', { fullPage: false })
+      await customer.goto('about:blank')
+      await customer.goto(`${base}/customer/#access_token=${customerToken}`)
+      await byTestId(customer, 'customer-name').waitFor()
+      expect(customer.url()).not.toContain('access_token')
+    } finally {
+      await provider.close()
+    }
   })
 })
