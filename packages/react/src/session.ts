@@ -78,7 +78,14 @@ export async function login(username: string, password: string): Promise<Session
   } catch {
     throw new Error('Could not reach the server. Check your connection and try again.')
   }
-  if (res.status === 401) throw new Error('Unknown username or wrong password.')
+  if (res.status === 401) {
+    const message = await problemMessage(res, '')
+    throw new Error(
+      /disabled/.test(message)
+        ? 'This account is disabled. Ask an administrator to enable it.'
+        : 'Unknown username or wrong password.',
+    )
+  }
   if (!res.ok) throw new Error(await problemMessage(res, `Sign-in failed (${res.status}).`))
   const session: unknown = await res.json()
   if (!isSession(session)) throw new Error('The server sent an unexpected answer.')

@@ -52,7 +52,7 @@ export function ConsentPanel({ readOnly = false, onDecide, ...rows }: ConsentPan
     <>
       {readOnly ? (
         <p className="cs-note" lang="en">
-          Administrators can read this record but not record decisions.
+          You can read this record but not record decisions: only agents decide for a customer.
         </p>
       ) : (
         <DecisionForm value={form} onChange={onChange} error={error} />
