@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { loadOidcConfig, type OidcConfig, OidcConfigProblem } from './auth/oidc-config'
+import { loadWebhookConfig, type WebhookConfig, WebhookConfigProblem } from './webhooks/webhook-config'
 
 /** The demo secret: accepted only outside production (DESIGN.md §10). */
 export const DEMO_JWT_SECRET = 'consent-sync-demo-secret-do-not-use-in-production'
@@ -66,6 +67,8 @@ export interface Config {
   allowedOrigins: readonly string[] | '*'
   /** Bearer token that `GET /metrics` requires; absent: /metrics is open. */
   metricsToken: string | undefined
+  /** Webhook delivery (`WEBHOOK_*`, README "Webhooks"). */
+  webhooks: WebhookConfig
 }
 
 export class ConfigError extends Error {
@@ -159,6 +162,15 @@ function oidc(env: Env, production: boolean): OidcConfig | undefined {
   }
 }
 
+function webhooks(env: Env, production: boolean, jwtSecret: string): WebhookConfig {
+  try {
+    return loadWebhookConfig(env, production, jwtSecret)
+  } catch (err) {
+    if (err instanceof WebhookConfigProblem) throw new ConfigError(err.variable, err.message)
+    throw err
+  }
+}
+
 /** Reads and validates the whole configuration once, at start (README: Configuration). */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const production = env.NODE_ENV === 'production'
@@ -219,5 +231,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webRoot: path.resolve(cwd, env.WEB_ROOT || path.join(import.meta.dirname, '../../..')),
     allowedOrigins: allowedOrigins(env),
     metricsToken: metricsToken(env),
+    webhooks: webhooks(env, production, jwtSecret),
   }
 }
