@@ -12,6 +12,7 @@ import {
   ShadowValidator,
 } from '@consent-sync/consent-core'
 import * as Y from 'yjs'
+import { deriveDownstream } from '../downstream/derive'
 import type { AppendRequest, DocumentLog } from '../store/document-log'
 import type { PlannedDecision } from './history'
 
@@ -120,6 +121,8 @@ export async function writeCustomer(
         }
       }
       if (!verdict.changed) throw new Error(`migration update for ${customerId} changed nothing`)
+      // Downstream hears of migrated decisions as of any other (DESIGN.md §12).
+      const derived = deriveDownstream(verdict.entries, deps.catalog)
       requests.push({
         customerId,
         update,
@@ -132,6 +135,7 @@ export async function writeCustomer(
         },
         entries: verdict.entries,
         expectedSeq: seq,
+        ...(derived ? { derived } : {}),
       })
       head = verdict.head
       seq++

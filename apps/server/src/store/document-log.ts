@@ -1,4 +1,5 @@
 import type { AuditEntry, ChainHead, UserRole } from '@consent-sync/consent-core'
+import type { DerivedWrites } from './outbox'
 
 /** Who sent an accepted update, and when the server received it. Stored with the update. */
 export interface UpdateMeta {
@@ -32,6 +33,11 @@ export interface AppendRequest {
    * still this; otherwise nothing of this request is stored and its result says `behind`.
    */
   expectedSeq?: number
+  /**
+   * The current-state rows and outbox events the update's entries make, written in the same
+   * transaction when the request is stored (nothing of them when it is `behind`).
+   */
+  derived?: DerivedWrites
 }
 
 /** What an append made durable: the update's seq. */

@@ -140,6 +140,8 @@ export function postedBatch(requests: readonly AppendRequest[]): PostedBatch {
       expectedSeq: r.expectedSeq ?? null,
       meta: r.meta,
       entries: r.entries,
+      // Read by migration 5's function (postgres-append-downstream.ts); null: nothing downstream.
+      derived: r.derived ?? null,
       update: [at, r.update.byteLength],
     }
   })

@@ -1,6 +1,8 @@
 import type { PoolClient } from 'pg'
 import { nameWords } from '../directory/search-keys'
+import { POSTGRES_BACKFILL, POSTGRES_DOWNSTREAM_TABLES } from './downstream-schema'
 import { APPEND_BATCH_FUNCTION } from './postgres-append'
+import { APPEND_BATCH_FUNCTION_V5 } from './postgres-append-downstream'
 
 /**
  * The purpose catalog (consent-core SPEC 1.6) and the admin audit log, as in sqlite-schema.ts: a
@@ -179,6 +181,14 @@ ${APPEND_BATCH_FUNCTION}`,
   // The purpose catalog and the admin audit log (postgres-catalog.ts).
   { version: 3, sql: CATALOG_TABLES },
   { version: 4, sql: DIRECTORY_V4, after: indexStoredNames },
+  // The current-state table and the outbox (downstream-schema.ts), filled from the stored audit
+  // entries, and append_batch writing them in the append's statement (postgres-append-downstream.ts).
+  {
+    version: 5,
+    sql: `${POSTGRES_DOWNSTREAM_TABLES}
+${POSTGRES_BACKFILL}
+${APPEND_BATCH_FUNCTION_V5}`,
+  },
 ]
 
 /** A schema name usable unquoted-equivalent: letters, digits and _, so it needs no escaping anywhere. */

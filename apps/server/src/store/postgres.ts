@@ -5,6 +5,7 @@ import type { DocumentLog } from './document-log'
 import { appendAll } from './postgres-append'
 import { postgresCatalog } from './postgres-catalog'
 import { postgresDirectory } from './postgres-directory'
+import { postgresDownstream } from './postgres-downstream'
 import { openPool, type PoolOptions } from './postgres-pool'
 import { applyMigrations, checkSchemaName } from './postgres-schema'
 import * as rows from './rows'
@@ -164,5 +165,10 @@ export function createPostgresStore(opts: PoolOptions & { schema?: string }): St
     ...postgresAuditLog(pool, t),
     ...postgresDirectory(pool, t, schema),
     ...postgresCatalog(pool, t, schema),
+    ...postgresDownstream(pool, {
+      consentStates: table('consent_states'),
+      outbox: table('outbox'),
+      outboxHead: table('outbox_head'),
+    }),
   }
 }

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3'
 import { nameWords, reversedDigits } from '../directory/search-keys'
+import { SQLITE_BACKFILL, SQLITE_DOWNSTREAM_TABLES } from './downstream-schema'
 
 /** Bumped with every schema change; `migrate` refuses a file written by a newer version. */
-export const SCHEMA_VERSION = 4
+export const SCHEMA_VERSION = 5
 
 /**
  * The purpose catalog (consent-core SPEC 1.6) and the admin audit log. A purpose's and a version's
@@ -136,7 +137,8 @@ CREATE TABLE IF NOT EXISTS users (
   created_at TEXT
 ) STRICT;
 ${CATALOG_TABLES}
-${DIRECTORY_INDEXES}`
+${DIRECTORY_INDEXES}
+${SQLITE_DOWNSTREAM_TABLES}`
 
 /**
  * Version 2: `updates` keeps its rows in insertion order (a rowid table; its primary key becomes
@@ -218,6 +220,8 @@ export function migrateSqlite(db: Database.Database, path: string): void {
     if (version >= 1 && version < 4) addVersion4Columns(db)
     db.exec(SCHEMA)
     if (version >= 1 && version < 4) indexStoredCustomers(db)
+    // Version 5: the current-state table and the outbox (downstream-schema.ts), filled from the audit log.
+    if (version >= 1 && version < 5) db.exec(SQLITE_BACKFILL)
     db.pragma(`user_version = ${SCHEMA_VERSION}`)
   })()
 }

@@ -5,6 +5,7 @@ import type { AppendRequest, AppendResult } from './document-log'
 import { type PostedBatch, postBatch } from './sqlite-batch'
 import type { CatalogOp } from './sqlite-catalog'
 import type { DirectoryOp, DirectoryReply } from './sqlite-directory'
+import type { DownstreamOp } from './sqlite-downstream'
 import type { SqliteFileOptions } from './sqlite-open'
 
 export type WriterRequest =
@@ -12,13 +13,14 @@ export type WriterRequest =
   | { id: number; kind: 'snapshot'; args: [customerId: string, snapshot: Uint8Array, uptoSeq: number] }
   | { id: number; kind: 'catalog'; op: CatalogOp }
   | { id: number; kind: 'directory'; op: DirectoryOp }
+  | { id: number; kind: 'downstream'; op: DownstreamOp }
 
 /**
  * The answer to a request: an append's results, a catalog write's outcome, a directory write's
- * entry or counts, null for a snapshot.
+ * entry or counts, a downstream write's count, null for a snapshot.
  */
 export type WriterReply =
-  | { id: number; ok: true; value: AppendResult[] | CatalogWrite | DirectoryReply }
+  | { id: number; ok: true; value: AppendResult[] | CatalogWrite | DirectoryReply | number }
   | { id: number; ok: false; error: { name: string; message: string; code?: string | undefined } }
 
 /** The writer thread's entry: built JavaScript next to this module, or the TypeScript source through tsx. */
@@ -59,6 +61,10 @@ export class SqliteWriter {
 
   async directory(op: DirectoryOp): Promise<DirectoryReply> {
     return this.post<DirectoryReply>((id) => ({ id, kind: 'directory', op }))
+  }
+
+  async downstream(op: DownstreamOp): Promise<number> {
+    return this.post<number>((id) => ({ id, kind: 'downstream', op }))
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { receiveBatch } from './sqlite-batch'
 import { sqliteCatalogWrites } from './sqlite-catalog'
 import { sqliteDirectoryWrites } from './sqlite-directory'
+import { sqliteDownstreamWrites } from './sqlite-downstream'
 import { openSqlite, type SqliteFileOptions } from './sqlite-open'
 import type { WriterReply, WriterRequest } from './sqlite-writer'
 import { sqliteWrites } from './sqlite-writes'
@@ -15,6 +16,7 @@ const db = openSqlite(workerData as SqliteFileOptions)
 const writes = sqliteWrites(db)
 const catalog = sqliteCatalogWrites(db)
 const directory = sqliteDirectoryWrites(db)
+const downstream = sqliteDownstreamWrites(db)
 
 parentPort?.on('message', (message: WriterRequest | 'close') => {
   if (message === 'close') {
@@ -28,6 +30,8 @@ parentPort?.on('message', (message: WriterRequest | 'close') => {
       reply = { id: message.id, ok: true, value: writes.append(receiveBatch(message.batch)) }
     } else if (message.kind === 'catalog') {
       reply = { id: message.id, ok: true, value: catalog(message.op) }
+    } else if (message.kind === 'downstream') {
+      reply = { id: message.id, ok: true, value: downstream.op(message.op) }
     } else if (message.kind === 'directory') {
       reply = { id: message.id, ok: true, value: directory(message.op) }
     } else {

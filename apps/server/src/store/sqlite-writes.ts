@@ -2,7 +2,9 @@ import { GENESIS } from '@consent-sync/consent-core'
 import type Database from 'better-sqlite3'
 import { advance, checkRequest, isBehind, type LogPosition } from './append-rules'
 import type { AppendRequest, AppendResult } from './document-log'
+import type { DerivedWrites } from './outbox'
 import * as rows from './rows'
+import { sqliteDownstreamWrites } from './sqlite-downstream'
 
 /**
  * The writes of the SQLite store: appends (each request's update, entries and advanced document
@@ -60,6 +62,7 @@ export function sqliteWrites(db: Database.Database): SqliteWrites {
   }
   const insertUpdates = multiRowInsert(db, 'updates', rows.UPDATE_COLUMNS, UPDATE_WIDTH)
   const insertAudit = multiRowInsert(db, 'audit', rows.AUDIT_ENTRY_COLUMNS, AUDIT_WIDTH)
+  const downstream = sqliteDownstreamWrites(db)
 
   const appendAll = db.transaction((requests: readonly AppendRequest[]): AppendResult[] => {
     // Where each customer's log stands: read once, then advanced in memory through the batch.
@@ -67,6 +70,7 @@ export function sqliteWrites(db: Database.Database): SqliteWrites {
     const advanced = new Set<string>()
     const updateValues: unknown[] = []
     const auditValues: unknown[] = []
+    const derived: DerivedWrites[] = []
     const results = requests.map((request): AppendResult => {
       checkRequest(request)
       const { customerId, update, meta, entries } = request
@@ -86,6 +90,7 @@ export function sqliteWrites(db: Database.Database): SqliteWrites {
       const next = advance(at, entries)
       positions.set(customerId, next)
       advanced.add(customerId)
+      if (request.derived) derived.push(request.derived)
       updateValues.push(
         customerId,
         next.updateSeq,
@@ -117,6 +122,7 @@ export function sqliteWrites(db: Database.Database): SqliteWrites {
     })
     insertUpdates(updateValues)
     insertAudit(auditValues)
+    downstream.writeDerived(derived)
     for (const customerId of advanced) {
       const at = positions.get(customerId) as LogPosition
       s.advanceDocument.run(at.updateSeq, at.chain.seq, at.chain.hash, customerId)

@@ -16,6 +16,7 @@ import {
   sqliteDirectory,
   sqliteDirectoryWrites,
 } from './sqlite-directory'
+import { type DownstreamOp, sqliteDownstream, sqliteDownstreamWrites } from './sqlite-downstream'
 import { openSqlite, type SqliteFileOptions } from './sqlite-open'
 import { migrateSqlite } from './sqlite-schema'
 import { SqliteWriter } from './sqlite-writer'
@@ -50,6 +51,7 @@ interface Writes {
   saveSnapshot(customerId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
   catalog(op: CatalogOp): Promise<CatalogWrite>
   directory(op: DirectoryOp): Promise<DirectoryReply>
+  downstream(op: DownstreamOp): Promise<number>
   close(): Promise<void>
 }
 
@@ -57,6 +59,7 @@ function inlineWrites(db: Database.Database): Writes {
   let writes: SqliteWrites | null = null
   let catalog: ((op: CatalogOp) => CatalogWrite) | null = null
   let directory: ((op: DirectoryOp) => DirectoryReply) | null = null
+  let downstream: ((op: DownstreamOp) => number) | null = null
   // Prepared on first use: the tables exist only once `migrate` has run.
   const w = () => {
     writes ??= sqliteWrites(db)
@@ -75,6 +78,10 @@ function inlineWrites(db: Database.Database): Writes {
     saveSnapshot: async (customerId, snapshot, uptoSeq) => w().saveSnapshot(customerId, snapshot, uptoSeq),
     catalog: async (op) => c()(op),
     directory: async (op) => d()(op),
+    downstream: async (op) => {
+      downstream ??= sqliteDownstreamWrites(db).op
+      return downstream(op)
+    },
     close: async () => {},
   }
 }
@@ -171,5 +178,6 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     ),
     ...sqliteCatalogReads(db),
     ...catalogWriteMethods((op) => writes.catalog(op)),
+    ...sqliteDownstream(db, (op) => writes.downstream(op)),
   }
 }

@@ -2,6 +2,7 @@ import type { AuditLog } from './audit-log'
 import type { CatalogStore } from './catalog-store'
 import type { Directory } from './directory'
 import type { DocumentLog } from './document-log'
+import type { DownstreamStore } from './outbox'
 
 /** Why a store could not serve a call: it cannot be reached, the connection broke, or it did not answer in time. */
 export type StoreUnavailableReason = 'connect' | 'lost' | 'timeout'
@@ -38,4 +39,10 @@ export interface StoreLifecycle {
  * object, and each part of the server is handed only the part it uses. Every adapter passes every
  * conformance suite (store/conformance/) unchanged.
  */
-export interface Store extends StoreLifecycle, DocumentLog, AuditLog, Directory, CatalogStore {}
+export interface Store
+  extends StoreLifecycle,
+    DocumentLog,
+    AuditLog,
+    Directory,
+    CatalogStore,
+    DownstreamStore {}

@@ -174,18 +174,25 @@ export class Room {
       return this.notStored(incoming, 'reading the chain head failed', err)
     }
     if (!authorize(incoming)) return
+    const catalog = deps.catalog.current()
     const judgement = judge({
       incoming,
       live,
       head,
       customerId,
-      catalog: deps.catalog.current(),
+      catalog,
       limits: this.limits,
       resyncs: this.resyncs,
     })
     if (judgement.kind !== 'accepted') return this.notAccepted(incoming, judgement)
     const { accepted } = judgement
-    const persisted = await persist(this.committer, { customerId, incoming, accepted, expectedSeq: live.seq })
+    const persisted = await persist(this.committer, {
+      customerId,
+      incoming,
+      accepted,
+      expectedSeq: live.seq,
+      catalog,
+    })
     if (persisted.kind === 'failed') {
       live.forgetJudgement()
       return this.notStored(incoming, 'storing an update failed', persisted.error)

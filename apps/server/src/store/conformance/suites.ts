@@ -4,6 +4,7 @@ import { runAuditLogTests } from './audit-log'
 import { runCatalogTests } from './catalog'
 import { runDirectoryTests } from './directory'
 import { runDocumentLogTests } from './document-log'
+import { runDownstreamTests } from './downstream'
 import type { MakeStore } from './fixture'
 import { runLifecycleTests } from './lifecycle'
 
@@ -20,5 +21,6 @@ export function runStoreTests(name: string, makeStore: MakeStore<Store>): void {
     runAuditLogTests(makeStore)
     runDirectoryTests(makeStore)
     runCatalogTests(makeStore)
+    runDownstreamTests(makeStore)
   })
 }

@@ -1,4 +1,5 @@
-import type { Changed } from '@consent-sync/consent-core'
+import type { Changed, PurposeCatalog } from '@consent-sync/consent-core'
+import { deriveDownstream } from '../../downstream/derive'
 import type { AppendRequest, AppendResult } from '../../store/document-log'
 import type { IncomingUpdate } from './incoming-update'
 
@@ -17,7 +18,9 @@ export type Persisted =
 
 /**
  * persist: the update and its audit entries made durable in one transaction, appended only if the
- * log is still at `expectedSeq` (what the judgement saw) and the entries continue the stored chain.
+ * log is still at `expectedSeq` (what the judgement saw) and the entries continue the stored chain;
+ * with them the current-state rows and outbox events they make (downstream/derive.ts), judged
+ * under the catalog the update was judged under.
  */
 export async function persist(
   committer: Committer,
@@ -26,15 +29,18 @@ export async function persist(
     incoming,
     accepted,
     expectedSeq,
+    catalog,
   }: {
     customerId: string
     incoming: IncomingUpdate
     accepted: Changed
     expectedSeq: number
+    catalog: PurposeCatalog
   },
 ): Promise<Persisted> {
   const { peer, update, receivedAt } = incoming
   try {
+    const derived = deriveDownstream(accepted.entries, catalog)
     const result = await committer.append({
       customerId,
       update,
@@ -47,6 +53,7 @@ export async function persist(
       },
       entries: accepted.entries,
       expectedSeq,
+      ...(derived ? { derived } : {}),
     })
     return result.behind ? { kind: 'behind' } : { kind: 'stored', seq: result.seq }
   } catch (error) {
