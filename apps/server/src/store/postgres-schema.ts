@@ -3,6 +3,7 @@ import { nameWords } from '../directory/search-keys'
 import { POSTGRES_BACKFILL, POSTGRES_DOWNSTREAM_TABLES } from './downstream-schema'
 import { APPEND_BATCH_FUNCTION } from './postgres-append'
 import { APPEND_BATCH_FUNCTION_V5 } from './postgres-append-downstream'
+import { POSTGRES_WEBHOOK_TABLES } from './webhook-schema'
 
 /**
  * The purpose catalog (consent-core SPEC 1.6) and the admin audit log, as in sqlite-schema.ts: a
@@ -189,6 +190,8 @@ ${APPEND_BATCH_FUNCTION}`,
 ${POSTGRES_BACKFILL}
 ${APPEND_BATCH_FUNCTION_V5}`,
   },
+  // Webhook endpoints, their outbox cursors and their deliveries (postgres-webhooks.ts).
+  { version: 6, sql: POSTGRES_WEBHOOK_TABLES },
 ]
 
 /** A schema name usable unquoted-equivalent: letters, digits and _, so it needs no escaping anywhere. */

@@ -8,6 +8,7 @@ import { postgresDirectory } from './postgres-directory'
 import { postgresDownstream } from './postgres-downstream'
 import { openPool, type PoolOptions } from './postgres-pool'
 import { applyMigrations, checkSchemaName } from './postgres-schema'
+import { postgresWebhooks } from './postgres-webhooks'
 import * as rows from './rows'
 import type { Store, StoreLifecycle } from './store'
 
@@ -170,5 +171,14 @@ export function createPostgresStore(opts: PoolOptions & { schema?: string }): St
       outbox: table('outbox'),
       outboxHead: table('outbox_head'),
     }),
+    ...postgresWebhooks(
+      pool,
+      {
+        endpoints: table('webhook_endpoints'),
+        deliveries: table('webhook_deliveries'),
+        adminAudit: t.adminAudit,
+      },
+      schema,
+    ),
   }
 }

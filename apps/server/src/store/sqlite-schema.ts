@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3'
 import { nameWords, reversedDigits } from '../directory/search-keys'
 import { SQLITE_BACKFILL, SQLITE_DOWNSTREAM_TABLES } from './downstream-schema'
+import { SQLITE_WEBHOOK_TABLES } from './webhook-schema'
 
 /** Bumped with every schema change; `migrate` refuses a file written by a newer version. */
-export const SCHEMA_VERSION = 5
+export const SCHEMA_VERSION = 6
 
 /**
  * The purpose catalog (consent-core SPEC 1.6) and the admin audit log. A purpose's and a version's
@@ -138,7 +139,8 @@ CREATE TABLE IF NOT EXISTS users (
 ) STRICT;
 ${CATALOG_TABLES}
 ${DIRECTORY_INDEXES}
-${SQLITE_DOWNSTREAM_TABLES}`
+${SQLITE_DOWNSTREAM_TABLES}
+${SQLITE_WEBHOOK_TABLES}`
 
 /**
  * Version 2: `updates` keeps its rows in insertion order (a rowid table; its primary key becomes

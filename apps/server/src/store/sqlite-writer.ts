@@ -7,6 +7,7 @@ import type { CatalogOp } from './sqlite-catalog'
 import type { DirectoryOp, DirectoryReply } from './sqlite-directory'
 import type { DownstreamOp } from './sqlite-downstream'
 import type { SqliteFileOptions } from './sqlite-open'
+import type { WebhookOp, WebhookReply } from './sqlite-webhooks'
 
 export type WriterRequest =
   | { id: number; kind: 'append'; batch: PostedBatch }
@@ -14,13 +15,14 @@ export type WriterRequest =
   | { id: number; kind: 'catalog'; op: CatalogOp }
   | { id: number; kind: 'directory'; op: DirectoryOp }
   | { id: number; kind: 'downstream'; op: DownstreamOp }
+  | { id: number; kind: 'webhook'; op: WebhookOp }
 
 /**
  * The answer to a request: an append's results, a catalog write's outcome, a directory write's
  * entry or counts, a downstream write's count, null for a snapshot.
  */
 export type WriterReply =
-  | { id: number; ok: true; value: AppendResult[] | CatalogWrite | DirectoryReply | number }
+  | { id: number; ok: true; value: AppendResult[] | CatalogWrite | DirectoryReply | number | WebhookReply }
   | { id: number; ok: false; error: { name: string; message: string; code?: string | undefined } }
 
 /** The writer thread's entry: built JavaScript next to this module, or the TypeScript source through tsx. */
@@ -65,6 +67,10 @@ export class SqliteWriter {
 
   async downstream(op: DownstreamOp): Promise<number> {
     return this.post<number>((id) => ({ id, kind: 'downstream', op }))
+  }
+
+  async webhook(op: WebhookOp): Promise<WebhookReply> {
+    return this.post<WebhookReply>((id) => ({ id, kind: 'webhook', op }))
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import { sqliteCatalogWrites } from './sqlite-catalog'
 import { sqliteDirectoryWrites } from './sqlite-directory'
 import { sqliteDownstreamWrites } from './sqlite-downstream'
 import { openSqlite, type SqliteFileOptions } from './sqlite-open'
+import { sqliteWebhookWrites } from './sqlite-webhooks'
 import type { WriterReply, WriterRequest } from './sqlite-writer'
 import { sqliteWrites } from './sqlite-writes'
 
@@ -17,6 +18,7 @@ const writes = sqliteWrites(db)
 const catalog = sqliteCatalogWrites(db)
 const directory = sqliteDirectoryWrites(db)
 const downstream = sqliteDownstreamWrites(db)
+const webhook = sqliteWebhookWrites(db)
 
 parentPort?.on('message', (message: WriterRequest | 'close') => {
   if (message === 'close') {
@@ -32,6 +34,8 @@ parentPort?.on('message', (message: WriterRequest | 'close') => {
       reply = { id: message.id, ok: true, value: catalog(message.op) }
     } else if (message.kind === 'downstream') {
       reply = { id: message.id, ok: true, value: downstream.op(message.op) }
+    } else if (message.kind === 'webhook') {
+      reply = { id: message.id, ok: true, value: webhook(message.op) }
     } else if (message.kind === 'directory') {
       reply = { id: message.id, ok: true, value: directory(message.op) }
     } else {

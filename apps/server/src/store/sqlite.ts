@@ -19,6 +19,13 @@ import {
 import { type DownstreamOp, sqliteDownstream, sqliteDownstreamWrites } from './sqlite-downstream'
 import { openSqlite, type SqliteFileOptions } from './sqlite-open'
 import { migrateSqlite } from './sqlite-schema'
+import {
+  sqliteWebhookReads,
+  sqliteWebhookWrites,
+  type WebhookOp,
+  type WebhookReply,
+  webhookWriteMethods,
+} from './sqlite-webhooks'
 import { SqliteWriter } from './sqlite-writer'
 import { type SqliteWrites, sqliteWrites } from './sqlite-writes'
 import type { Store, StoreLifecycle } from './store'
@@ -52,6 +59,7 @@ interface Writes {
   catalog(op: CatalogOp): Promise<CatalogWrite>
   directory(op: DirectoryOp): Promise<DirectoryReply>
   downstream(op: DownstreamOp): Promise<number>
+  webhook(op: WebhookOp): Promise<WebhookReply>
   close(): Promise<void>
 }
 
@@ -60,6 +68,7 @@ function inlineWrites(db: Database.Database): Writes {
   let catalog: ((op: CatalogOp) => CatalogWrite) | null = null
   let directory: ((op: DirectoryOp) => DirectoryReply) | null = null
   let downstream: ((op: DownstreamOp) => number) | null = null
+  let webhook: ((op: WebhookOp) => WebhookReply) | null = null
   // Prepared on first use: the tables exist only once `migrate` has run.
   const w = () => {
     writes ??= sqliteWrites(db)
@@ -81,6 +90,10 @@ function inlineWrites(db: Database.Database): Writes {
     downstream: async (op) => {
       downstream ??= sqliteDownstreamWrites(db).op
       return downstream(op)
+    },
+    webhook: async (op) => {
+      webhook ??= sqliteWebhookWrites(db)
+      return webhook(op)
     },
     close: async () => {},
   }
@@ -179,5 +192,7 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     ...sqliteCatalogReads(db),
     ...catalogWriteMethods((op) => writes.catalog(op)),
     ...sqliteDownstream(db, (op) => writes.downstream(op)),
+    ...sqliteWebhookReads(db),
+    ...webhookWriteMethods((op) => writes.webhook(op)),
   }
 }

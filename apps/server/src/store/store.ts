@@ -3,6 +3,7 @@ import type { CatalogStore } from './catalog-store'
 import type { Directory } from './directory'
 import type { DocumentLog } from './document-log'
 import type { DownstreamStore } from './outbox'
+import type { WebhookStore } from './webhook-store'
 
 /** Why a store could not serve a call: it cannot be reached, the connection broke, or it did not answer in time. */
 export type StoreUnavailableReason = 'connect' | 'lost' | 'timeout'
@@ -45,4 +46,5 @@ export interface Store
     AuditLog,
     Directory,
     CatalogStore,
-    DownstreamStore {}
+    DownstreamStore,
+    WebhookStore {}
