@@ -21,10 +21,13 @@ import { followCatalog, type LiveCatalog, openLiveCatalog, seedCatalog } from '.
 import type { Config } from './config'
 import { createAcceptedEvents, type ServerContext } from './context'
 import { seedDemo } from './demo/seed'
+import { startSweeper } from './downstream/sweeper'
 import { registerAdminCatalogRoutes } from './http/admin-catalog'
 import { registerAdminCustomerRoutes } from './http/admin-customers'
 import { registerAdminUserRoutes } from './http/admin-users'
+import { registerAdminWebhookRoutes } from './http/admin-webhooks'
 import { registerAuditRoutes } from './http/audit'
+import { registerConsentCheckRoutes } from './http/consent-check'
 import { registerCustomerRoutes } from './http/customers'
 import { registerErrorHandlers } from './http/errors'
 import { registerFeedRoutes } from './http/feed'
@@ -207,6 +210,8 @@ export async function createServer(
   app.addHook('preClose', async () => {
     await rooms.shutdown(1012, 'server restarting')
   })
+  const stopSweeper = startSweeper({ store, catalog, now: ctx.now }, config.sweepIntervalMs, app.log)
+  app.addHook('preClose', async () => stopSweeper())
   app.addHook('onClose', async () => {
     unfollow()
     ctx.accounts.stop()
@@ -242,7 +247,9 @@ export async function createServer(
   registerAdminCatalogRoutes(app, { store, catalog, announce: () => fanout.publishCatalogChanged() })
   registerAdminUserRoutes(app, { store, changed: (username) => ctx.accounts.changed(username) })
   registerAdminCustomerRoutes(app, { store })
+  registerAdminWebhookRoutes(app, ctx)
   registerCustomerRoutes(app, ctx)
+  registerConsentCheckRoutes(app, ctx)
   registerAuditRoutes(app, ctx)
   registerFeedRoutes(app, ctx)
   registerHealthRoutes(app, ctx)
