@@ -20,10 +20,19 @@ export type ReceiverAnswer = (hook: ReceivedWebhook, n: number) => number | 'han
  */
 export async function startWebhookReceiver(answer: ReceiverAnswer = () => 200) {
   const received: ReceivedWebhook[] = []
+  /** The ids answered 2xx, in order. */
+  const delivered: string[] = []
+  const open = new Map<string, number>()
+  /** The most requests of one webhook-id that were open at once. */
+  const mostAtOnce = new Map<string, number>()
   const hanging = new Set<ServerResponse>()
   const sockets = new Set<Socket>()
   let script = answer
   const server = createServer((req, res) => {
+    const id = String(req.headers['webhook-id'] ?? '')
+    open.set(id, (open.get(id) ?? 0) + 1)
+    mostAtOnce.set(id, Math.max(mostAtOnce.get(id) ?? 0, open.get(id) ?? 0))
+    res.on('close', () => open.set(id, (open.get(id) ?? 1) - 1))
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
@@ -42,6 +51,7 @@ export async function startWebhookReceiver(answer: ReceiverAnswer = () => 200) {
         hanging.add(res)
         return
       }
+      if (status >= 200 && status < 300) delivered.push(hook.id)
       res.writeHead(status, { 'content-type': 'text/plain' }).end(String(status))
     })
   })
@@ -55,6 +65,10 @@ export async function startWebhookReceiver(answer: ReceiverAnswer = () => 200) {
     url: `http://127.0.0.1:${port}/hooks`,
     port,
     received,
+    delivered,
+    mostAtOnce,
+    /** Requests open right now (hanging ones included). */
+    openNow: () => [...open.values()].reduce((a, b) => a + b, 0),
     /** The distinct webhook-ids received, in order of first arrival. */
     ids: () => [...new Set(received.map((r) => r.id))],
     /** Answers from now on as `next` says. */
