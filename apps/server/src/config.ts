@@ -28,6 +28,8 @@ export interface Config {
   redisChannel: string
   /** Milliseconds between checks of loaded documents for updates other instances stored (postgres). */
   catchUpIntervalMs: number
+  /** Milliseconds between sweeps for expired and voided consents (`SWEEP_INTERVAL_SECONDS`); 0: none. */
+  sweepIntervalMs: number
   /** SQLite `synchronous` pragma: FULL fsyncs every commit; NORMAL survives a process crash but not power loss. */
   sqliteSynchronous: 'FULL' | 'NORMAL'
   /** Where SQLite commits run: a writer thread (default), or inline on the event loop. */
@@ -205,6 +207,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     redisUrl: env.REDIS_URL || undefined,
     redisChannel: env.REDIS_CHANNEL || 'consent-sync:fanout',
     catchUpIntervalMs: int(env, 'CATCH_UP_INTERVAL_MS', 2000, 0, 3_600_000),
+    sweepIntervalMs: int(env, 'SWEEP_INTERVAL_SECONDS', 60, 0, 86_400) * 1000,
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
     sqliteWriter: oneOf(env, 'SQLITE_WRITER', ['thread', 'inline'] as const, 'thread'),
     jwtSecret,

@@ -10,6 +10,7 @@ import {
   type ReconsentPolicy,
 } from '@consent-sync/consent-core'
 import type { AdminRecord, CatalogConflict, CatalogStore, CatalogWrite } from '../store/catalog-store'
+import type { OutboxStore } from '../store/outbox'
 import type { LiveCatalog } from './live-catalog'
 
 /** A version as an admin drafts it: the server adds the hash, the time and who. */
@@ -36,7 +37,8 @@ export interface CatalogProblem {
 export type CatalogOutcome = { ok: true; purpose: Purpose } | { ok: false; problem: CatalogProblem }
 
 export interface Publisher {
-  store: CatalogStore
+  /** The catalog, and the outbox that downstream systems hear of each publish from. */
+  store: CatalogStore & Pick<OutboxStore, 'appendEvents'>
   catalog: LiveCatalog
   /** Tells the other instances to read the catalog again. */
   announce(): void
@@ -157,7 +159,33 @@ async function finish(
   p.announce()
   const purpose = catalog.purposes.find((x) => x.id === id)
   if (!purpose) throw new Error(`purpose ${id} was stored but is not in the catalog read back`)
+  // Right after the catalog's own transaction, under the admin entry's seq: a repeat is skipped.
+  await p.store.appendEvents([publishedEvent(purpose, write.entry)])
   return { ok: true, purpose }
+}
+
+/** `catalog.published`: a purpose created, a version published, or a status changed (DESIGN.md §12). */
+function publishedEvent(purpose: Purpose, entry: { seq: number; action: string; at: string }) {
+  return {
+    id: `evt_catalog_${entry.seq}`,
+    type: 'catalog.published' as const,
+    customerId: null,
+    purposeId: purpose.id,
+    createdAt: entry.at,
+    data: {
+      action: entry.action,
+      purposeId: purpose.id,
+      version: purpose.version,
+      status: purpose.status ?? 'active',
+      default: purpose.default,
+      material: purpose.material ?? false,
+      ...(purpose.lifetimeDays !== undefined ? { lifetimeDays: purpose.lifetimeDays } : {}),
+      ...(purpose.reconsent !== undefined ? { reconsent: purpose.reconsent } : {}),
+      ...(purpose.textHash !== undefined ? { textHash: purpose.textHash } : {}),
+      at: entry.at,
+      adminSeq: entry.seq,
+    },
+  }
 }
 
 const adminRecord = (

@@ -15,6 +15,7 @@ import {
   type UserRole,
 } from '@consent-sync/consent-core'
 import * as Y from 'yjs'
+import { deriveDownstream } from '../downstream/derive'
 import type { AuditLog } from '../store/audit-log'
 import type { AppendResult, DocumentLog } from '../store/document-log'
 
@@ -94,6 +95,7 @@ export async function appendDecisions(
     catalog,
   )
   const entries = chainAll(stored.head, records)
+  const derived = deriveDownstream(entries, catalog)
   const [result] = await store.append([
     {
       customerId,
@@ -101,6 +103,7 @@ export async function appendDecisions(
       meta: { receivedAt, connectionId, userId: user.id, userRole: user.role, hash: updateHash },
       entries,
       expectedSeq: stored.tail.at(-1)?.seq ?? stored.snapshotSeq,
+      ...(derived ? { derived } : {}),
     },
   ])
   if (!result || result.behind) throw new Error(`append for ${customerId} was not stored`)

@@ -73,6 +73,8 @@ export async function startTestServer(options: TestServerOptions = {}) {
     DATABASE_PATH: path.join(dir, 'test.db'),
     LOG_LEVEL: 'silent',
     IDLE_UNLOAD_MS: '60000',
+    // Expiry sweeps only where a test asks for them.
+    SWEEP_INTERVAL_SECONDS: '0',
     ...options.env,
   })
   const store = options.wrapStore
