@@ -65,6 +65,7 @@ export async function importCustomerFile(opts: ImportOptions): Promise<ImportRep
 
   const size = opts.batchSize ?? DEFAULT_BATCH
   let written = 0
+  onProgress?.({ phase: 'writing', rows: 0 })
   async function* batches(): AsyncGenerator<CustomerRecord[]> {
     let batch: CustomerRecord[] = []
     for await (const r of readCustomerFile(path, format)) {
