@@ -7,6 +7,7 @@ import { runDocumentLogTests } from './document-log'
 import { runDownstreamTests } from './downstream'
 import type { MakeStore } from './fixture'
 import { runLifecycleTests } from './lifecycle'
+import { runWebhookTests } from './webhooks'
 
 export type { StoreFixture } from './fixture'
 
@@ -22,5 +23,6 @@ export function runStoreTests(name: string, makeStore: MakeStore<Store>): void {
     runDirectoryTests(makeStore)
     runCatalogTests(makeStore)
     runDownstreamTests(makeStore)
+    runWebhookTests(makeStore)
   })
 }
