@@ -3,13 +3,16 @@
  * a temp dir, imports it into a fresh SQLite store (all or nothing, one transaction), imports it
  * again (every row unchanged), then times 1000 searches of each kind an agent makes.
  *
- *   npx tsx bench/directory.ts [--rows 1000000] [--searches 1000] [--keep]
+ *   npx tsx bench/directory.ts [--rows 1000000] [--searches 1000] [--keep] [--store sqlite|postgres]
+ *
+ * `--store postgres` uses a fresh schema of DATABASE_URL (default the local test database), dropped after.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { createSqliteStore } from '@consent-sync/server'
+import { createPostgresStore, createSqliteStore } from '@consent-sync/server'
+import { dropSchema, freshSchema, POSTGRES_URL } from '@consent-sync/server/testing'
 // The file import is not on the server's public door (src/index.ts) yet; the bench runs the sources.
 import { importCustomerFile } from '../apps/server/src/directory/import'
 import { customerAt, seeded, writeCustomerCsv } from './directory-data'
@@ -20,6 +23,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     searches: { type: 'string', default: '1000' },
     keep: { type: 'boolean', default: false },
+    store: { type: 'string', default: 'sqlite' },
   },
 })
 const rows = Number(values.rows)
@@ -35,7 +39,11 @@ log(
   `wrote ${rows} rows (${((await stat(csv)).size / 1e6).toFixed(1)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
 )
 
-const store = createSqliteStore({ path: db })
+const schema = values.store === 'postgres' ? freshSchema() : undefined
+const store =
+  schema === undefined
+    ? createSqliteStore({ path: db })
+    : createPostgresStore({ connectionString: POSTGRES_URL, schema, statementTimeoutMs: 60_000 })
 await store.migrate()
 const seconds = (since: number) => (performance.now() - since) / 1000
 const importOnce = async () => {
@@ -118,10 +126,13 @@ for (const [kind, ask] of Object.entries(kinds)) {
 const s = summarize(all)
 table.push(`| **all but no match** | ${s.count} | ${s.p50} | ${s.p99} | ${s.max} | | |`)
 await store.close()
-const size = (await stat(db)).size
+const size = schema === undefined ? (await stat(db)).size : 0
+if (schema !== undefined) await dropSchema(schema)
 if (!values.keep) await rm(dir, { recursive: true, force: true })
 
-console.log(`rows: ${rows}; database ${(size / 1e6).toFixed(0)} MB${values.keep ? ` (kept in ${dir})` : ''}`)
+console.log(
+  `rows: ${rows}; ${schema === undefined ? `SQLite file ${(size / 1e6).toFixed(0)} MB` : `PostgreSQL schema ${schema}`}${values.keep ? ` (kept in ${dir})` : ''}`,
+)
 console.log(
   `import (check + write, one transaction): ${first.seconds.toFixed(1)} s, ${Math.round(rows / first.seconds)} rows/s, ${JSON.stringify(first.counts)}`,
 )
