@@ -110,9 +110,14 @@ export function sqliteDownstream(
       `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`,
     ),
     head: db.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM outbox'),
+    // CROSS JOIN keeps the ids outside: one primary-key lookup each (in key order: successive
+    // lookups share pages), not a scan of the purpose.
     states: db.prepare<[string, string], ConsentStateDbRow>(
-      `SELECT ${CONSENT_STATE_COLUMNS} FROM consent_states
-       WHERE purpose_id = ? AND customer_id IN (SELECT value FROM json_each(?))`,
+      `SELECT ${CONSENT_STATE_COLUMNS.split(', ')
+        .map((c) => `s.${c}`)
+        .join(', ')}
+       FROM json_each(?) AS j CROSS JOIN consent_states AS s
+       WHERE s.purpose_id = ? AND s.customer_id = j.value`,
     ),
     page: db.prepare<[string, string, number], ConsentStateDbRow>(
       `SELECT ${CONSENT_STATE_COLUMNS} FROM consent_states
@@ -148,7 +153,9 @@ export function sqliteDownstream(
     consentStates: async (purposeId, customerIds) =>
       customerIds.length === 0
         ? []
-        : q().states.all(purposeId, JSON.stringify(customerIds)).map(toConsentState),
+        : q()
+            .states.all(JSON.stringify([...new Set(customerIds)].sort()), purposeId)
+            .map(toConsentState),
     async *streamConsentStates(purposeId, options = {}) {
       const size = pageSizeOf(options.pageSize)
       const since = options.sinceChange

@@ -1,0 +1,114 @@
+/**
+ * Downstream reads at size (DESIGN.md §12): `--rows` customers' current-state rows of one purpose
+ * (default 1 000 000, seeded, inserted straight into a fresh SQLite store), then a real server on
+ * that file answering `POST /api/consents/check` with 10 000 ids `--requests` times, and streaming
+ * `GET /api/purposes/:id/allowed` (CSV and JSON Lines) to the end: time, lines and peak RSS.
+ *
+ *   npx tsx bench/downstream.ts [--rows 1000000] [--requests 50] [--keep]
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { createSqliteStore } from '@consent-sync/server'
+import { startTestServer } from '@consent-sync/server/testing'
+import Database from 'better-sqlite3'
+import { seeded } from './directory-data'
+import { summarize } from './lib/stats'
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    requests: { type: 'string', default: '50' },
+    keep: { type: 'boolean', default: false },
+  },
+})
+const rows = Number(values.rows)
+const requests = Number(values.requests)
+const PURPOSE = 'marketing-sms'
+const IDS_PER_CHECK = 10_000
+const log = (line: string) => process.stderr.write(`${line}\n`)
+const idOf = (i: number) => `C-${String(i).padStart(7, '0')}`
+const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(2)
+
+let peakRss = 0
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss)
+}, 20)
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`
+
+const dir = await mkdtemp(path.join(tmpdir(), 'consent-downstream-bench-'))
+const file = path.join(dir, 'test.db')
+{
+  const store = createSqliteStore({ path: file })
+  await store.migrate()
+  await store.close()
+}
+let t = performance.now()
+{
+  // Straight into the table, in key order: the rows a million customers' decisions would leave.
+  const db = new Database(file)
+  db.pragma('journal_mode = WAL')
+  const insert = db.prepare(
+    `INSERT INTO consent_states (purpose_id, customer_id, state, conflicted, notice_version, decided_at,
+      effective_state, expires_at, change_seq) VALUES (?, ?, ?, 0, '1.0', ?, ?, NULL, ?)`,
+  )
+  const random = seeded(11)
+  db.transaction(() => {
+    for (let i = 0; i < rows; i++) {
+      const state = random() < 0.6 ? 'granted' : 'withdrawn'
+      const at = new Date(Date.parse('2026-01-01T00:00:00.000Z') + i * 1000).toISOString()
+      insert.run(PURPOSE, idOf(i), state, at, state, i + 1)
+    }
+  })()
+  db.close()
+}
+log(`seeded ${rows} rows in ${seconds(t)} s`)
+
+const server = await startTestServer({ dir, env: { DEMO: '1' } })
+const token = server.token({ id: 'bench', role: 'service' })
+const random = seeded(5)
+const check = async () => {
+  // A tenth of the ids never decided: answered from the catalog default.
+  const ids = Array.from({ length: IDS_PER_CHECK }, () => idOf(Math.floor(random() * rows * 1.1)))
+  const started = performance.now()
+  const res = await server.post('/api/consents/check', { purposeId: PURPOSE, customerIds: ids }, token)
+  const body = (await res.json()) as { results: unknown[] }
+  if (res.status !== 200 || body.results.length !== IDS_PER_CHECK)
+    throw new Error(`check answered ${res.status}`)
+  return performance.now() - started
+}
+for (let i = 0; i < 5; i++) await check()
+const samples: number[] = []
+for (let i = 0; i < requests; i++) samples.push(await check())
+const checks = summarize(samples)
+log(`check of ${IDS_PER_CHECK} ids: ${JSON.stringify(checks)}`)
+
+const rssBeforeLists = process.memoryUsage().rss
+peakRss = rssBeforeLists
+const lists: Record<string, { seconds: string; lines: number; mb: string; peakRss: string }> = {}
+for (const format of ['csv', 'jsonl'] as const) {
+  peakRss = process.memoryUsage().rss
+  t = performance.now()
+  const res = await fetch(server.url(`/api/purposes/${PURPOSE}/allowed?format=${format}`), {
+    headers: { authorization: `Bearer ${token}` },
+  })
+  let lines = 0
+  let bytes = 0
+  const reader = res.body!.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    bytes += value.byteLength
+    for (const b of value) if (b === 10) lines++
+  }
+  lists[format] = { seconds: seconds(t), lines, mb: (bytes / 1e6).toFixed(1), peakRss: mb(peakRss) }
+  log(`allowed ${format}: ${JSON.stringify(lists[format])} (as of ${res.headers.get('consent-sync-as-of')})`)
+}
+clearInterval(sampler)
+await server.cleanup(values.keep)
+if (!values.keep) await rm(dir, { recursive: true, force: true })
+
+process.stdout.write(
+  `${JSON.stringify({ rows, idsPerCheck: IDS_PER_CHECK, checks, rssBeforeLists: mb(rssBeforeLists), lists }, null, 2)}\n`,
+)
