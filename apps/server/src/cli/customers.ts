@@ -85,7 +85,8 @@ async function importCommand(
     }
     const more = report.problems.length - SHOWN_PROBLEMS
     if (more > 0) process.stderr.write(`… and ${more} more refused lines\n`)
-    deps.fail(`customers import: nothing imported: ${report.problems.length} refused lines in ${file}`)
+    const n = report.problems.length
+    deps.fail(`customers import: nothing imported: ${n} refused line${n === 1 ? '' : 's'} in ${file}`)
   }
   const { inserted, updated, unchanged } = report.counts
   deps.out(
