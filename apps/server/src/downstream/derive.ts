@@ -89,6 +89,7 @@ export function deriveDownstream(
           customerId: e.customerId,
           purposeId: e.purposeId,
           state: e.newState,
+          previousState: e.previousState,
           effectiveState: reading.effectiveState,
           conflicted: e.conflicted,
           reason: 'decision',
