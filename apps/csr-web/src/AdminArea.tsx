@@ -4,6 +4,7 @@ import { AccountsScreen } from './AccountsScreen'
 import { AdminLog } from './AdminLog'
 import { AdminScreen } from './AdminScreen'
 import type { AdminPage } from './useHashCustomer'
+import { WebhooksScreen } from './WebhooksScreen'
 
 interface Props {
   page: AdminPage
@@ -13,7 +14,7 @@ interface Props {
 }
 
 /**
- * The admin area: the purpose catalog or the accounts, with the administrators' log beneath, which
+ * The admin area: the purpose catalog, the accounts or the webhooks, with the administrators' log beneath, which
  * reloads after each change made here. The `log` page is the log alone (an auditor's view).
  */
 export function AdminArea({ page, catalog, refreshCatalog, onClose }: Props) {
@@ -30,6 +31,9 @@ export function AdminArea({ page, catalog, refreshCatalog, onClose }: Props) {
         />
       ) : null}
       {page === 'accounts' ? <AccountsScreen onChanged={onChanged} onClose={onClose} /> : null}
+      {page === 'webhooks' ? (
+        <WebhooksScreen catalog={catalog} onChanged={onChanged} onClose={onClose} />
+      ) : null}
       <AdminLog refreshKey={changes} />
     </div>
   )

@@ -16,20 +16,23 @@ interface Props {
 
 /** The admin area's pages each role may open; an agent has none. */
 const ADMIN_PAGES: Readonly<Record<string, readonly AdminPage[]>> = {
-  admin: ['catalog', 'accounts'],
-  auditor: ['log'],
+  admin: ['catalog', 'accounts', 'webhooks'],
+  // The webhook routes let an auditor read endpoints and deliveries (never change them).
+  auditor: ['log', 'webhooks'],
 }
 
 const PAGE_LINKS: Readonly<Record<AdminPage, { label: string; testId: string }>> = {
   catalog: { label: 'Purpose catalog', testId: 'admin-open' },
   accounts: { label: 'Accounts', testId: 'accounts-open' },
+  webhooks: { label: 'Webhooks', testId: 'webhooks-open' },
   log: { label: "Administrators' log", testId: 'admin-log-open' },
 }
 
 /**
  * The signed-in agent's page: search and the open customer in the main column, the live feed beside
  * it. An administrator also has the purpose catalog (`#/admin`) and the accounts
- * (`#/admin/accounts`); an auditor reads the administrators' log (`#/admin/log`).
+ * (`#/admin/accounts`) and the webhooks (`#/admin/webhooks`); an auditor reads the administrators'
+ * log (`#/admin/log`) and the webhooks.
  */
 export function Dashboard({ refreshCatalog, ...catalogView }: Props) {
   const { catalog } = catalogView

@@ -5,6 +5,7 @@ describe('adminPageOf', () => {
   it('names the admin page of each admin hash', () => {
     expect(adminPageOf('#/admin')).toBe('catalog')
     expect(adminPageOf('#/admin/accounts')).toBe('accounts')
+    expect(adminPageOf('#/admin/webhooks')).toBe('webhooks')
     expect(adminPageOf('#/admin/log')).toBe('log')
   })
 

@@ -24,12 +24,13 @@ export function useHashCustomer(): [string | null, (customerId: string | null) =
   return [customerId, open]
 }
 
-/** The admin area's pages: the purpose catalog, the accounts, the administrators' log alone. */
-export type AdminPage = 'catalog' | 'accounts' | 'log'
+/** The admin area's pages: the purpose catalog, the accounts, the webhooks, the administrators' log alone. */
+export type AdminPage = 'catalog' | 'accounts' | 'webhooks' | 'log'
 
 const ADMIN_PAGES: Readonly<Record<string, AdminPage>> = {
   [ADMIN]: 'catalog',
   [`${ADMIN}/accounts`]: 'accounts',
+  [`${ADMIN}/webhooks`]: 'webhooks',
   [`${ADMIN}/log`]: 'log',
 }
 
@@ -41,7 +42,7 @@ export function adminPageOf(hash: string): AdminPage | null {
 const adminPageOfHash = () => adminPageOf(location.hash)
 
 /**
- * The admin area's open page (`#/admin`, `#/admin/accounts`, `#/admin/log`), or null for the
+ * The admin area's open page (`#/admin`, `#/admin/accounts`, `#/admin/webhooks`, `#/admin/log`), or null for the
  * customers' screen. A page handed a sign-in token (`#access_token=…`) has lost it before this reads.
  */
 export function useHashAdmin(): [AdminPage | null, (page: AdminPage | null) => void] {

@@ -76,4 +76,25 @@ export {
   type ToastRegionProps,
   useToast,
 } from './Toast'
+export { WebhookDeliveries, type WebhookDeliveriesProps } from './WebhookDeliveries'
+export {
+  WebhookConfirmDialog,
+  type WebhookConfirmDialogProps,
+  WebhookSecretDialog,
+  type WebhookSecretDialogProps,
+} from './WebhookDialogs'
+export { type PurposeOption, WebhookForm, type WebhookFormProps } from './WebhookForm'
+export { type RotateAnswer, WebhookTable, type WebhookTableProps } from './WebhookTable'
+export {
+  DELIVERY_STATUSES,
+  type DeliveryStatus,
+  endpointStatusText,
+  localInputToRfc3339,
+  type NewWebhookBody,
+  WEBHOOK_EVENTS,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+  type WebhookEvent,
+  type WebhookRefusal,
+} from './webhooks'
 export { type DiffPart, wordDiff } from './word-diff'
