@@ -64,9 +64,10 @@ const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex')
 
 /** Parses a verifier key (`name+hash+base64key`); null when it is not one. */
 export function parseVerifierKey(vkey: string): NoteVerifier | null {
-  const parts = vkey.trim().split('+')
-  if (parts.length !== 3) return null
-  const [name, hex, key] = parts as [string, string, string]
+  // The base64 key may hold a + of its own: only the first two separate fields.
+  const m = /^([^+\s]+)\+([0-9a-fA-F]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey.trim())
+  if (!m) return null
+  const [, name, hex, key] = m as unknown as [string, string, string, string]
   const raw = Buffer.from(key, 'base64')
   if (!validKeyName(name) || raw.length !== 33 || raw[0] !== ED25519) return null
   const publicKey = raw.subarray(1)

@@ -1,0 +1,109 @@
+import pg from 'pg'
+import type { HeadLeaf } from '../checkpoints/leaf'
+import type { CheckpointLog, StoredCheckpoint } from './checkpoint-log'
+import { checkSchemaName } from './postgres-schema'
+
+const tables = (s: string) => `
+CREATE TABLE IF NOT EXISTS "${s}".checkpoint_leaves (
+  idx BIGINT PRIMARY KEY,
+  customer_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  head TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS "${s}".checkpoints (
+  size BIGINT PRIMARY KEY,
+  root TEXT NOT NULL,
+  note TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);`
+
+interface CheckpointRow {
+  size: string
+  root: string
+  note: string
+  created_at: string
+}
+
+const toCheckpoint = (r: CheckpointRow): StoredCheckpoint => ({
+  size: Number(r.size),
+  root: r.root,
+  note: r.note,
+  createdAt: r.created_at,
+})
+
+/** The checkpoint log in PostgreSQL; instances that checkpoint at once take turns on one lock. */
+export function createPostgresCheckpointLog(opts: {
+  connectionString: string
+  schema?: string
+}): CheckpointLog {
+  const s = checkSchemaName(opts.schema ?? 'public')
+  const pool = new pg.Pool({ connectionString: opts.connectionString, max: 2 })
+  let closed = false
+  return {
+    migrateCheckpoints: async () => {
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS "${s}"`)
+      await pool.query(tables(s))
+    },
+    checkpointLeaves: async () => {
+      const { rows } = await pool.query<{ customer_id: string; seq: string; head: string }>(
+        `SELECT customer_id, seq, head FROM "${s}".checkpoint_leaves ORDER BY idx`,
+      )
+      return rows.map((r): HeadLeaf => ({ customerId: r.customer_id, seq: Number(r.seq), hash: r.head }))
+    },
+    appendCheckpoint: async (fromSize, added, cp) => {
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        // One writer of the log at a time, whichever instance it runs on.
+        await client.query(`LOCK TABLE "${s}".checkpoint_leaves IN EXCLUSIVE MODE`)
+        const { rows } = await client.query<{ n: string }>(
+          `SELECT count(*) AS n FROM "${s}".checkpoint_leaves`,
+        )
+        if (Number(rows[0]?.n ?? 0) !== fromSize) {
+          await client.query('ROLLBACK')
+          return { ok: false, reason: 'moved', detail: `the log no longer holds ${fromSize} leaves` }
+        }
+        if (added.length > 0) {
+          await client.query(
+            `INSERT INTO "${s}".checkpoint_leaves (idx, customer_id, seq, head)
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[])`,
+            [
+              added.map((_, i) => fromSize + i),
+              added.map((l) => l.customerId),
+              added.map((l) => l.seq),
+              added.map((l) => l.hash),
+            ],
+          )
+        }
+        await client.query(
+          `INSERT INTO "${s}".checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (size) DO NOTHING`,
+          [cp.size, cp.root, cp.note, cp.createdAt],
+        )
+        await client.query('COMMIT')
+        return { ok: true }
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {})
+        throw err
+      } finally {
+        client.release()
+      }
+    },
+    checkpointAt: async (size) => {
+      const { rows } = await pool.query<CheckpointRow>(`SELECT * FROM "${s}".checkpoints WHERE size = $1`, [
+        size,
+      ])
+      return rows[0] ? toCheckpoint(rows[0]) : null
+    },
+    latestCheckpoint: async () => {
+      const { rows } = await pool.query<CheckpointRow>(
+        `SELECT * FROM "${s}".checkpoints ORDER BY size DESC LIMIT 1`,
+      )
+      return rows[0] ? toCheckpoint(rows[0]) : null
+    },
+    closeCheckpoints: async () => {
+      if (closed) return
+      closed = true
+      await pool.end()
+    },
+  }
+}
