@@ -1,11 +1,15 @@
-import { foldAll, type PurposeCatalog, readOut } from '@consent-sync/consent-core'
+import type { PurposeCatalog } from '@consent-sync/consent-core'
 import type { FastifyInstance } from 'fastify'
+import { consentRows, stateAt } from '../audit/state-at'
 import { ANY_ROLE, bearerSecurity, requireRole } from '../auth/guards'
 import type { AuditLog } from '../store/audit-log'
+import type { CatalogStore } from '../store/catalog-store'
 import type { Directory } from '../store/directory'
+import type { DocumentLog } from '../store/document-log'
 import type { Rooms } from '../sync/rooms'
 import { problemResponses, sendProblem } from './errors'
 import { objectOf } from './json-schema'
+import { parseRfc3339 } from './rfc3339'
 
 /** Customer ids as rooms and URLs carry them. */
 export const customerIdSchema = {
@@ -15,11 +19,17 @@ export const customerIdSchema = {
   pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
 } as const
 
-const customerSchema = objectOf({
-  id: { type: 'string' },
-  name: { type: 'string' },
-  phone: { type: 'string' },
-})
+const customerSchema = {
+  type: 'object',
+  required: ['id', 'name', 'phone'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    phone: { type: 'string' },
+    email: { type: 'string' },
+    accountNumber: { type: 'string' },
+  },
+} as const
 
 const nullableString = { type: ['string', 'null'] } as const
 
@@ -46,10 +56,19 @@ const purposeStateSchema = objectOf({
   reconsent: { type: ['string', 'null'], enum: ['required', 'prompt', null] },
 })
 
-const consentsSchema = objectOf({
-  customerId: { type: 'string' },
-  purposes: { type: 'array', items: purposeStateSchema },
-})
+const consentsSchema = {
+  type: 'object',
+  required: ['customerId', 'purposes'],
+  properties: {
+    customerId: { type: 'string' },
+    purposes: { type: 'array', items: purposeStateSchema },
+    // With `?at=` only: the instant echoed, the catalog then, and the audit entries received by then.
+    at: { type: 'string' },
+    catalogVersion: { type: 'string' },
+    // Entries as `GET /api/audit` serves them; its schema is not imported, as audit.ts imports this file.
+    decisions: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+} as const
 
 interface IdParams {
   id: string
@@ -58,7 +77,10 @@ interface IdParams {
 /** Customer search, one customer, and a customer's folded consents (DESIGN.md §5b). */
 /** What the customer routes use: the directory, and the rooms for the live decisions. */
 export interface CustomerRoutesDeps {
-  store: Pick<Directory, 'searchCustomers' | 'getCustomer'> & Pick<AuditLog, 'auditChain'>
+  store: Pick<Directory, 'searchCustomers' | 'getCustomer'> &
+    Pick<AuditLog, 'auditChain'> &
+    Pick<DocumentLog, 'updatesSince'> &
+    Pick<CatalogStore, 'listPurposes' | 'listVersions' | 'adminLog'>
   rooms: Pick<Rooms, 'readDecisions'>
   catalog: { current(): PurposeCatalog }
   /** The clock expiry is judged by (ms since the epoch); tests fix it. */
@@ -121,14 +143,20 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: CustomerRoutes
     },
   )
 
-  app.get<{ Params: IdParams }>(
+  app.get<{ Params: IdParams; Querystring: { at?: string } }>(
     '/api/customers/:id/consents',
     {
       schema: {
         tags: ['consents'],
         summary: 'The folded consent state of every purpose: ask this before sending a marketing message',
+        description:
+          'With `at` (RFC 3339, server time, not in the future): the state at that instant, rebuilt from the updates the server had received by then, under the catalog as it was then, with the audit entries that led to it.',
         security: bearerSecurity,
         params,
+        querystring: {
+          type: 'object',
+          properties: { at: { type: 'string', minLength: 1, maxLength: 64 } },
+        },
         response: { 200: consentsSchema, ...problemResponses(400, 401, 403, 404) },
       },
       preHandler: requireRole(app, ANY_ROLE),
@@ -138,34 +166,31 @@ export function registerCustomerRoutes(app: FastifyInstance, ctx: CustomerRoutes
       if (request.user.role === 'customer' && request.user.customerId !== id) {
         return sendProblem(reply, 403, 'a customer may read only their own consents')
       }
+      let at: string | undefined
+      if (request.query.at !== undefined) {
+        const instant = parseRfc3339(request.query.at)
+        if (!instant.ok) return sendProblem(reply, 400, `at: ${instant.detail}`, 'at')
+        if (Date.parse(instant.value) > ctx.now()) {
+          return sendProblem(reply, 400, 'at: must not be in the future', 'at')
+        }
+        at = instant.value
+      }
       if (!(await ctx.store.getCustomer(id))) return sendProblem(reply, 404, `no customer ${id}`)
+      if (at !== undefined) {
+        const then = await stateAt(ctx.store, id, at)
+        return {
+          customerId: id,
+          purposes: then.purposes,
+          at,
+          catalogVersion: then.catalog.version,
+          decisions: then.entries,
+        }
+      }
       const catalog = ctx.catalog.current()
-      const states = foldAll(await ctx.rooms.readDecisions(id), catalog)
-      // Lifetimes count from the server's receive time of the grant, which its audit entry holds.
-      const receivedAt = new Map((await ctx.store.auditChain(id)).map((e) => [e.decisionId, e.receivedAt]))
-      const now = ctx.now()
+      const decisions = await ctx.rooms.readDecisions(id)
       return {
         customerId: id,
-        purposes: states.map((s, i) => {
-          const at = s.decision ? receivedAt.get(s.decision.id) : undefined
-          const r = readOut(s, catalog.purposes[i]!, { now, ...(at ? { receivedAt: at } : {}) })
-          return {
-            purposeId: s.purposeId,
-            state: s.state,
-            conflicted: s.conflicted,
-            decidedAt: s.decision?.at ?? null,
-            decidedBy: s.decision ? { id: s.decision.actor.id, role: s.decision.actor.role } : null,
-            channel: s.decision?.channel ?? null,
-            noticeVersion: s.decision?.noticeVersion ?? null,
-            decisionId: s.decision?.id ?? null,
-            heads: s.heads.map((h) => h.id),
-            effectiveState: r.effectiveState,
-            needsReconsent: r.needsReconsent,
-            expired: r.expired,
-            expiresAt: r.expiresAt ?? null,
-            reconsent: r.reconsent ?? null,
-          }
-        }),
+        purposes: consentRows(decisions, catalog, await ctx.store.auditChain(id), ctx.now()),
       }
     },
   )
