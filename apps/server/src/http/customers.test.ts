@@ -39,6 +39,29 @@ describe('GET /api/customers', () => {
     expect(all.customers).toHaveLength(3)
   })
 
+  it('answers the e-mail and account number the directory holds', async () => {
+    const s = await start()
+    await s.ctx.store.upsertCustomer({
+      id: 'C-0100',
+      name: 'Ashan Silva',
+      phone: '+94 77 111 2223',
+      email: 'ashan@example.lk',
+      accountNumber: 'ACC-100100',
+    })
+    const found = await s.get('/api/customers?q=C-0100', s.token({ id: 'csr1', role: 'csr' }))
+    expect(await found.json()).toEqual({
+      customers: [
+        {
+          id: 'C-0100',
+          name: 'Ashan Silva',
+          phone: '+94 77 111 2223',
+          email: 'ashan@example.lk',
+          accountNumber: 'ACC-100100',
+        },
+      ],
+    })
+  })
+
   it('refuses customers (403) and anonymous callers (401)', async () => {
     const s = await start()
     const asCustomer = await s.get(
