@@ -64,4 +64,6 @@ export interface CatalogStore {
   setPurposeStatus(purposeId: string, status: PurposeStatus, admin: AdminRecord): Promise<CatalogWrite>
   /** The admin log, oldest first (after `afterSeq` when given). */
   adminLog(afterSeq?: number): Promise<AdminEntry[]>
+  /** Chains a record of something done that changed nothing stored (a customer's data exported). */
+  recordAdmin(admin: AdminRecord): Promise<AdminEntry>
 }

@@ -121,6 +121,11 @@ export function postgresCatalog(
         await client.query(insertVersion, rows.versionValues(version, seq, bool))
       })
     },
+    async recordAdmin(admin) {
+      const written = await write(admin, async () => undefined)
+      if (!written.ok) throw new Error(`an admin record was refused: ${written.conflict}`)
+      return written.entry
+    },
     async setPurposeStatus(purposeId, status, admin) {
       return write(admin, async (client) => {
         const conflict = statusConflict(await statusOf(client, purposeId), status)

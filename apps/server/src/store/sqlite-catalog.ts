@@ -16,6 +16,7 @@ export type CatalogOp =
   | { kind: 'create-purpose'; purpose: PurposeRecord; first: NoticeVersion; admin: AdminRecord }
   | { kind: 'publish-version'; version: NoticeVersion; admin: AdminRecord }
   | { kind: 'set-purpose-status'; purposeId: string; status: PurposeStatus; admin: AdminRecord }
+  | { kind: 'record-admin'; admin: AdminRecord }
 
 const refused = (conflict: CatalogConflict): CatalogWrite => ({ ok: false, conflict })
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ')
@@ -78,6 +79,8 @@ export function sqliteCatalogWrites(db: Database.Database): (op: CatalogOp) => C
         if (conflict) return refused(conflict)
         return logged(op.admin, () => void s.setStatus.run(op.status, op.purposeId))
       }
+      case 'record-admin':
+        return logged(op.admin, () => {})
     }
   })
   // IMMEDIATE takes the write lock up front, so the head read is the one this entry follows.
@@ -126,11 +129,16 @@ export function sqliteCatalogReads(
 /** The catalog writes as the store's methods, each posted as one op to where the writes run. */
 export function catalogWriteMethods(
   write: (op: CatalogOp) => Promise<CatalogWrite>,
-): Pick<CatalogStore, 'createPurpose' | 'publishVersion' | 'setPurposeStatus'> {
+): Pick<CatalogStore, 'createPurpose' | 'publishVersion' | 'setPurposeStatus' | 'recordAdmin'> {
   return {
     createPurpose: (purpose, first, admin) => write({ kind: 'create-purpose', purpose, first, admin }),
     publishVersion: (version, admin) => write({ kind: 'publish-version', version, admin }),
     setPurposeStatus: (purposeId, status, admin) =>
       write({ kind: 'set-purpose-status', purposeId, status, admin }),
+    recordAdmin: async (admin) => {
+      const written = await write({ kind: 'record-admin', admin })
+      if (!written.ok) throw new Error(`an admin record was refused: ${written.conflict}`)
+      return written.entry
+    },
   }
 }

@@ -303,6 +303,27 @@ export function runCatalogTests(makeStore: MakeStore<CatalogSubject>): void {
       expect(await store.adminLog(4)).toEqual([])
     })
 
+    it('chains a record of a read (an export) onto the admin log, changing nothing else, also when sent with writes', async () => {
+      const store = await setup()
+      const w = catalogWriter()
+      await w.create(store, w.purpose('marketing-sms'))
+      const before = await store.listPurposes()
+      const record = w.admin('customer.export', 'customer:C-0001', { format: 'json', auditEntries: 3 })
+      const [entry, published] = await Promise.all([
+        store.recordAdmin(record),
+        w.publish(store, w.version('marketing-sms', '1.1')),
+      ])
+      expect(entry).toMatchObject({ ...record })
+      expect(published.ok).toBe(true)
+      const log = await store.adminLog()
+      expect(log).toHaveLength(3)
+      expect(log).toContainEqual(entry)
+      expect(verifyAdminChain(log).ok).toBe(true)
+      expect(await store.listPurposes()).toStrictEqual(before)
+      const again = await store.recordAdmin(w.admin('customer.export', 'customer:C-0002', {}))
+      expect(again).toMatchObject({ seq: 4, prevHash: log[2]!.hash })
+    })
+
     it('lands every write of several sent at once, one after the other in the log', async () => {
       const store = await setup()
       const w = catalogWriter()
