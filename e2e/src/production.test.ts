@@ -31,6 +31,9 @@ const FIXTURES = path.resolve(import.meta.dirname, '../../apps/server/fixtures')
 const PRODUCTION = {
   NODE_ENV: 'production',
   JWT_SECRET: 'an-operator-secret-of-well-over-thirty-two-characters',
+  // A test-only Ed25519 key: production signs consent receipts with the operator's own.
+  RECEIPT_SIGNING_KEY:
+    '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJAhsHCu9F5zpOyBbDlOmIi7aiOyvnP6ex/+NoHW1sb4\n-----END PRIVATE KEY-----\n',
   LOG_LEVEL: 'warn',
 }
 const AGENT_PASSWORD = 'kandy-perahera-elephant'

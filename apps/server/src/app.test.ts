@@ -5,6 +5,7 @@ import { createServer } from './app'
 import { loadConfig } from './config'
 import { rawClient } from './testing/clients'
 import { tempDir, testServer } from './testing/per-test'
+import { TEST_RECEIPT_KEY_PEM } from './testing/receipt-keys'
 import { CSR_1, startTestServer } from './testing/server'
 
 const PRODUCTION_SECRET = 'a-production-secret-of-more-than-32-characters'
@@ -14,6 +15,7 @@ function productionConfig(dir: string) {
     {
       NODE_ENV: 'production',
       JWT_SECRET: PRODUCTION_SECRET,
+      RECEIPT_SIGNING_KEY: TEST_RECEIPT_KEY_PEM,
       DATABASE_PATH: path.join(dir, 'consent.db'),
       LOG_LEVEL: 'silent',
     },
@@ -32,6 +34,16 @@ describe('createServer', () => {
     await expect(createServer(productionConfig(dir), { logger: false })).rejects.toThrow(
       /refusing to start: .* holds demo accounts/,
     )
+  })
+
+  it('refuses a production start without a receipt signing key, naming the variable', async () => {
+    const dir = await tempDir()
+    const env = {
+      NODE_ENV: 'production',
+      JWT_SECRET: PRODUCTION_SECRET,
+      DATABASE_PATH: path.join(dir, 'c.db'),
+    }
+    await expect(createServer(loadConfig(env, dir), { logger: false })).rejects.toThrow(/RECEIPT_SIGNING_KEY/)
   })
 
   it('starts in production on a fresh store, without demo accounts', async () => {

@@ -18,6 +18,7 @@ import { registerAuthRoutes } from './auth/routes'
 import { verifyToken } from './auth/tokens'
 import { createVerifier } from './auth/verifier'
 import { followCatalog, type LiveCatalog, openLiveCatalog, seedCatalog } from './catalog/live-catalog'
+import { registerCheckpoints } from './checkpoints/register'
 import type { Config } from './config'
 import { createAcceptedEvents, type ServerContext } from './context'
 import { seedDemo } from './demo/seed'
@@ -30,13 +31,17 @@ import { registerAuditRoutes } from './http/audit'
 import { registerConsentCheckRoutes } from './http/consent-check'
 import { registerCustomerRoutes } from './http/customers'
 import { registerErrorHandlers } from './http/errors'
+import { registerExportRoutes } from './http/export'
 import { registerFeedRoutes } from './http/feed'
 import { registerHealthRoutes } from './http/health'
 import { registerPages } from './http/pages'
 import { registerPurposeRoutes } from './http/purposes'
+import { registerReceiptRoutes } from './http/receipts'
 import { DOCS_CSP, registerSecurityHeaders } from './http/security-headers'
 import { redactingStream, redactUrl } from './log/redact'
 import { createMetrics } from './metrics/metrics'
+import { openReceiptIssuer, type ReceiptIssuer } from './receipts/issuer'
+import { createKeyRegistry } from './receipts/signing-keys'
 import type { Directory } from './store/directory'
 import { createSqliteStore } from './store/sqlite'
 import type { Store } from './store/store'
@@ -148,6 +153,8 @@ export async function createServer(
   let rooms: RoomRegistry
   let catalog: LiveCatalog
   let unfollow: () => void
+  let issuer: ReceiptIssuer
+  const keys = createKeyRegistry()
   try {
     await store.migrate()
     await checkProduction(config, store)
@@ -156,6 +163,7 @@ export async function createServer(
       await seedCatalog(store, DEFAULT_CATALOG, DEFAULT_CATALOG_PUBLISHED_AT)
     }
     catalog = await openLiveCatalog(store)
+    issuer = await openReceiptIssuer(config, store, keys)
     // Serve once the other instances can be heard; without Redis, start anyway and catch up later.
     await fanout.ready(3000)
     // With a shared store (PostgreSQL) other instances write the same logs: look at their seqs.
@@ -201,6 +209,7 @@ export async function createServer(
       log: app.log,
     }),
     now: opts.now ?? Date.now,
+    keys,
   }
   app.decorate('ctx', ctx)
   app.decorate('verifyAnyToken', verify)
@@ -251,8 +260,11 @@ export async function createServer(
   registerCustomerRoutes(app, ctx)
   registerConsentCheckRoutes(app, ctx)
   registerAuditRoutes(app, ctx)
+  registerReceiptRoutes(app, { store, issuer, keys })
+  registerExportRoutes(app, { store, rooms, issuer, now: ctx.now })
   registerFeedRoutes(app, ctx)
   registerHealthRoutes(app, ctx)
+  await registerCheckpoints(app, config, store)
   await registerPages(app, ctx)
   registerSync(app, { rooms, store, config, metrics, verifyToken: verify })
 

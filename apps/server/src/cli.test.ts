@@ -2,11 +2,13 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { type ChildServer, startChildServer } from './testing/child-server'
 import { afterTest, tempDir } from './testing/per-test'
+import { TEST_RECEIPT_KEY } from './testing/receipt-keys'
 import { until } from './testing/until'
 
 const PRODUCTION = {
   NODE_ENV: 'production',
   JWT_SECRET: 'a-production-secret-of-more-than-32-characters',
+  RECEIPT_SIGNING_KEY: TEST_RECEIPT_KEY,
   LOG_LEVEL: 'warn',
 }
 

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { loadOidcConfig, type OidcConfig, OidcConfigProblem } from './auth/oidc-config'
+import { loadReceiptConfig, type ReceiptConfig, ReceiptConfigProblem } from './receipts/receipt-config'
 import { loadWebhookConfig, type WebhookConfig, WebhookConfigProblem } from './webhooks/webhook-config'
 
 /** The demo secret: accepted only outside production (DESIGN.md §10). */
@@ -71,6 +72,8 @@ export interface Config {
   metricsToken: string | undefined
   /** Webhook delivery (`WEBHOOK_*`, README "Webhooks"). */
   webhooks: WebhookConfig
+  /** Consent receipts: signing keys and the controller they name (`RECEIPT_*`, README "Consent receipts"). */
+  receipts: ReceiptConfig
 }
 
 export class ConfigError extends Error {
@@ -173,6 +176,15 @@ function webhooks(env: Env, production: boolean, jwtSecret: string): WebhookConf
   }
 }
 
+function receipts(env: Env): ReceiptConfig {
+  try {
+    return loadReceiptConfig(env)
+  } catch (err) {
+    if (err instanceof ReceiptConfigProblem) throw new ConfigError(err.variable, err.message)
+    throw err
+  }
+}
+
 /** Reads and validates the whole configuration once, at start (README: Configuration). */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const production = env.NODE_ENV === 'production'
@@ -235,5 +247,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     allowedOrigins: allowedOrigins(env),
     metricsToken: metricsToken(env),
     webhooks: webhooks(env, production, jwtSecret),
+    receipts: receipts(env),
   }
 }

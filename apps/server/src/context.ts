@@ -4,6 +4,7 @@ import type { VerifyToken } from './auth/verifier'
 import type { LiveCatalog } from './catalog/live-catalog'
 import type { Config } from './config'
 import type { Metrics } from './metrics/metrics'
+import type { KeyRegistry } from './receipts/signing-keys'
 import type { Store } from './store/store'
 import type { FanOut } from './sync/fanout'
 import type { Rooms } from './sync/rooms'
@@ -50,4 +51,6 @@ export interface ServerContext {
   accounts: AccountChanges
   /** The server's clock (ms since the epoch): expiry is judged by it; tests fix it. */
   now: () => number
+  /** The public keys served at `GET /api/keys`: receipt keys, and whatever else signs evidence. */
+  keys: KeyRegistry
 }
