@@ -6,6 +6,8 @@ export interface AuditFilter {
   actorId: string
   from: string
   to: string
+  /** The "as of" view: only entries received before this instant (ISO 8601, exclusive). */
+  until?: string
 }
 
 export const NO_FILTER: AuditFilter = { purposeId: '', actorId: '', from: '', to: '' }
@@ -25,6 +27,13 @@ function endOfDay(day: string): string | undefined {
   return next.toISOString()
 }
 
+/** The earlier of two exclusive bounds, either absent (ISO 8601 UTC text compares as time). */
+function earliest(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b
+  if (b === undefined) return a
+  return a < b ? a : b
+}
+
 /** The query of `GET /api/audit` (and its export) for one customer and a filter. */
 export function auditQuery(
   customerId: string,
@@ -36,7 +45,7 @@ export function auditQuery(
     purposeId: filter.purposeId,
     actorId: filter.actorId.trim(),
     from: filter.from ? startOfDay(filter.from) : undefined,
-    to: filter.to ? endOfDay(filter.to) : undefined,
+    to: earliest(filter.to ? endOfDay(filter.to) : undefined, filter.until),
     ...extra,
   })
 }
