@@ -1,17 +1,11 @@
 import type { Command } from 'commander'
 import { Option } from 'commander'
-import type { Config } from '../config'
 import { type CustomerFileFormat, formatOf } from '../directory/customer-file'
 import { type ImportProgress, importCustomerFile } from '../directory/import'
-import type { Store } from '../store/store'
+import { type CliHelpers, progressLine } from './helpers'
 
-/** What the customer commands use of the CLI (cli.ts): the store, output, and failing with a message. */
-export interface CustomerCommandDeps {
-  withStore: <T>(config: Config, work: (store: Store) => Promise<T>) => Promise<T>
-  out: (line?: string) => void
-  fail: (message: string) => never
-  configOrExit: () => Config
-}
+/** What the customer commands use of the CLI (cli.ts). */
+export type CustomerCommandDeps = CliHelpers
 
 /** Refused lines printed at most; the rest are counted. */
 const SHOWN_PROBLEMS = 100
@@ -26,24 +20,19 @@ function rate(rows: number, startedAt: number): string {
  * On a terminal: one stderr line rewritten in place, at most four times a second. Elsewhere (a
  * pipe, a log, CI) nothing until the summary.
  */
-function progressLine(stream: NodeJS.WriteStream): { show: (p: ImportProgress) => void; done: () => void } {
-  if (!stream.isTTY) return { show: () => {}, done: () => {} }
-  const startedAt = performance.now()
-  let phaseStarted = startedAt
+function importProgress(stream: NodeJS.WriteStream): { show: (p: ImportProgress) => void; done: () => void } {
+  const line = progressLine(stream)
+  let phaseStarted = performance.now()
   let phase: ImportProgress['phase'] = 'checking'
-  let shownAt = 0
   return {
     show(p) {
       if (p.phase !== phase) {
         phase = p.phase
         phaseStarted = performance.now()
       }
-      const now = performance.now()
-      if (now - shownAt < 250) return
-      shownAt = now
-      stream.write(`\r\x1b[2K${p.phase} ${p.rows.toLocaleString('en')} rows, ${rate(p.rows, phaseStarted)}`)
+      line.show(() => `${p.phase} ${p.rows.toLocaleString('en')} rows, ${rate(p.rows, phaseStarted)}`)
     },
-    done: () => stream.write('\r\x1b[2K'),
+    done: line.done,
   }
 }
 
@@ -61,7 +50,7 @@ async function importCommand(
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000)
     deps.fail('--batch-size: a number from 1 to 100000')
   const config = deps.configOrExit()
-  const progress = progressLine(process.stderr)
+  const progress = importProgress(process.stderr)
   const startedAt = performance.now()
   let report: Awaited<ReturnType<typeof importCustomerFile>>
   try {

@@ -11,7 +11,8 @@ import type { MigrationReport } from '../migrate/report'
 import type { Store } from '../store/store'
 import { runCli } from '../testing/child-server'
 import { tempDir } from '../testing/per-test'
-import { type CliHelpers, registerMigrateCommand } from './migrate'
+import type { CliHelpers } from './helpers'
+import { registerMigrateCommand } from './migrate'
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/legacy')
 const SAMPLE = [

@@ -4,15 +4,7 @@ import type { Command } from 'commander'
 import type { Config } from '../config'
 import { type MigrationProgress, type MigrationResult, migrateLegacy } from '../migrate/migrate'
 import { summaryLines } from '../migrate/report'
-import type { Store } from '../store/store'
-
-/** The helpers of `src/cli.ts` the command runs with (passed in, so a test can run it in-process). */
-export interface CliHelpers {
-  withStore<T>(config: Config, work: (store: Store) => Promise<T>): Promise<T>
-  out(line?: string): void
-  fail(message: string): never
-  configOrExit(): Config
-}
+import { type CliHelpers, progressLine } from './helpers'
 
 interface MigrateFlags {
   consents: string
@@ -32,28 +24,19 @@ function liveLimits(config: Config): Limits {
 }
 
 /** Progress on a terminal's standard error, at most a few times a second; nothing when piped. */
-function progressLine(stream: NodeJS.WriteStream): {
+function migrationProgress(stream: NodeJS.WriteStream): {
   show: (p: MigrationProgress) => void
   done: () => void
 } {
-  if (!stream.isTTY) return { show: () => {}, done: () => {} }
-  let last = 0
-  let shown = false
+  const line = progressLine(stream, 200)
   return {
-    show(p) {
-      const t = Date.now()
-      if (t - last < 200) return
-      last = t
-      shown = true
-      const text =
+    show: (p) =>
+      line.show(() =>
         p.phase === 'reading'
           ? `reading ${p.collection}: line ${p.line}`
-          : `migrating customers: ${p.done}/${p.total}`
-      stream.write(`\r\u001b[2K${text}`)
-    },
-    done() {
-      if (shown) stream.write('\r\u001b[2K')
-    },
+          : `migrating customers: ${p.done}/${p.total}`,
+      ),
+    done: line.done,
   }
 }
 
@@ -71,7 +54,7 @@ export function registerMigrateCommand(program: Command, deps: CliHelpers): void
     .option('--dry-run', 'judge everything, write nothing')
     .action(async (flags: MigrateFlags) => {
       const config = deps.configOrExit()
-      const progress = progressLine(process.stderr)
+      const progress = migrationProgress(process.stderr)
       const result: MigrationResult = await deps.withStore(config, (store) =>
         migrateLegacy(
           {

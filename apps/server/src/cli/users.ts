@@ -11,7 +11,8 @@ import {
   resetPassword,
   setAccountDisabled,
 } from '../accounts/users'
-import type { CliHelpers } from './migrate'
+import type { Store } from '../store/store'
+import type { CliHelpers } from './helpers'
 
 /** Who the admin log names for a change made here: the operating-system user running the command. */
 function cliActor(): Actor {
@@ -81,7 +82,7 @@ export function registerUserCommands(program: Command, h: CliHelpers): void {
     .command('users')
     .description('the built-in accounts (for deployments without an identity provider)')
   // Changes take effect on the running server through the store; no announcement needed here.
-  const deps = (store: Parameters<Parameters<CliHelpers['withStore']>[1]>[0]) => ({
+  const deps = (store: Store) => ({
     store,
     changed: async () => {},
   })
