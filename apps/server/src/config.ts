@@ -1,5 +1,10 @@
 import path from 'node:path'
 import { loadOidcConfig, type OidcConfig, OidcConfigProblem } from './auth/oidc-config'
+import {
+  CheckpointConfigProblem,
+  type CheckpointSettings,
+  loadCheckpointSettings,
+} from './checkpoints/checkpoint-config'
 import { loadReceiptConfig, type ReceiptConfig, ReceiptConfigProblem } from './receipts/receipt-config'
 import { loadWebhookConfig, type WebhookConfig, WebhookConfigProblem } from './webhooks/webhook-config'
 
@@ -74,6 +79,8 @@ export interface Config {
   webhooks: WebhookConfig
   /** Consent receipts: signing keys and the controller they name (`RECEIPT_*`, README "Consent receipts"). */
   receipts: ReceiptConfig
+  /** Signed checkpoints of the audit chains (`CHECKPOINT_*`, docs/checkpoints.md). */
+  checkpoints: CheckpointSettings
 }
 
 export class ConfigError extends Error {
@@ -176,6 +183,15 @@ function webhooks(env: Env, production: boolean, jwtSecret: string): WebhookConf
   }
 }
 
+function checkpoints(env: Env): CheckpointSettings {
+  try {
+    return loadCheckpointSettings(env)
+  } catch (err) {
+    if (err instanceof CheckpointConfigProblem) throw new ConfigError(err.variable, err.message)
+    throw err
+  }
+}
+
 function receipts(env: Env): ReceiptConfig {
   try {
     return loadReceiptConfig(env)
@@ -248,5 +264,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     metricsToken: metricsToken(env),
     webhooks: webhooks(env, production, jwtSecret),
     receipts: receipts(env),
+    checkpoints: checkpoints(env),
   }
 }
