@@ -20,5 +20,15 @@ export async function registerCheckpoints(
   // Before the store closes: a checkpoint under way reads heads from it.
   app.addHook('preClose', async () => checkpoints.stop())
   registerCheckpointRoutes(app, checkpoints)
+  const signer = checkpoints.config.signer
+  // Published beside the receipt keys; kid is the signed-note key id, name+hash.
+  if (signer) {
+    app.ctx.keys.add('checkpoint', {
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x: signer.publicKey.toString('base64url'),
+      kid: signer.verifierKey.split('+').slice(0, 2).join('+'),
+    })
+  }
   return checkpoints
 }

@@ -51,6 +51,9 @@ describe('checkpoint routes', () => {
     )
     const opened = openCheckpoint(text, verifier, 'consent-sync.example/test')
     expect(opened.ok).toBe(true)
+    const jwks = (await (await server.get('/api/keys')).json()) as { keys: { kid: string; x: string; 'x-consent-sync-use': string }[] }
+    const published = jwks.keys.find((k) => k['x-consent-sync-use'] === 'checkpoint')
+    expect(published?.kid).toBe(`consent-sync.example/test+${verifier.keyHash.toString('hex')}`)
     expect(await (await server.get('/api/checkpoints/2')).text()).toBe(text)
     expect((await server.get('/api/checkpoints/5')).status).toBe(404)
   })
