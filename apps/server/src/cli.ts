@@ -10,6 +10,7 @@ import { exportLines } from './audit/export'
 import { verifyStore } from './audit/verify'
 import { exportCatalog, importCatalog } from './catalog/import'
 import { openLiveCatalog } from './catalog/live-catalog'
+import { registerWitnessCommand, verifyAgainstCheckpoints } from './cli/checkpoints'
 import { registerCustomerCommands } from './cli/customers'
 import { registerMigrateCommand } from './cli/migrate'
 import { registerUserCommands } from './cli/users'
@@ -151,7 +152,11 @@ async function catalogExport(options: { out?: string }): Promise<void> {
   } else process.stdout.write(text)
 }
 
-async function verify(options: { customer?: string }): Promise<void> {
+async function verify(options: {
+  customer?: string
+  checkpoint: string[]
+  checkpointKey?: string
+}): Promise<void> {
   const config = configOrExit()
   const report = await withStore(config, async (store) =>
     verifyStore(
@@ -167,6 +172,12 @@ async function verify(options: { customer?: string }): Promise<void> {
     out(`  ${p.customerId}${p.seq === undefined ? '' : ` seq ${p.seq}`}: ${p.reason}: ${p.detail}`)
   }
   if (!report.ok) process.exitCode = 1
+  if (options.checkpoint.length > 0) {
+    const helpers = { withStore, out, fail, configOrExit }
+    if (!(await verifyAgainstCheckpoints(helpers, config, options.checkpoint, options.checkpointKey))) {
+      process.exitCode = 1
+    }
+  }
 }
 
 async function exportAudit(options: {
@@ -244,6 +255,16 @@ program
   .command('verify')
   .description('re-walk the audit hash chains and re-derive the entries from the stored updates')
   .option('--customer <id>', 'only this customer')
+  .option(
+    '--checkpoint <file>',
+    'also check the store against a signed checkpoint (give it twice to check two against each other)',
+    (file: string, files: string[]) => [...files, file],
+    [] as string[],
+  )
+  .option(
+    '--checkpoint-key <vkey>',
+    'the signed-note verifier key of the checkpoints (default: this deployment’s)',
+  )
   .action(verify)
 
 program
@@ -283,5 +304,6 @@ const helpers = { withStore, out, fail, configOrExit }
 registerUserCommands(program, helpers)
 registerCustomerCommands(program, helpers)
 registerMigrateCommand(program, helpers)
+registerWitnessCommand(program, helpers)
 
 await program.parseAsync(process.argv)
