@@ -98,21 +98,18 @@ export async function catalogAt(
 }
 
 /**
- * The customer's document as the server held it at `at`: every stored update received at or
- * before it, applied in seq order to a fresh document. Raw updates stay after a snapshot, so the
- * log is read from seq 1; the first update received after `at` ends the replay.
+ * The customer's document as the server held it at `at`: the stored updates received by then,
+ * applied in seq order to a fresh document. Raw updates stay after a snapshot, so the log is read
+ * from seq 1; the store stops at the first update received after `at`.
  */
 export async function decisionsAt(
-  log: Pick<DocumentLog, 'updatesSince'>,
+  log: Pick<DocumentLog, 'updatesReceivedBy'>,
   customerId: string,
   at: string,
 ): Promise<Decision[]> {
   const doc = new Y.Doc()
   try {
-    for (const u of await log.updatesSince(customerId, 0)) {
-      if (u.receivedAt > at) break
-      Y.applyUpdate(doc, u.update)
-    }
+    for (const u of await log.updatesReceivedBy(customerId, at)) Y.applyUpdate(doc, u.update)
     return readDecisions(doc)
   } finally {
     doc.destroy()
@@ -128,7 +125,7 @@ export interface StateAt {
 
 /** The effective consent state of the customer at `at`, from what the server had received by then. */
 export async function stateAt(
-  store: Pick<DocumentLog, 'updatesSince'> &
+  store: Pick<DocumentLog, 'updatesReceivedBy'> &
     Pick<AuditLog, 'auditChain'> &
     Pick<CatalogStore, 'listPurposes' | 'listVersions' | 'adminLog'>,
   customerId: string,
@@ -139,6 +136,8 @@ export async function stateAt(
     decisionsAt(store, customerId, at),
     store.auditChain(customerId),
   ])
-  const entries = chain.filter((e) => e.receivedAt <= at)
+  // A prefix of the chain, as the updates replayed are a prefix of the log.
+  const end = chain.findIndex((e) => e.receivedAt > at)
+  const entries = end < 0 ? chain : chain.slice(0, end)
   return { catalog, purposes: consentRows(decisions, catalog, entries, Date.parse(at)), entries }
 }

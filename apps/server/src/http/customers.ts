@@ -79,7 +79,7 @@ interface IdParams {
 export interface CustomerRoutesDeps {
   store: Pick<Directory, 'searchCustomers' | 'getCustomer'> &
     Pick<AuditLog, 'auditChain'> &
-    Pick<DocumentLog, 'updatesSince'> &
+    Pick<DocumentLog, 'updatesReceivedBy'> &
     Pick<CatalogStore, 'listPurposes' | 'listVersions' | 'adminLog'>
   rooms: Pick<Rooms, 'readDecisions'>
   catalog: { current(): PurposeCatalog }

@@ -80,6 +80,11 @@ export interface DocumentLog {
   loadDocument(customerId: string): Promise<StoredDocument>
   /** Every stored update of the customer with seq > afterSeq, including those folded into a snapshot. */
   updatesSince(customerId: string, afterSeq: number): Promise<StoredUpdate[]>
+  /**
+   * What the server held of the customer at `at` (an ISO instant as stored): the updates in seq
+   * order, up to the first received after `at`, which ends them; compacted updates included.
+   */
+  updatesReceivedBy(customerId: string, at: string): Promise<StoredUpdate[]>
   /** Last update seq of the customer (0 when none). */
   updateSeq(customerId: string): Promise<number>
   /** The last update seq of each customer, in the order asked (0 when none): one query for them all. */

@@ -61,6 +61,15 @@ function postgresDocumentLog({ transaction, query, statement }: Pool, t: SchemaT
       return (await query<rows.UpdateRow>(updatesAfter, [customerId, afterSeq])).map(rows.toUpdate)
     },
 
+    async updatesReceivedBy(customerId, at) {
+      // The first update received after the instant ends the replay (seq order, never device clocks).
+      const text = `SELECT ${rows.UPDATE_COLUMNS} FROM ${t.updates} WHERE customer_id = $1 AND seq < COALESCE(
+          (SELECT MIN(seq) FROM ${t.updates} WHERE customer_id = $1 AND received_at COLLATE "C" > $2),
+          9223372036854775807)
+        ORDER BY seq`
+      return (await query<rows.UpdateRow>(text, [customerId, at])).map(rows.toUpdate)
+    },
+
     async updateSeq(customerId) {
       const [row] = await query<rows.DocumentRow>(
         `SELECT update_seq FROM ${t.documents} WHERE customer_id = $1`,

@@ -38,6 +38,12 @@ function prepareStatements(db: Database.Database) {
     updatesAfter: db.prepare<[string, number], rows.UpdateRow>(
       `SELECT ${rows.UPDATE_COLUMNS} FROM updates WHERE customer_id = ? AND seq > ? ORDER BY seq`,
     ),
+    // The first update received after the instant ends the replay (seq order, never device clocks).
+    updatesReceivedBy: db.prepare<[string, string, string], rows.UpdateRow>(
+      `SELECT ${rows.UPDATE_COLUMNS} FROM updates WHERE customer_id = ? AND seq < COALESCE(
+         (SELECT MIN(seq) FROM updates WHERE customer_id = ? AND received_at > ?), 9223372036854775807)
+       ORDER BY seq`,
+    ),
     documentIds: db.prepare<[], { customer_id: string }>(
       'SELECT customer_id FROM documents WHERE update_seq > 0 ORDER BY customer_id',
     ),
@@ -110,6 +116,8 @@ function sqliteDocumentLog(db: Database.Database, stmts: () => Statements, write
     loadDocument: async (customerId) => loadTx(customerId),
     updatesSince: async (customerId, afterSeq) =>
       stmts().updatesAfter.all(customerId, afterSeq).map(rows.toUpdate),
+    updatesReceivedBy: async (customerId, at) =>
+      stmts().updatesReceivedBy.all(customerId, customerId, at).map(rows.toUpdate),
     updateSeq: async (customerId) => stmts().document.get(customerId)?.update_seq ?? 0,
     // In process, a prepared lookup per id is as cheap as one statement for them all.
     updateSeqs: async (customerIds) => customerIds.map((id) => stmts().document.get(id)?.update_seq ?? 0),

@@ -242,6 +242,35 @@ export function runDocumentLogTests(makeStore: MakeStore<DocumentLogSubject>): v
       expect(await store.updatesSince('C-0001', 3)).toEqual([])
     })
 
+    it('reads the updates received by an instant, in seq order, ending at the first received after it', async () => {
+      const store = await setup()
+      const a = consentHistory('C-0001')
+      const at = (minute: number) =>
+        new Date(Date.parse('2026-11-02T08:00:00.000Z') + minute * 60_000).toISOString()
+      const step = (minute: number, state: 'granted' | 'withdrawn') =>
+        ({ purposeId: 'marketing-sms', state, by: 'customer', receivedAt: at(minute) }) as const
+      // The third update's receive time is earlier than the second's (another instance's clock):
+      // what the server held at an instant is a prefix of the log, never a selection from it.
+      await store.append([a.record([step(1, 'granted')]), a.record([step(3, 'withdrawn')])])
+      await store.append([a.record([step(2, 'granted')]), a.record([step(4, 'withdrawn')])])
+      const seqs = async (t: string) => (await store.updatesReceivedBy('C-0001', t)).map((u) => u.seq)
+      expect(await seqs(at(0))).toEqual([])
+      expect(await seqs(at(1))).toEqual([1])
+      expect(await seqs(at(2))).toEqual([1])
+      expect(await seqs(at(3))).toEqual([1, 2, 3])
+      expect(await seqs(at(5))).toEqual([1, 2, 3, 4])
+      await store.saveSnapshot('C-0001', Y.encodeStateAsUpdate(a.doc), 4)
+      // Compacted updates are still there to replay.
+      const stored = await store.updatesReceivedBy('C-0001', at(3))
+      expect(stored.map((u) => [u.seq, u.receivedAt])).toEqual([
+        [1, at(1)],
+        [2, at(3)],
+        [3, at(2)],
+      ])
+      expect(stored[0]?.update).toBeInstanceOf(Uint8Array)
+      expect(await store.updatesReceivedBy('C-0404', at(5))).toEqual([])
+    })
+
     it('keeps a newer snapshot over an older one and refuses a snapshot past the log', async () => {
       const store = await setup()
       const step = timeline()
