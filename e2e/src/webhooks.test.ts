@@ -13,6 +13,7 @@ const hasChromium = requireChromium('the webhooks tests')
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core')
 const SMS = 'marketing-sms'
+const AUDITOR_PASSWORD = 'tea plantation sunrise'
 /** Loopback targets allowed, three quick attempts (0 s, 1 s, 1 s), a short poll: a dead letter in seconds. */
 const WEBHOOK_ENV = {
   WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
@@ -231,6 +232,31 @@ describe.skipIf(!hasChromium)(
       await byTestId(admin, 'deliveries-tab-delivered').click()
       await admin.locator(`[data-testid="delivery-row-${eventId}"][data-status="delivered"]`).waitFor()
       await screenshot(admin, 'webhooks-4-replayed')
+
+      // An auditor reads the endpoint and its deliveries, and is offered no change.
+      const { server } = current
+      const made = await server.post(
+        '/api/admin/users',
+        { username: 'dpo.silva', role: 'auditor', name: 'Dilini Silva', password: AUDITOR_PASSWORD },
+        await server.login('admin1'),
+      )
+      expect(made.status).toBe(201)
+      const { page: auditor } = await current.agent('auditor')
+      await auditor.goto(`${base}/csr/`)
+      await byTestId(auditor, 'login-username').fill('dpo.silva')
+      await byTestId(auditor, 'login-password').fill(AUDITOR_PASSWORD)
+      await byTestId(auditor, 'login-submit').click()
+      await byTestId(auditor, 'webhooks-open').click()
+      const seen = await endpointRow(auditor, receiver.url)
+      expect(await byTestId(auditor, 'webhook-url').count()).toBe(0)
+      expect(
+        await seen.locator('[data-testid="webhook-delete"], [data-testid="webhook-rotate"]').count(),
+      ).toBe(0)
+      await seen.locator('[data-testid="webhook-deliveries-open"]').click()
+      await byTestId(auditor, 'deliveries-tab-delivered').click()
+      await auditor.locator(`[data-testid="delivery-row-${eventId}"][data-status="delivered"]`).waitFor()
+      expect(await byTestId(auditor, 'delivery-replay').count()).toBe(0)
+      expect(await byTestId(auditor, 'replay-since').count()).toBe(0)
     })
   },
 )

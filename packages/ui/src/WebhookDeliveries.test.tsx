@@ -37,9 +37,20 @@ describe('WebhookDeliveries', () => {
     const { onReplay, user } = setup('dead', [DEAD])
     const row = within(screen.getByTestId('delivery-row-evt_01'))
     expect(row.getByTestId('delivery-attempts').textContent).toBe('3')
-    expect(row.getByTestId('delivery-last').textContent).toBe('HTTP 500: the endpoint answered 500')
+    // The error only restates the status: said once.
+    expect(row.getByTestId('delivery-last').textContent).toBe('HTTP 500')
     await user.click(row.getByRole('button', { name: 'Replay evt_01' }))
     expect(onReplay).toHaveBeenCalledWith('evt_01')
+  })
+
+  it('shows an error that is not a status, and the customer where the server names one', () => {
+    const refused = { ...DEAD, customerId: 'C-0001', lastError: 'connect ECONNREFUSED 127.0.0.1:9' }
+    delete refused.lastStatus
+    setup('dead', [refused])
+    const row = within(screen.getByTestId('delivery-row-evt_01'))
+    expect(row.getByTestId('delivery-last').textContent).toBe('connect ECONNREFUSED 127.0.0.1:9')
+    expect(screen.getByRole('columnheader', { name: 'Customer' })).toBeTruthy()
+    expect(row.getByText('C-0001')).toBeTruthy()
   })
 
   it('offers no replay of a pending delivery', () => {

@@ -37,7 +37,12 @@ const when = (at: string | undefined) => {
 }
 
 function lastAnswer(d: WebhookDelivery): string {
-  const parts = [d.lastStatus === undefined ? null : `HTTP ${d.lastStatus}`, d.lastError ?? null]
+  // An error that only restates the status ("answered 500") adds nothing to "HTTP 500".
+  const error =
+    d.lastError && d.lastStatus !== undefined && d.lastError.includes(String(d.lastStatus))
+      ? null
+      : d.lastError
+  const parts = [d.lastStatus === undefined ? null : `HTTP ${d.lastStatus}`, error ?? null]
   const text = parts.filter((p) => p !== null).join(': ')
   return text === '' ? '—' : text
 }
@@ -98,7 +103,9 @@ export function WebhookDeliveries({
   }
 
   const replayable = status !== 'pending' && actions !== undefined
-  const columns = replayable ? 8 : 7
+  // The server names the customer on some events only; no column of dashes when none does.
+  const withCustomer = deliveries.some((d) => d.customerId !== undefined)
+  const columns = 6 + (replayable ? 1 : 0) + (withCustomer ? 1 : 0)
   return (
     <section
       className="cs-webhook-deliveries"
@@ -147,7 +154,7 @@ export function WebhookDeliveries({
               <tr>
                 <th scope="col">Event</th>
                 <th scope="col">Type</th>
-                <th scope="col">Customer</th>
+                {withCustomer ? <th scope="col">Customer</th> : null}
                 <th scope="col">Attempts</th>
                 <th scope="col">Last answer</th>
                 <th scope="col">{status === 'delivered' ? 'Delivered' : 'Next attempt'}</th>
@@ -165,13 +172,13 @@ export function WebhookDeliveries({
               ) : null}
               {deliveries.map((d) => (
                 <tr key={d.eventId} data-testid={`delivery-row-${d.eventId}`} data-status={d.status}>
-                  <th scope="row">
+                  <th scope="row" className="cs-nowrap">
                     <code>{d.eventId}</code>
                   </th>
                   <td>
                     <code>{d.type}</code>
                   </td>
-                  <td>{d.customerId ?? '—'}</td>
+                  {withCustomer ? <td>{d.customerId ?? '—'}</td> : null}
                   <td data-testid="delivery-attempts">{d.attempts}</td>
                   <td data-testid="delivery-last">
                     {lastAnswer(d)}

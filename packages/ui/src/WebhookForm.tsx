@@ -134,7 +134,7 @@ export function WebhookForm({ purposes, onCreate }: WebhookFormProps) {
           }}
           className="cs-input cs-webhook-purposes"
           multiple
-          size={Math.min(Math.max(purposes.length, 2), 5)}
+          size={Math.min(Math.max(purposes.length, 2), 8)}
           value={purposeIds}
           onChange={(e) => setPurposeIds([...e.target.selectedOptions].map((o) => o.value))}
           aria-describedby={`${id}-purposes-hint${errorAt('purposeIds') ? ` ${id}-purposes-error` : ''}`}

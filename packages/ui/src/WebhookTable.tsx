@@ -108,53 +108,55 @@ export function WebhookTable({
                     </p>
                   ) : null}
                 </td>
-                <td className="cs-nowrap">{when(e.createdAt)}</td>
-                <td className="cs-account-actions">
-                  <button
-                    type="button"
-                    className="cs-button"
-                    aria-pressed={openId === e.id}
-                    onClick={() => onOpenDeliveries(e.id)}
-                    data-testid="webhook-deliveries-open"
-                  >
-                    Deliveries<span className="cs-visually-hidden"> to {e.url}</span>
-                  </button>
-                  {actions ? (
-                    <>
-                      <button
-                        type="button"
-                        className="cs-button"
-                        disabled={toggling === e.id}
-                        onClick={() => void toggle(e)}
-                        data-testid="webhook-toggle"
-                      >
-                        {toggling === e.id
-                          ? e.enabled
-                            ? 'Disabling…'
-                            : 'Enabling…'
-                          : e.enabled
-                            ? 'Disable'
-                            : 'Enable'}
-                        <span className="cs-visually-hidden"> {e.url}</span>
-                      </button>
-                      <button
-                        type="button"
-                        className="cs-button"
-                        onClick={() => setAsking({ kind: 'rotate', endpoint: e })}
-                        data-testid="webhook-rotate"
-                      >
-                        Rotate secret<span className="cs-visually-hidden"> of {e.url}</span>
-                      </button>
-                      <button
-                        type="button"
-                        className="cs-button cs-button-danger"
-                        onClick={() => setAsking({ kind: 'delete', endpoint: e })}
-                        data-testid="webhook-delete"
-                      >
-                        Delete<span className="cs-visually-hidden"> {e.url}</span>
-                      </button>
-                    </>
-                  ) : null}
+                <td>{when(e.createdAt)}</td>
+                <td>
+                  <div className="cs-webhook-actions">
+                    <button
+                      type="button"
+                      className="cs-button"
+                      aria-pressed={openId === e.id}
+                      onClick={() => onOpenDeliveries(e.id)}
+                      data-testid="webhook-deliveries-open"
+                    >
+                      Deliveries<span className="cs-visually-hidden"> to {e.url}</span>
+                    </button>
+                    {actions ? (
+                      <>
+                        <button
+                          type="button"
+                          className="cs-button"
+                          disabled={toggling === e.id}
+                          onClick={() => void toggle(e)}
+                          data-testid="webhook-toggle"
+                        >
+                          {toggling === e.id
+                            ? e.enabled
+                              ? 'Disabling…'
+                              : 'Enabling…'
+                            : e.enabled
+                              ? 'Disable'
+                              : 'Enable'}
+                          <span className="cs-visually-hidden"> {e.url}</span>
+                        </button>
+                        <button
+                          type="button"
+                          className="cs-button"
+                          onClick={() => setAsking({ kind: 'rotate', endpoint: e })}
+                          data-testid="webhook-rotate"
+                        >
+                          Rotate secret<span className="cs-visually-hidden"> of {e.url}</span>
+                        </button>
+                        <button
+                          type="button"
+                          className="cs-button cs-button-danger"
+                          onClick={() => setAsking({ kind: 'delete', endpoint: e })}
+                          data-testid="webhook-delete"
+                        >
+                          Delete<span className="cs-visually-hidden"> {e.url}</span>
+                        </button>
+                      </>
+                    ) : null}
+                  </div>
                 </td>
               </tr>
             ))}
