@@ -79,7 +79,7 @@ export async function* exportChunks(issuer: ReceiptIssuer, s: ExportSources): As
     yield emit(`${i === 0 ? '' : ','}${canonicalJson({ decisionId: entry.decisionId, jws })}`)
   }
   // What is signed is the document so far closed as an object: the bundle without its signature.
-  hash.update('}')
+  hash.update(']}')
   const digest: ExportDigest = {
     sha256: hash.digest('hex'),
     customerId: s.customerId,
