@@ -181,6 +181,7 @@ describe.skipIf(!hasChromium)(
       const rotated = (await byTestId(admin, 'webhook-secret').textContent()) ?? ''
       expect(rotated).toMatch(/^whsec_/)
       expect(rotated).not.toBe(secret)
+      await screenshot(admin, 'webhooks-5-rotated', { fullPage: false })
       expect(await seriousViolations(admin)).toEqual([])
       await byTestId(admin, 'webhook-secret-close').click()
       await toast(admin, 'Rotated the signing secret.').waitFor()
@@ -232,6 +233,16 @@ describe.skipIf(!hasChromium)(
       await byTestId(admin, 'deliveries-tab-delivered').click()
       await admin.locator(`[data-testid="delivery-row-${eventId}"][data-status="delivered"]`).waitFor()
       await screenshot(admin, 'webhooks-4-replayed')
+
+      // "Replay since…" a few minutes ago, in the browser's local time: the event is sent once more.
+      const earlier = new Date(Date.now() - 5 * 60_000)
+      const two = (n: number) => String(n).padStart(2, '0')
+      const local = `${earlier.getFullYear()}-${two(earlier.getMonth() + 1)}-${two(earlier.getDate())}T${two(earlier.getHours())}:${two(earlier.getMinutes())}`
+      await byTestId(admin, 'replay-since-input').fill(local)
+      await byTestId(admin, 'replay-since').click()
+      await toast(admin, 'Sending 1 event again.').waitFor()
+      await until(() => receiver.received.length === 5, 10_000)
+      expect(receiver.received[4]?.id).toBe(eventId)
 
       // An auditor reads the endpoint and its deliveries, and is offered no change.
       const { server } = current
