@@ -1,10 +1,25 @@
+import { createRequire } from 'node:module'
 import { decide } from '@consent-sync/consent-core'
 import { stockClient, until } from '@consent-sync/server/testing'
+import type { AxeResults } from 'axe-core'
+import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { byTestId, CSR_VIEWPORT, loginAgent, openCustomer } from './browser'
 import { dashboardsPerTest, requireChromium } from './setup'
 
 const hasChromium = requireChromium('the "as of" audit view test')
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core')
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_PATH })
+  const results = await page.evaluate(() =>
+    (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run(),
+  )
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+}
 
 /** Colombo keeps UTC+05:30 all year: the page's local time is this far ahead of UTC. */
 const COLOMBO_MS = 5.5 * 3_600_000
@@ -59,7 +74,11 @@ describe.skipIf(!hasChromium)('the audit view "as of" an instant (Chromium)', ()
       customer.destroy()
     }
 
-    const { page } = await current.person('csr', CSR_VIEWPORT, { timezoneId: 'Asia/Colombo' })
+    const { page } = await current.person('csr', CSR_VIEWPORT, {
+      timezoneId: 'Asia/Colombo',
+      // axe is injected as a script, which the CSP would refuse (as in a11y.test.ts).
+      bypassCSP: true,
+    })
     await loginAgent(page, server.httpUrl, 'csr1')
     await openCustomer(page, 'C-0001')
     const rows = byTestId(page, 'audit-row')
@@ -76,6 +95,8 @@ describe.skipIf(!hasChromium)('the audit view "as of" an instant (Chromium)', ()
     expect(await byTestId(page, 'as-of-consents').locator('time').getAttribute('datetime')).toBe(
       new Date(asOf).toISOString(),
     )
+
+    expect(await seriousViolations(page)).toEqual([])
 
     await page.getByRole('button', { name: 'Now' }).click()
     await byTestId(page, 'as-of-consents').waitFor({ state: 'detached' })

@@ -61,7 +61,13 @@ export function AsOfConsents({ view, catalog }: TableProps) {
   const { at, purposes, decisions } = view.value
   const when = localDateAndTime(at)
   return (
-    <section className="cs-audit-scroll" aria-labelledby="as-of-title" data-testid="as-of-consents">
+    <section
+      className="cs-audit-scroll"
+      aria-labelledby="as-of-title"
+      data-testid="as-of-consents"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroll box a keyboard must reach to scroll the table sideways on a phone
+      tabIndex={0}
+    >
       <table className="cs-audit-table">
         <caption id="as-of-title" className="csr-as-of-caption">
           Consents as of <time dateTime={at}>{`${when.date} ${when.time}`}</time>, from the {decisions.length}{' '}
