@@ -1,21 +1,8 @@
 import pg from 'pg'
 import type { HeadLeaf } from '../checkpoints/leaf'
 import type { CheckpointLog, StoredCheckpoint } from './checkpoint-log'
+import { postgresCheckpointTables } from './checkpoint-schema'
 import { checkSchemaName } from './postgres-schema'
-
-const tables = (s: string) => `
-CREATE TABLE IF NOT EXISTS "${s}".checkpoint_leaves (
-  idx BIGINT PRIMARY KEY,
-  customer_id TEXT NOT NULL,
-  seq BIGINT NOT NULL,
-  head TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS "${s}".checkpoints (
-  size BIGINT PRIMARY KEY,
-  root TEXT NOT NULL,
-  note TEXT NOT NULL,
-  created_at TEXT NOT NULL
-);`
 
 interface CheckpointRow {
   size: string
@@ -42,7 +29,7 @@ export function createPostgresCheckpointLog(opts: {
   return {
     migrateCheckpoints: async () => {
       await pool.query(`CREATE SCHEMA IF NOT EXISTS "${s}"`)
-      await pool.query(tables(s))
+      await pool.query(postgresCheckpointTables((name) => `"${s}".${name}`))
     },
     checkpointLeaves: async () => {
       const { rows } = await pool.query<{ customer_id: string; seq: string; head: string }>(

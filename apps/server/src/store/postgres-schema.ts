@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg'
 import { nameWords } from '../directory/search-keys'
+import { postgresCheckpointTables } from './checkpoint-schema'
 import { POSTGRES_BACKFILL, POSTGRES_DOWNSTREAM_TABLES } from './downstream-schema'
 import { APPEND_BATCH_FUNCTION } from './postgres-append'
 import { APPEND_BATCH_FUNCTION_V5 } from './postgres-append-downstream'
@@ -192,6 +193,8 @@ ${APPEND_BATCH_FUNCTION_V5}`,
   },
   // Webhook endpoints, their outbox cursors and their deliveries (postgres-webhooks.ts).
   { version: 6, sql: POSTGRES_WEBHOOK_TABLES },
+  // Version 7: the checkpoint log and its signed checkpoints (docs/checkpoints.md).
+  { version: 7, sql: postgresCheckpointTables() },
 ]
 
 /** A schema name usable unquoted-equivalent: letters, digits and _, so it needs no escaping anywhere. */

@@ -1,21 +1,8 @@
 import type Database from 'better-sqlite3'
 import type { HeadLeaf } from '../checkpoints/leaf'
 import type { CheckpointLog, StoredCheckpoint } from './checkpoint-log'
+import { SQLITE_CHECKPOINT_TABLES } from './checkpoint-schema'
 import { openSqlite } from './sqlite-open'
-
-export const SQLITE_CHECKPOINT_TABLES = `
-CREATE TABLE IF NOT EXISTS checkpoint_leaves (
-  idx INTEGER PRIMARY KEY,
-  customer_id TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  head TEXT NOT NULL
-) STRICT;
-CREATE TABLE IF NOT EXISTS checkpoints (
-  size INTEGER PRIMARY KEY,
-  root TEXT NOT NULL,
-  note TEXT NOT NULL,
-  created_at TEXT NOT NULL
-) STRICT;`
 
 interface CheckpointRow {
   size: number

@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3'
 import { nameWords, reversedDigits } from '../directory/search-keys'
+import { SQLITE_CHECKPOINT_TABLES } from './checkpoint-schema'
 import { SQLITE_BACKFILL, SQLITE_DOWNSTREAM_TABLES } from './downstream-schema'
 import { SQLITE_WEBHOOK_TABLES } from './webhook-schema'
 
 /** Bumped with every schema change; `migrate` refuses a file written by a newer version. */
-export const SCHEMA_VERSION = 6
+export const SCHEMA_VERSION = 7
 
 /**
  * The purpose catalog (consent-core SPEC 1.6) and the admin audit log. A purpose's and a version's
@@ -140,7 +141,8 @@ CREATE TABLE IF NOT EXISTS users (
 ${CATALOG_TABLES}
 ${DIRECTORY_INDEXES}
 ${SQLITE_DOWNSTREAM_TABLES}
-${SQLITE_WEBHOOK_TABLES}`
+${SQLITE_WEBHOOK_TABLES}
+${SQLITE_CHECKPOINT_TABLES}`
 
 /**
  * Version 2: `updates` keeps its rows in insertion order (a rowid table; its primary key becomes
@@ -224,6 +226,7 @@ export function migrateSqlite(db: Database.Database, path: string): void {
     if (version >= 1 && version < 4) indexStoredCustomers(db)
     // Version 5: the current-state table and the outbox (downstream-schema.ts), filled from the audit log.
     if (version >= 1 && version < 5) db.exec(SQLITE_BACKFILL)
+    // Version 7: the checkpoint log (checkpoint-schema.ts), created empty by SCHEMA above.
     db.pragma(`user_version = ${SCHEMA_VERSION}`)
   })()
 }
