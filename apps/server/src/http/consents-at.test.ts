@@ -124,6 +124,35 @@ describe('GET /api/customers/:id/consents?at=', () => {
     expect((await consentsAt(s, new Date().toISOString())).purposes).toEqual(live.purposes)
   })
 
+  it('withdraws a grant in effect from the instant its purpose was retired, not before', async () => {
+    const s = await testServer()
+    const grant = decision({ purposeId: 'partner-sharing', state: 'granted' })
+    await appendDecisions(
+      s.ctx.store,
+      'C-0001',
+      [grant],
+      { id: 'C-0001', role: 'customer' },
+      '2026-11-02T10:00:00.000Z',
+    )
+    const retiredAt = '2026-11-03T00:00:00.000Z'
+    const write = await s.ctx.store.setPurposeStatus('partner-sharing', 'retired', {
+      action: 'purpose.retire',
+      target: 'purpose:partner-sharing',
+      actorId: 'admin1',
+      actorRole: 'admin',
+      at: retiredAt,
+      details: { status: 'retired' },
+    })
+    expect(write.ok).toBe(true)
+    const sharing = async (at: string) =>
+      (await consentsAt(s, at)).purposes.find((p) => p.purposeId === 'partner-sharing')
+    expect(await sharing('2026-11-02T23:59:59.999Z')).toMatchObject({
+      state: 'granted',
+      effectiveState: 'granted',
+    })
+    expect(await sharing(retiredAt)).toMatchObject({ state: 'granted', effectiveState: 'withdrawn' })
+  })
+
   it('answers 400 naming `at` for a bad or future instant, and keeps the access rules', async () => {
     const s = await testServer({ now: () => Date.parse('2026-12-01T00:00:00.000Z') })
     const token = s.token(CSR)
