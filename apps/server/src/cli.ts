@@ -13,6 +13,7 @@ import { openLiveCatalog } from './catalog/live-catalog'
 import { registerWitnessCommand, verifyAgainstCheckpoints } from './cli/checkpoints'
 import { registerCustomerCommands } from './cli/customers'
 import { registerMigrateCommand } from './cli/migrate'
+import { registerReceiptCommands } from './cli/receipts'
 import { registerUserCommands } from './cli/users'
 import { runCluster } from './cluster/run'
 import { type Config, ConfigError, loadConfig } from './config'
@@ -304,6 +305,7 @@ const helpers = { withStore, out, fail, configOrExit }
 registerUserCommands(program, helpers)
 registerCustomerCommands(program, helpers)
 registerMigrateCommand(program, helpers)
+registerReceiptCommands(program, helpers)
 registerWitnessCommand(program, helpers)
 
 await program.parseAsync(process.argv)

@@ -43,9 +43,10 @@ describe('consent receipts', () => {
     const s = await testServer()
     const { own, call } = await decided(s)
     const jwks = await jwksOf(s)
-    expect(jwks.keys).toHaveLength(1)
-    expect(jwks.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' })
-    expect(jwks.keys[0]).not.toHaveProperty('d')
+    const receiptKeys = jwks.keys.filter((k) => k['x-consent-sync-use'] === 'receipt')
+    expect(receiptKeys).toHaveLength(1)
+    expect(receiptKeys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' })
+    for (const k of jwks.keys) expect(k).not.toHaveProperty('d')
 
     const res = await s.get('/api/customers/C-0001/receipts', s.token(CUSTOMER_1))
     expect(res.status).toBe(200)
@@ -58,7 +59,7 @@ describe('consent receipts', () => {
     for (const [i, r] of receipts.entries()) {
       expect(decodeProtectedHeader(r.jws)).toEqual({
         alg: 'EdDSA',
-        kid: jwks.keys[0]!.kid,
+        kid: receiptKeys[0]!.kid,
         typ: 'consent-receipt+jws',
       })
       const verified = await verifyReceipt(r.jws, jwks)
