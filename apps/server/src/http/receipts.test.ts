@@ -43,7 +43,9 @@ describe('consent receipts', () => {
     const s = await testServer()
     const { own, call } = await decided(s)
     const jwks = await jwksOf(s)
-    const receiptKeys = jwks.keys.filter((k) => k['x-consent-sync-use'] === 'receipt')
+    const receiptKeys = jwks.keys.filter(
+      (k) => (k as Record<string, unknown>)['x-consent-sync-use'] === 'receipt',
+    )
     expect(receiptKeys).toHaveLength(1)
     expect(receiptKeys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' })
     for (const k of jwks.keys) expect(k).not.toHaveProperty('d')
