@@ -1,15 +1,20 @@
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { openCheckpoint } from '../checkpoints/checkpoint'
 import { parseVerifierKey } from '../checkpoints/note'
+import { runCli } from '../testing/child-server'
 import { appendDecisions, decision } from '../testing/decisions'
 import { extendsTree, includes } from '../testing/merkle-reference'
+import { tempDir } from '../testing/per-test'
 import { ADMIN, startTestServer } from '../testing/server'
+import { until } from '../testing/until'
 
 const t = (m: number) => `2026-11-02T08:${String(m).padStart(2, '0')}:00.000Z`
 const customer = (id: string) => ({ id, role: 'customer' }) as const
 
-async function setup() {
-  const server = await startTestServer({ env: { CHECKPOINT_ORIGIN: 'consent-sync.example/test' } })
+async function setup(env: Record<string, string> = {}) {
+  const server = await startTestServer({ env: { CHECKPOINT_ORIGIN: 'consent-sync.example/test', ...env } })
   onTestFinished(() => server.cleanup())
   const admin = server.token(ADMIN)
   const decide = (id: string, m: number) =>
@@ -51,7 +56,9 @@ describe('checkpoint routes', () => {
     )
     const opened = openCheckpoint(text, verifier, 'consent-sync.example/test')
     expect(opened.ok).toBe(true)
-    const jwks = (await (await server.get('/api/keys')).json()) as { keys: { kid: string; x: string; 'x-consent-sync-use': string }[] }
+    const jwks = (await (await server.get('/api/keys')).json()) as {
+      keys: { kid: string; x: string; 'x-consent-sync-use': string }[]
+    }
     const published = jwks.keys.find((k) => k['x-consent-sync-use'] === 'checkpoint')
     expect(published?.kid).toBe(`consent-sync.example/test+${verifier.keyHash.toString('hex')}`)
     expect(await (await server.get('/api/checkpoints/2')).text()).toBe(text)
@@ -108,4 +115,41 @@ describe('checkpoint routes', () => {
     expect((await server.get('/api/checkpoints/proof?customerId=C-0001', own)).status).toBe(200)
     expect((await server.get('/api/checkpoints/consistency?from=5&to=9')).status).toBe(404)
   })
+
+  it('signs a checkpoint by itself every CHECKPOINT_INTERVAL_SECONDS', async () => {
+    const { server, decide, verifier } = await setup({ CHECKPOINT_INTERVAL_SECONDS: '1' })
+    await decide('C-0001', 1)
+    await until(
+      async () => (await server.get('/api/checkpoints/latest')).status === 200,
+      10_000,
+      'a periodic checkpoint',
+    )
+    const opened = openCheckpoint(await (await server.get('/api/checkpoints/latest')).text(), verifier)
+    expect(opened.ok && opened.value.size).toBe(1)
+  })
+
+  it('lets a witness follow the server with proofs fetched from it', async () => {
+    const { server, decide, sign, verifier } = await setup()
+    const dir = await tempDir('consent-witness-server-')
+    const state = path.join(dir, 'witness.json')
+    const key = `${verifier.name}+${verifier.keyHash.toString('hex')}`
+    const vkey = ((await (await server.get('/api/checkpoints/key')).json()) as { verifierKey: string })
+      .verifierKey
+    expect(vkey.startsWith(key)).toBe(true)
+    const witness = async (text: string, name: string) => {
+      const file = path.join(dir, name)
+      await writeFile(file, text)
+      const args = ['witness', '--state', state, '--server', server.httpUrl, '--checkpoint-key', vkey, file]
+      return runCli(args, path.join(dir, 'unused.db'), {}, 60_000)
+    }
+    await decide('C-0001', 1)
+    const first = await sign()
+    expect((await witness(first.checkpoint, 'cp1.txt')).stdout).toContain('size 1 (first seen)')
+    await decide('C-0002', 2)
+    await decide('C-0003', 3)
+    const second = await sign()
+    const next = await witness(second.checkpoint, 'cp2.txt')
+    expect(next.stdout).toContain('accepted: consent-sync.example/test size 3 (was 1)')
+    expect(next.code).toBe(0)
+  }, 60_000)
 })
