@@ -66,5 +66,6 @@ export function extendsTree(
 ): boolean {
   if (from === to) return proof.length === 0 && fromRoot.equals(toRoot)
   const roots = rootsFromProof(from, to, proof, fromRoot, true)
-  return roots !== null && roots[0].equals(fromRoot) && roots[1].equals(toRoot)
+  if (!roots) return false
+  return roots[0].equals(fromRoot) && roots[1].equals(toRoot)
 }
