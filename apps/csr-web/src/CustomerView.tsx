@@ -1,8 +1,14 @@
 import type { Language, PurposeCatalog } from '@consent-sync/consent-core'
 import { CloseCode } from '@consent-sync/protocol'
-import { useActorNames, useArrivals, useConsentHandle, useConsentState } from '@consent-sync/react'
+import {
+  openReceipt,
+  useActorNames,
+  useArrivals,
+  useConsentHandle,
+  useConsentState,
+} from '@consent-sync/react'
 import type { ConsentHandle } from '@consent-sync/sync-client'
-import { HistoryTable, PresenceBar, ProblemBanner, useChangeToast } from '@consent-sync/ui'
+import { HistoryTable, PresenceBar, ProblemBanner, useChangeToast, useToast } from '@consent-sync/ui'
 import { useState } from 'react'
 import { AuditTrail } from './AuditTrail'
 import { ConsentsCard } from './ConsentsCard'
@@ -81,6 +87,8 @@ function OpenRecord({ handle, catalog, self, readOnly }: RecordProps) {
   const [lang, setLang] = useState<Language>('en')
   const tellChange = useChangeToast({ lang, viewer: 'csr', selfId: self.id, names, catalog })
   useArrivals(handle, self.id, tellChange)
+  const { session } = useSession()
+  const toast = useToast()
   return (
     <>
       {problem?.code === CloseCode.Unauthorized ? (
@@ -112,6 +120,13 @@ function OpenRecord({ handle, catalog, self, readOnly }: RecordProps) {
           names={names}
           caption="History of this record"
           captionHidden
+          // A phone or store decision's receipt is what the agent hands or sends the customer.
+          hasReceipt={(d) => d.channel === 'phone' || d.channel === 'store'}
+          onReceipt={(d, format) =>
+            void openReceipt(session, handle.customerId, d.id, format, lang).catch(() =>
+              toast('Could not get the receipt (is the decision saved yet?)', 'error'),
+            )
+          }
         />
       </section>
     </>

@@ -1,6 +1,8 @@
 import type { Language, PurposeCatalog } from '@consent-sync/consent-core'
 import { CloseCode } from '@consent-sync/protocol'
 import {
+  downloadMyData,
+  openReceipt,
   type Session,
   useActorNames,
   useArrivals,
@@ -88,6 +90,7 @@ function Body({ handle, session, catalog, lang, onLanguage, onSignOut }: BodyPro
   const profileLanguage = useConsentState(handle, (s) => s.profile.language)
   const loaded = useConsentState(handle, (s) => s.loaded)
   const names = useActorNames(presence, { id: session.user.id, name: session.user.name })
+  const customerId = session.user.customerId ?? session.user.id
 
   // A device with no language chosen yet adopts the one in the document's profile.
   const adopted = useRef(false)
@@ -141,7 +144,30 @@ function Body({ handle, session, catalog, lang, onLanguage, onSignOut }: BodyPro
           selfId={session.user.id}
           names={names}
           pageSize={10}
+          onReceipt={(d, format) =>
+            void openReceipt(session, customerId, d.id, format, lang).catch(() =>
+              toast(t(lang, 'evidenceFailed'), 'error', { lang }),
+            )
+          }
         />
+      </section>
+      <section className="cw-section" data-testid="my-data">
+        <p className="cw-intro" lang={lang}>
+          {t(lang, 'downloadMyDataNote')}
+        </p>
+        <button
+          type="button"
+          className="cs-button"
+          data-testid="download-my-data"
+          lang={lang}
+          onClick={() =>
+            void downloadMyData(session, customerId).catch(() =>
+              toast(t(lang, 'evidenceFailed'), 'error', { lang }),
+            )
+          }
+        >
+          {t(lang, 'downloadMyData')}
+        </button>
       </section>
     </>
   )

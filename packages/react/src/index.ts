@@ -9,6 +9,7 @@ export {
   useConsentHandle,
   useConsentState,
 } from './consent-handle'
+export { downloadMyData, type EvidenceFormat, openReceipt } from './evidence'
 export { nextExpiry, useExpiryClock } from './expiry-clock'
 export { type FragmentSignIn, useFragmentSignIn } from './fragment-sign-in'
 export {

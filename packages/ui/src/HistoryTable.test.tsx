@@ -17,6 +17,33 @@ function history(n: number) {
 }
 
 describe('HistoryTable', () => {
+  it('offers each row its receipt to download or print, where the app says it has one, in the reader language', async () => {
+    const asked: [string, string][] = []
+    render(
+      <HistoryTable
+        decisions={history(2)}
+        catalog={CATALOG}
+        lang="ta"
+        selfId="C-0001"
+        onReceipt={(d, format) => asked.push([d.id, format])}
+        hasReceipt={(d) => d.channel === 'phone'}
+      />,
+    )
+    expect(screen.getByRole('columnheader', { name: 'ரசீது' })).toBeTruthy()
+    expect(screen.getAllByTestId('receipt-json')).toHaveLength(1)
+    await userEvent.click(screen.getByRole('button', { name: 'ரசீதைப் பதிவிறக்கு' }))
+    await userEvent.click(screen.getByRole('button', { name: 'அச்சிடக்கூடிய ரசீது' }))
+    expect(asked).toEqual([
+      ['d-1', 'json'],
+      ['d-1', 'html'],
+    ])
+  })
+
+  it('has no receipt column unless the app can open receipts', () => {
+    render(<HistoryTable decisions={history(1)} catalog={CATALOG} lang="en" selfId="C-0001" />)
+    expect(screen.queryByRole('columnheader', { name: 'Receipt' })).toBeNull()
+  })
+
   it('lists each decision with its purpose, choice and who, names where known', () => {
     render(
       <HistoryTable

@@ -16,6 +16,10 @@ export interface HistoryTableProps {
   caption?: string
   /** The caption names the table for screen readers only (a heading beside it shows the title). */
   captionHidden?: boolean
+  /** Opens a decision's signed receipt: `json` to download, `html` to print; absent: no receipt column. */
+  onReceipt?: (decision: Decision, format: 'json' | 'html') => void
+  /** Which rows offer a receipt (default: every row). */
+  hasReceipt?: (decision: Decision) => boolean
 }
 
 /** Every decision of the document; on a narrow screen each row becomes a small card. */
@@ -28,6 +32,8 @@ export function HistoryTable({
   pageSize = 25,
   caption,
   captionHidden = false,
+  onReceipt,
+  hasReceipt = () => true,
 }: HistoryTableProps) {
   const [shown, setShown] = useState(pageSize)
   const rows = decisions.slice(0, shown)
@@ -43,12 +49,13 @@ export function HistoryTable({
             <th scope="col">{t(lang, 'colPurpose')}</th>
             <th scope="col">{t(lang, 'colChoice')}</th>
             <th scope="col">{t(lang, 'colWho')}</th>
+            {onReceipt ? <th scope="col">{t(lang, 'colReceipt')}</th> : null}
           </tr>
         </thead>
         <tbody>
           {rows.length === 0 ? (
             <tr>
-              <td colSpan={4}>{t(lang, 'historyEmpty')}</td>
+              <td colSpan={onReceipt ? 5 : 4}>{t(lang, 'historyEmpty')}</td>
             </tr>
           ) : (
             rows.map((d) => {
@@ -75,6 +82,30 @@ export function HistoryTable({
                       describeDecision(d, lang, selfId, names)
                     )}
                   </td>
+                  {onReceipt ? (
+                    <td data-label={t(lang, 'colReceipt')} className="cs-history-receipt">
+                      {hasReceipt(d) ? (
+                        <>
+                          <button
+                            type="button"
+                            className="cs-button cs-button-quiet"
+                            data-testid="receipt-json"
+                            onClick={() => onReceipt(d, 'json')}
+                          >
+                            {t(lang, 'receiptDownload')}
+                          </button>{' '}
+                          <button
+                            type="button"
+                            className="cs-button cs-button-quiet"
+                            data-testid="receipt-print"
+                            onClick={() => onReceipt(d, 'html')}
+                          >
+                            {t(lang, 'receiptPrint')}
+                          </button>
+                        </>
+                      ) : null}
+                    </td>
+                  ) : null}
                 </tr>
               )
             })
