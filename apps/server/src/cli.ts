@@ -157,6 +157,7 @@ async function verify(options: {
   customer?: string
   checkpoint: string[]
   checkpointKey?: string
+  leaves?: string
 }): Promise<void> {
   const config = configOrExit()
   const report = await withStore(config, async (store) =>
@@ -175,7 +176,15 @@ async function verify(options: {
   if (!report.ok) process.exitCode = 1
   if (options.checkpoint.length > 0) {
     const helpers = { withStore, out, fail, configOrExit }
-    if (!(await verifyAgainstCheckpoints(helpers, config, options.checkpoint, options.checkpointKey))) {
+    if (
+      !(await verifyAgainstCheckpoints(
+        helpers,
+        config,
+        options.checkpoint,
+        options.checkpointKey,
+        options.leaves,
+      ))
+    ) {
       process.exitCode = 1
     }
   }
@@ -265,6 +274,10 @@ program
   .option(
     '--checkpoint-key <vkey>',
     'the signed-note verifier key of the checkpoints (default: this deployment’s)',
+  )
+  .option(
+    '--leaves <file>',
+    'the checkpoint log’s leaves kept outside the store (GET /api/checkpoints/leaves): name each customer a cut-back store lost',
   )
   .action(verify)
 

@@ -110,6 +110,9 @@ describe('verify --checkpoint', () => {
     await a.decide('C-0001', 1)
     const cp2 = path.join(dir, 'cp2.txt')
     expect((await a.checkpoint(cp2)).size).toBe(4)
+    const archive = createSqliteCheckpointLog(a.file)
+    const archivedLeaves = await archive.checkpointLeaves()
+    await archive.closeCheckpoints()
     await rm(`${a.file}-wal`, { force: true })
     await rm(`${a.file}-shm`, { force: true })
     await copyFile(backup, a.file)
@@ -118,6 +121,14 @@ describe('verify --checkpoint', () => {
     expect(rolled.stdout).toMatch(
       /cp2\.txt size 4: store-behind: the store's checkpoint log has 2 leaves, .* is of size 4/,
     )
+
+    // With the leaves kept outside (as GET /api/checkpoints/leaves serves them), each customer lost is named.
+    const leaves = path.join(dir, 'leaves.json')
+    await writeFile(leaves, JSON.stringify({ from: 0, to: 4, leaves: archivedLeaves }))
+    const named = await runCli(['verify', '--checkpoint', cp2, '--leaves', leaves], a.file, {}, 60_000)
+    expect(named.code).toBe(1)
+    expect(named.stdout).toMatch(/cp2\.txt size 4 C-0001 seq 4: chain-truncated: .*ends at seq 3/)
+    expect(named.stdout).toMatch(/cp2\.txt size 4 C-0003 seq 2: chain-truncated: .*ends at seq 0/)
   }, 120_000)
 
   it('finds a fork: two copies that diverged sign different checkpoints of one size', async () => {

@@ -1,6 +1,7 @@
 import type { AuditLog } from '../store/audit-log'
 import type { CheckpointLog } from '../store/checkpoint-log'
 import { type Checkpoint, openCheckpoint } from './checkpoint'
+import type { HeadLeaf } from './leaf'
 import { LogTree } from './log-tree'
 import type { NoteVerifier } from './note'
 
@@ -42,6 +43,11 @@ export interface CheckpointInput {
 
 export interface VerifyCheckpointDeps {
   log: Pick<CheckpointLog, 'checkpointLeaves' | 'checkpointAt'>
+  /**
+   * Leaves kept outside the store (`GET /api/checkpoints/leaves`): where they give a checkpoint's
+   * root, its heads are taken from them, so a store cut back is shown customer by customer.
+   */
+  archived?: readonly HeadLeaf[]
   audit: Pick<AuditLog, 'auditChain'>
   verifier: NoteVerifier
 }
@@ -99,6 +105,9 @@ export async function verifyCheckpoints(
       })
     }
     let upto = cp.size
+    let heads = tree
+    const archived = deps.archived ? new LogTree(deps.archived) : null
+    if (archived && archived.size >= cp.size && archived.root(cp.size).equals(cp.root)) heads = archived
     if (tree.size < cp.size) {
       problems.push({
         reason: 'store-behind',
@@ -106,7 +115,7 @@ export async function verifyCheckpoints(
         size: cp.size,
         detail: `the store's checkpoint log has ${tree.size} leaves, ${source} is of size ${cp.size}: the database is behind the checkpoint (restored from an older copy?)`,
       })
-      upto = tree.size
+      if (heads === tree) upto = tree.size
     } else if (!tree.root(cp.size).equals(cp.root)) {
       problems.push({
         reason: 'checkpoint-fork',
@@ -114,9 +123,10 @@ export async function verifyCheckpoints(
         size: cp.size,
         detail: `the store's log of size ${cp.size} has root ${b64(tree.root(cp.size))}, ${source} has ${b64(cp.root)}`,
       })
-      continue
+      // Without the checkpoint's own leaves, the store's heads say nothing about it.
+      if (heads === tree) continue
     }
-    for (const head of tree.headsAt(upto).values()) {
+    for (const head of heads.headsAt(upto).values()) {
       const chain = await chainOf(head.customerId)
       const last = chain.at(-1)
       const at = chain.find((e) => e.seq === head.seq)

@@ -2,6 +2,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { openCheckpoint } from '../checkpoints/checkpoint'
 import { resolveCheckpointConfig } from '../checkpoints/checkpoint-config'
+import type { HeadLeaf } from '../checkpoints/leaf'
 import { LogTree } from '../checkpoints/log-tree'
 import { type NoteVerifier, parseVerifierKey } from '../checkpoints/note'
 import { openCheckpointLog } from '../checkpoints/service'
@@ -19,6 +20,21 @@ function verifierFor(h: CliHelpers, config: Config, given: string | undefined): 
   return verifier
 }
 
+/** Leaves as `GET /api/checkpoints/leaves` serves them (from 0), or a JSON array of them. */
+async function readLeaves(h: CliHelpers, file: string): Promise<HeadLeaf[]> {
+  const body = JSON.parse(await readFile(file, 'utf8')) as { from?: number; leaves?: unknown } | unknown[]
+  const list = Array.isArray(body) ? body : body.leaves
+  if (!Array.isArray(body) && (body.from ?? 0) !== 0) h.fail(`${file}: the leaves must start at 0`)
+  const ok = (l: unknown): l is HeadLeaf =>
+    typeof l === 'object' &&
+    l !== null &&
+    typeof (l as HeadLeaf).customerId === 'string' &&
+    Number.isSafeInteger((l as HeadLeaf).seq) &&
+    typeof (l as HeadLeaf).hash === 'string'
+  if (!Array.isArray(list) || !list.every(ok)) h.fail(`${file}: not a list of {customerId, seq, hash} leaves`)
+  return list
+}
+
 /**
  * `verify --checkpoint FILE…`: the store against signed checkpoints (docs/checkpoints.md "Verifying").
  * Prints what it found; false when anything is wrong.
@@ -28,14 +44,21 @@ export async function verifyAgainstCheckpoints(
   config: Config,
   files: readonly string[],
   key: string | undefined,
+  leavesFile?: string,
 ): Promise<boolean> {
   const verifier = verifierFor(h, config, key)
   const inputs = await Promise.all(files.map(async (f) => ({ source: f, text: await readFile(f, 'utf8') })))
+  const archived = leavesFile ? await readLeaves(h, leavesFile) : undefined
   const report = await h.withStore(config, async (store) => {
     const log = await openCheckpointLog(config)
     try {
       await log.migrateCheckpoints()
-      return await verifyCheckpoints(inputs, { log, audit: store, verifier })
+      return await verifyCheckpoints(inputs, {
+        log,
+        audit: store,
+        verifier,
+        ...(archived ? { archived } : {}),
+      })
     } finally {
       await log.closeCheckpoints()
     }

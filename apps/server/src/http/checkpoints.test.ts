@@ -114,6 +114,16 @@ describe('checkpoint routes', () => {
     expect((await server.get('/api/checkpoints/proof?customerId=C-0002', own)).status).toBe(403)
     expect((await server.get('/api/checkpoints/proof?customerId=C-0001', own)).status).toBe(200)
     expect((await server.get('/api/checkpoints/consistency?from=5&to=9')).status).toBe(404)
+
+    // The leaves, for an auditor to keep outside the store (verify --leaves).
+    expect((await server.get('/api/checkpoints/leaves', own)).status).toBe(403)
+    const kept = (await (await server.get('/api/checkpoints/leaves?from=3', admin)).json()) as {
+      leaves: unknown[]
+    }
+    expect(kept.leaves).toEqual([
+      { customerId: 'C-0002', seq: 2, hash: head.hash },
+      { customerId: 'C-0004', seq: 1, hash: (await server.ctx.store.chainHead('C-0004')).hash },
+    ])
   })
 
   it('signs a checkpoint by itself every CHECKPOINT_INTERVAL_SECONDS', async () => {

@@ -99,6 +99,27 @@ export function registerCheckpointRoutes(app: FastifyInstance, checkpoints: Chec
     },
   )
 
+  app.get<{ Querystring: { from?: number; to?: number } }>(
+    '/api/checkpoints/leaves',
+    {
+      schema: {
+        tags: ['checkpoints'],
+        security: bearerSecurity,
+        querystring: { type: 'object', properties: { from: size, to: size } },
+        response: problemResponses(400, 401, 403, 404),
+      },
+      preHandler: requireRole(app, ['admin', 'auditor']),
+    },
+    async (request, reply) => {
+      const leaves = await log.checkpointLeaves()
+      const { from = 0, to = leaves.length } = request.query
+      if (from > to) return sendProblem(reply, 400, `from ${from} is after to ${to}`, 'from')
+      if (to > leaves.length)
+        return sendProblem(reply, 404, `the log has ${leaves.length} leaves, not ${to}`, 'to')
+      return { from, to, leaves: leaves.slice(from, to) }
+    },
+  )
+
   app.get<{ Params: { size: number } }>(
     '/api/checkpoints/:size',
     { schema: { tags: ['checkpoints'], params: { type: 'object', properties: { size } } } },
