@@ -260,8 +260,9 @@ export async function createServer(
   registerCustomerRoutes(app, ctx)
   registerConsentCheckRoutes(app, ctx)
   registerAuditRoutes(app, ctx)
-  registerReceiptRoutes(app, { store, issuer, keys })
-  registerExportRoutes(app, { store, rooms, issuer, now: ctx.now })
+  const publicUrl = config.receipts.publicUrl
+  registerReceiptRoutes(app, { store, issuer, keys, publicUrl })
+  registerExportRoutes(app, { store, rooms, issuer, now: ctx.now, publicUrl })
   registerFeedRoutes(app, ctx)
   registerHealthRoutes(app, ctx)
   await registerCheckpoints(app, config, store)

@@ -9,13 +9,14 @@ import type { Directory } from '../store/directory'
 import type { Rooms } from '../sync/rooms'
 import { customerIdSchema } from './customers'
 import { problemResponses, sendProblem } from './errors'
-import { refuseOtherCustomer } from './receipts'
+import { originOf, refuseOtherCustomer } from './receipts'
 
 export interface ExportRoutesDeps {
   store: Pick<AuditLog, 'auditChain'> & Pick<Directory, 'getCustomer'> & Pick<CatalogStore, 'recordAdmin'>
   rooms: Pick<Rooms, 'readDecisions'>
   issuer: ReceiptIssuer
   now: () => number
+  publicUrl: string | undefined
 }
 
 /** "Download my data": one signed bundle of everything held about a customer (docs/receipts.md). */
@@ -71,7 +72,9 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRoutesDep
         const receipts = await Promise.all(
           sources.audit.map(async (e) => (await deps.issuer.issue(e)).receipt),
         )
-        return reply.type('text/html; charset=utf-8').send(exportPage({ ...bundle, receipts }))
+        return reply
+          .type('text/html; charset=utf-8')
+          .send(exportPage({ ...bundle, receipts }, originOf(request, deps.publicUrl)))
       }
       return reply
         .type('application/json; charset=utf-8')

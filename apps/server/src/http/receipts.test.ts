@@ -122,6 +122,10 @@ describe('consent receipts', () => {
     const page = await html.text()
     expect(page).toContain('call 4471: asked to stop SMS')
     expect(page).toContain(call.id)
+    // The style is linked from the server too: a policy refusing inline styles still applies it.
+    expect(page).toContain(`<link rel="stylesheet" href="${s.httpUrl}/api/evidence.css">`)
+    const css = await s.get('/api/evidence.css')
+    expect(css.headers.get('content-type')).toContain('text/css')
 
     // Staff name the customer; an unknown decision is a 404.
     expect((await s.get(`/api/receipts/${call.id}`, agent)).status).toBe(400)

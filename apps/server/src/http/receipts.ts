@@ -2,7 +2,7 @@ import { LANGUAGES, type Language, type UserRole } from '@consent-sync/consent-c
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { bearerSecurity, requireRole } from '../auth/guards'
 import type { ReceiptIssuer } from '../receipts/issuer'
-import { receiptPage } from '../receipts/pages'
+import { EVIDENCE_CSS_PATH, EVIDENCE_STYLE, receiptPage } from '../receipts/pages'
 import type { KeyRegistry } from '../receipts/signing-keys'
 import type { AuditLog } from '../store/audit-log'
 import type { Directory } from '../store/directory'
@@ -13,12 +13,18 @@ export interface ReceiptRoutesDeps {
   store: Pick<AuditLog, 'auditChain'> & Pick<Directory, 'getCustomer'>
   issuer: ReceiptIssuer
   keys: KeyRegistry
+  publicUrl: string | undefined
 }
 
 /** Who may read a customer's evidence: the customer themselves, and staff who read records. */
 const READERS: readonly UserRole[] = ['customer', 'csr', 'admin', 'auditor']
 
 const langSchema = { type: 'string', enum: [...LANGUAGES], default: 'en' } as const
+
+/** The server's own origin as the caller reached it (`PUBLIC_URL` when set), for links in pages. */
+export function originOf(request: FastifyRequest, publicUrl: string | undefined): string {
+  return publicUrl ?? `${request.protocol}://${request.host}`
+}
 
 /** 403 unless the caller may read `customerId`'s records (a customer: only their own). */
 export function refuseOtherCustomer(
@@ -44,6 +50,13 @@ export function registerReceiptRoutes(app: FastifyInstance, deps: ReceiptRoutesD
       },
     },
     async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(deps.keys.jwks()),
+  )
+
+  app.get(EVIDENCE_CSS_PATH, { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .type('text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .send(EVIDENCE_STYLE),
   )
 
   app.get<{ Params: { id: string }; Querystring: { lang: Language } }>(
@@ -118,7 +131,10 @@ export function registerReceiptRoutes(app: FastifyInstance, deps: ReceiptRoutesD
       const name = `receipt-${decisionId}.${format === 'jws' ? 'jws' : format}`
       if (request.query.download) reply.header('content-disposition', `attachment; filename="${name}"`)
       if (format === 'json') return { receipt, jws }
-      if (format === 'html') return reply.type('text/html; charset=utf-8').send(receiptPage(receipt, jws))
+      if (format === 'html')
+        return reply
+          .type('text/html; charset=utf-8')
+          .send(receiptPage(receipt, jws, originOf(request, deps.publicUrl)))
       return reply.type('application/jose; charset=utf-8').send(jws)
     },
   )

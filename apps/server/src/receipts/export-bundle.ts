@@ -113,7 +113,10 @@ export async function verifyBundle(
 }
 
 /** The bundle as one readable page (`?format=html`): profile, decisions with receipts, notice texts. */
-export function exportPage(bundle: Omit<ExportBundle, 'receipts'> & { receipts: ConsentReceipt[] }): string {
+export function exportPage(
+  bundle: Omit<ExportBundle, 'receipts'> & { receipts: ConsentReceipt[] },
+  origin = '',
+): string {
   const p = bundle.profile
   const notices = bundle.notices
     .map(
@@ -132,5 +135,6 @@ export function exportPage(bundle: Omit<ExportBundle, 'receipts'> & { receipts: 
 <h2>Decisions and their receipts</h2>${bundle.receipts.map(receiptSection).join('')}
 <h2>Notice texts you decided under</h2>${notices}
 <h2>Signature</h2><pre>${escapeHtml(bundle.signature)}</pre>`,
+    origin,
   )
 }
