@@ -71,6 +71,13 @@ describe('AdminAuditTable', () => {
     expect(
       describeAdminAction({ action: 'purpose.retire', target: 'purpose:marketing-sms', details: {} }),
     ).toBe('retired purpose marketing-sms')
+    expect(
+      describeAdminAction({
+        action: 'customer.export',
+        target: 'customer:C-0001',
+        details: { format: 'json' },
+      }),
+    ).toBe('downloaded everything held about customer C-0001')
     expect(describeAdminAction({ action: 'webhook.create', target: 'webhook:1', details: {} })).toBe(
       'webhook.create',
     )

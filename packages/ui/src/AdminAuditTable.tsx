@@ -63,6 +63,8 @@ export function describeAdminAction(entry: Pick<AdminAuditEntry, 'action' | 'tar
       return typeof version === 'string' ? `published ${name} version ${version}` : `published ${name}`
     case 'purpose.retire':
       return `retired purpose ${name}`
+    case 'customer.export':
+      return `downloaded everything held about customer ${name}`
     default:
       return entry.action
   }
