@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises'
 import { type ConsentReceipt, verifyBundle, verifyReceipt } from '@consent-sync/server'
 import { describe, expect, it } from 'vitest'
-import { byTestId, loginCustomer, waitForAttribute } from './browser'
+import {
+  byTestId,
+  loginAgent,
+  loginCustomer,
+  openCustomer,
+  recordOnBehalf,
+  waitForAttribute,
+} from './browser'
 import { dashboardsPerTest, requireChromium } from './setup'
 
 const hasChromium = requireChromium('the receipts and "download my data" test')
@@ -49,5 +56,26 @@ describe.skipIf(!hasChromium)('receipts and "download my data" in the customer d
     expect(bundle.receipts).toHaveLength(1)
     expect(await verifyBundle(bundle, jwks)).toMatchObject({ ok: true })
     await current.screenshots('evidence')
+  })
+
+  it('lets an agent print the receipt of a decision taken by phone, naming the call', async () => {
+    const current = await dashboards()
+    const { page } = await current.agent()
+    await loginAgent(page, current.server.httpUrl, 'csr1')
+    await openCustomer(page, 'C-0001')
+    await recordOnBehalf(page, {
+      channel: 'phone',
+      evidence: 'call 5521: agreed to SMS offers',
+      purposeId: 'marketing-sms',
+    })
+    await waitForAttribute(byTestId(page, 'sync-status'), 'data-status', 'saved')
+    const row = byTestId(page, 'history-row').first()
+    const [printable] = await Promise.all([
+      page.context().waitForEvent('page'),
+      row.getByTestId('receipt-print').click(),
+    ])
+    await printable.getByText('call 5521: agreed to SMS offers').waitFor()
+    await printable.getByText('csr1 (csr)').waitFor()
+    await printable.close()
   })
 })
