@@ -62,6 +62,9 @@ describe('consent-sync verify-receipt', () => {
     })
     expect(stranger.code).toBe(1)
     expect(stranger.stderr).toContain('unknown-key')
+    const none = await runCli(['verify-receipt', receiptFile], db)
+    expect(none.code).toBe(1)
+    expect(none.stderr).toContain('pass --keys')
   })
 
   it('still verifies receipts signed before a key rotation, against the JWKS the rotated server serves', async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import type { JSONWebKeySet } from 'jose'
@@ -5,7 +6,13 @@ import type { Config } from '../config'
 import { verifyBundle } from '../receipts/export-bundle'
 import type { ConsentReceipt } from '../receipts/receipt'
 import { verifyReceipt } from '../receipts/signing'
-import { createKeyRegistry, demoSigningKey, signingKeyFrom, verifyingKeyFrom } from '../receipts/signing-keys'
+import {
+  createKeyRegistry,
+  demoKeyFile,
+  demoSigningKey,
+  signingKeyFrom,
+  verifyingKeyFrom,
+} from '../receipts/signing-keys'
 
 /** What the receipt commands use of the CLI (cli.ts): output, and failing with a message. */
 export interface ReceiptCommandDeps {
@@ -31,6 +38,10 @@ async function keysFrom(source: string | undefined, deps: ReceiptCommandDeps): P
   }
   // Offline, on the operator's host: the configured keys, or the demo key next to the database.
   const config = deps.configOrExit()
+  if (!config.receipts.signingKey && !existsSync(demoKeyFile(config.databasePath))) {
+    // Never make up a key to check against: that would only ever say "unknown key".
+    deps.fail('no receipt keys here: pass --keys (a JWKS file, or the URL of GET /api/keys)')
+  }
   const registry = createKeyRegistry()
   const current = config.receipts.signingKey
     ? await signingKeyFrom(config.receipts.signingKey)

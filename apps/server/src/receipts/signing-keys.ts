@@ -125,13 +125,18 @@ export async function verifyingKeyFrom(text: string): Promise<JWK & { kid: strin
   return (await signingKeyFrom(t)).publicJwk
 }
 
+/** Where demo mode keeps its receipt key: next to the SQLite file. */
+export function demoKeyFile(databasePath: string): string {
+  return path.join(path.dirname(databasePath), 'receipt-signing-key.jwk')
+}
+
 /**
  * The key kept next to the SQLite file in demo mode: generated on first start, read on the next,
  * so receipts issued yesterday still verify today. Readable by the owner only.
  */
 export async function demoSigningKey(databasePath: string): Promise<SigningKey> {
   if (databasePath === ':memory:') return freshSigningKey()
-  const file = path.join(path.dirname(databasePath), 'receipt-signing-key.jwk')
+  const file = demoKeyFile(databasePath)
   if (existsSync(file)) return signingKeyFrom(await readFile(file, 'utf8'))
   const key = await freshSigningKey()
   await mkdir(path.dirname(file), { recursive: true })
