@@ -22,6 +22,8 @@ describe('receipt signing keys', () => {
     const jwk = await signingKeyFrom(TEST_RECEIPT_KEY)
     expect(pem.kid).not.toBe(jwk.kid)
     expect(pem.publicJwk).toEqual({ kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: pem.kid })
+    const oneLine = TEST_RECEIPT_KEY_PEM.trim().replaceAll('\n', '\\n')
+    expect((await signingKeyFrom(oneLine)).kid).toBe(pem.kid)
     const previous = await verifyingKeyFrom(TEST_RECEIPT_KEY)
     expect(previous).toEqual(jwk.publicJwk)
     const registry = createKeyRegistry()

@@ -69,9 +69,15 @@ function isEd25519Jwk(value: unknown): value is JWK {
   return typeof value === 'object' && value !== null && jwk.kty === 'OKP' && jwk.crv === 'Ed25519'
 }
 
+/** A PEM written on one line with `\n` escapes (as .env files and secret stores often hold it) as its lines. */
+function unescaped(text: string): string {
+  const t = text.trim()
+  return t.startsWith('-----') && !t.includes('\n') ? t.replaceAll('\\n', '\n') : t
+}
+
 /** Whether `text` looks like a key this server reads (checked at configuration time, imported at start). */
 export function keyTextProblem(text: string): string | undefined {
-  const t = text.trim()
+  const t = unescaped(text)
   if (t.startsWith('{')) {
     let parsed: unknown
     try {
@@ -93,7 +99,7 @@ async function publicJwkOf(key: CryptoKey | Uint8Array): Promise<JWK & { kid: st
 
 /** A private key from a PKCS#8 PEM or a private JWK; its `kid` is the RFC 7638 thumbprint unless the JWK names one. */
 export async function signingKeyFrom(text: string): Promise<SigningKey> {
-  const t = text.trim()
+  const t = unescaped(text)
   let privateKey: CryptoKey
   let named: string | undefined
   if (t.startsWith('{')) {
@@ -113,7 +119,7 @@ export async function signingKeyFrom(text: string): Promise<SigningKey> {
 
 /** The public half of a retired key (a private key is accepted too: only its public half is kept). */
 export async function verifyingKeyFrom(text: string): Promise<JWK & { kid: string }> {
-  const t = text.trim()
+  const t = unescaped(text)
   if (t.startsWith('{')) {
     const jwk = JSON.parse(t) as JWK
     if (!isEd25519Jwk(jwk)) throw new SigningKeyProblem('must be an Ed25519 JWK')
