@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import type { JSONWebKeySet } from 'jose'
-import type { Config } from '../config'
 import { verifyBundle } from '../receipts/export-bundle'
 import type { ConsentReceipt } from '../receipts/receipt'
 import { verifyReceipt } from '../receipts/signing'
@@ -13,13 +12,10 @@ import {
   signingKeyFrom,
   verifyingKeyFrom,
 } from '../receipts/signing-keys'
+import type { CliHelpers } from './helpers'
 
-/** What the receipt commands use of the CLI (cli.ts): output, and failing with a message. */
-export interface ReceiptCommandDeps {
-  out: (line?: string) => void
-  fail: (message: string) => never
-  configOrExit: () => Config
-}
+/** What the receipt commands use of the CLI's helpers: output, failing with a message, the configuration. */
+export type ReceiptCommandDeps = Pick<CliHelpers, 'out' | 'fail' | 'configOrExit'>
 
 /** The keys to check against: a JWKS file or URL, or else the operator's own as configured. */
 async function keysFrom(source: string | undefined, deps: ReceiptCommandDeps): Promise<JSONWebKeySet> {
