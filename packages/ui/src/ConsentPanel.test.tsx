@@ -64,7 +64,11 @@ describe('ConsentPanel', () => {
   it('lets an administrator read but not decide', async () => {
     const { onDecide, user, toggle } = setup({ readOnly: true })
     expect(screen.queryByTestId('channel-select')).toBeNull()
-    expect(screen.getByText('You can read this record but not record decisions: only agents decide for a customer.')).toBeTruthy()
+    expect(
+      screen.getByText(
+        'You can read this record but not record decisions: only agents decide for a customer.',
+      ),
+    ).toBeTruthy()
     await user.click(toggle)
     expect(onDecide).not.toHaveBeenCalled()
   })
