@@ -13,7 +13,7 @@ export async function registerCheckpoints(
 ): Promise<Checkpoints> {
   const checkpoints = await startCheckpoints({
     heads: store,
-    log: await openCheckpointLog(config),
+    log: await openCheckpointLog(config, app.log),
     config: resolveCheckpointConfig(config),
     logger: app.log,
   })

@@ -6,12 +6,18 @@ import type { CheckpointConfig } from './checkpoint-config'
 import { type HeadSource, makeCheckpoint } from './checkpointer'
 
 /** The checkpoint log beside the store the config names. */
-export async function openCheckpointLog(config: Config): Promise<CheckpointLog> {
+export async function openCheckpointLog(
+  config: Config,
+  log?: { warn(obj: object, msg: string): void },
+): Promise<CheckpointLog> {
   if (config.store === 'postgres') {
     const { createPostgresCheckpointLog } = await import('../store/postgres-checkpoints')
     return createPostgresCheckpointLog({
       connectionString: config.databaseUrl,
       schema: config.databaseSchema,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
+      ...(log ? { log } : {}),
     })
   }
   return createSqliteCheckpointLog(config.databasePath)

@@ -22,9 +22,24 @@ const toCheckpoint = (r: CheckpointRow): StoredCheckpoint => ({
 export function createPostgresCheckpointLog(opts: {
   connectionString: string
   schema?: string
+  connectTimeoutMs?: number
+  statementTimeoutMs?: number
+  log?: { warn(obj: object, msg: string): void }
 }): CheckpointLog {
   const s = checkSchemaName(opts.schema ?? 'public')
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: 2 })
+  const pool = new pg.Pool({
+    connectionString: opts.connectionString,
+    max: 2,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    statement_timeout: opts.statementTimeoutMs ?? 15_000,
+    query_timeout: opts.statementTimeoutMs ?? 15_000,
+    idle_in_transaction_session_timeout: opts.statementTimeoutMs ?? 15_000,
+    keepAlive: true,
+  })
+  // A dropped connection emits 'error' on its client and, idle, on the pool: unheard, that ends the
+  // process (postgres-pool.ts). The checkpoint that needed it fails and is tried at the next turn.
+  pool.on('connect', (client) => client.on('error', () => {}))
+  pool.on('error', (err) => opts.log?.warn({ err }, 'a checkpoint PostgreSQL connection was lost'))
   let closed = false
   return {
     migrateCheckpoints: async () => {
