@@ -172,6 +172,9 @@ describe.each(flavours)('$name', ({ sign, verify, verifySignature }) => {
         'stale',
       ],
     ]
+    // Made all at once and read one by one: each is marked handled now, so a refusal that settles
+    // before its turn is not reported as unhandled.
+    for (const [, attempt] of cases) attempt.catch(() => {})
     for (const [name, attempt, reason] of cases)
       expect([name, await reasonOf(attempt)]).toEqual([name, reason])
     expect(await reasonOf(verify(good.headers, good.body, SECRET, { nowSeconds: NOW + 300 }))).toBe(
