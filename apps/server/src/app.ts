@@ -18,6 +18,7 @@ import { registerAuthRoutes } from './auth/routes'
 import { verifyToken } from './auth/tokens'
 import { createVerifier } from './auth/verifier'
 import { followCatalog, type LiveCatalog, openLiveCatalog, seedCatalog } from './catalog/live-catalog'
+import { checkpointLocator } from './checkpoints/locate'
 import { registerCheckpoints } from './checkpoints/register'
 import type { Config } from './config'
 import { createAcceptedEvents, type ServerContext } from './context'
@@ -265,7 +266,9 @@ export async function createServer(
   registerExportRoutes(app, { store, rooms, issuer, now: ctx.now, publicUrl })
   registerFeedRoutes(app, ctx)
   registerHealthRoutes(app, ctx)
-  await registerCheckpoints(app, config, store)
+  const checkpoints = await registerCheckpoints(app, config, store)
+  // Receipts name the checkpoint that includes them once one is signed.
+  issuer.locateCheckpoint = checkpointLocator(checkpoints.log, checkpoints.config.origin, publicUrl ?? '')
   await registerPages(app, ctx)
   registerSync(app, { rooms, store, config, metrics, verifyToken: verify })
 

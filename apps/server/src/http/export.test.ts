@@ -45,6 +45,10 @@ describe('GET /api/customers/:id/export', () => {
       bundle.decisions.map((d) => `${d.purposeId}@${d.noticeVersion}`).sort(),
     )
     for (const n of bundle.notices) expect(Object.keys(n.notice).sort()).toEqual(['en', 'si', 'ta'])
+    // A readable page inside the bundle, covered by its signature like the rest.
+    expect(bundle.html).toMatch(/^<!doctype html>/)
+    expect(bundle.html).toContain('Everything held about Nimal Perera (C-0001)')
+    for (const r of bundle.receipts) expect(bundle.html).toContain(r.decisionId)
 
     const checked = await verifyBundle(bundle, jwks)
     expect(checked).toMatchObject({ ok: true, digest: { customerId: 'C-0001' } })

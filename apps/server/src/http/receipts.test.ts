@@ -146,3 +146,27 @@ describe('consent receipts', () => {
     ).toBe(403)
   })
 })
+
+describe('a receipt and the checkpoint that includes it', () => {
+  it('carries no checkpoint until one is signed, then the newest one with its inclusion proof', async () => {
+    const s = await testServer()
+    const { own } = await decided(s)
+    const receiptOf = async () => {
+      const res = await s.get(`/api/receipts/${own.id}?customerId=C-0001`, s.token(CUSTOMER_1))
+      expect(res.status).toBe(200)
+      return verifyReceipt(await res.text(), await jwksOf(s))
+    }
+    const before = await receiptOf()
+    expect(before.ok && before.value.checkpoint).toBe(undefined)
+    const signed = await s.post('/api/admin/checkpoints', {}, s.token({ id: 'admin1', role: 'admin' }))
+    expect(signed.status).toBe(201)
+    const { size, root } = (await signed.json()) as { size: number; root: string }
+    const after = await receiptOf()
+    if (!after.ok) throw new Error(`receipt did not verify: ${JSON.stringify(after)}`)
+    const checkpoint = after.value.checkpoint
+    expect(checkpoint).toMatchObject({ size, root, origin: 'consent-sync.example/demo' })
+    // The proof it points at answers for the customer's head at that size.
+    const proof = await s.get(checkpoint!.inclusionProof, s.token(CUSTOMER_1))
+    expect(proof.status).toBe(200)
+  })
+})

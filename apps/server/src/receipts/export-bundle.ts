@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { type AuditEntry, canonicalJson, type Decision, type NoticeVersion } from '@consent-sync/consent-core'
 import type { JSONWebKeySet } from 'jose'
 import type { CustomerRecord } from '../store/directory'
-import type { ReceiptIssuer } from './issuer'
+import type { IssuedReceipt, ReceiptIssuer } from './issuer'
 import { escapeHtml, page, receiptSection } from './pages'
 import type { ConsentReceipt } from './receipt'
 import { EXPORT_TYP, type ExportDigest, signDigest, verifySigned } from './signing'
@@ -20,6 +20,8 @@ export interface ExportBundle {
   customerId: string
   decisions: Decision[]
   format: typeof EXPORT_FORMAT
+  /** The same contents as one readable HTML page (a person opens it; the members are what is checked). */
+  html: string
   /** Every notice version the customer decided under, in every language. */
   notices: NoticeVersion[]
   profile: CustomerRecord
@@ -64,18 +66,23 @@ export async function* exportChunks(issuer: ReceiptIssuer, s: ExportSources): As
   const array = function* <T>(items: readonly T[]) {
     for (let i = 0; i < items.length; i++) yield emit(`${i === 0 ? '' : ','}${canonicalJson(items[i])}`)
   }
+  // The receipts first: the readable page inside the bundle shows them.
+  const issued: IssuedReceipt[] = []
+  for (const entry of s.audit) issued.push(await issuer.issue(entry))
+  const notices = await noticesOf(issuer, s)
+  const html = exportPage({ ...s, format: EXPORT_FORMAT, notices, receipts: issued.map((r) => r.receipt) })
   yield emit('{"audit":[')
   yield* array(s.audit)
   yield emit(
     `],"createdAt":${JSON.stringify(s.createdAt)},"customerId":${JSON.stringify(s.customerId)},"decisions":[`,
   )
   yield* array(s.decisions)
-  yield emit(`],"format":${JSON.stringify(EXPORT_FORMAT)},"notices":`)
-  yield emit(canonicalJson(await noticesOf(issuer, s)))
+  yield emit(`],"format":${JSON.stringify(EXPORT_FORMAT)},"html":${JSON.stringify(html)},"notices":`)
+  yield emit(canonicalJson(notices))
   yield emit(`,"profile":${canonicalJson(s.profile)},"receipts":[`)
   for (let i = 0; i < s.audit.length; i++) {
     const entry = s.audit[i]!
-    const { jws } = await issuer.issue(entry)
+    const { jws } = issued[i]!
     yield emit(`${i === 0 ? '' : ','}${canonicalJson({ decisionId: entry.decisionId, jws })}`)
   }
   // What is signed is the document so far closed as an object: the bundle without its signature.
@@ -112,9 +119,15 @@ export async function verifyBundle(
   return { ok: true, digest: checked.value, kid: checked.kid }
 }
 
-/** The bundle as one readable page (`?format=html`): profile, decisions with receipts, notice texts. */
+/**
+ * The bundle as one readable page (its `html` member, and `?format=html`): profile, decisions with
+ * receipts, notice texts; with the signature once there is one.
+ */
 export function exportPage(
-  bundle: Omit<ExportBundle, 'receipts'> & { receipts: ConsentReceipt[] },
+  bundle: Omit<ExportBundle, 'receipts' | 'html' | 'signature'> & {
+    receipts: ConsentReceipt[]
+    signature?: string
+  },
   origin = '',
 ): string {
   const p = bundle.profile
@@ -134,7 +147,11 @@ export function exportPage(
 <p>${bundle.decisions.length} decisions, ${bundle.audit.length} audit entries, ${bundle.notices.length} notice versions.</p>
 <h2>Decisions and their receipts</h2>${bundle.receipts.map(receiptSection).join('')}
 <h2>Notice texts you decided under</h2>${notices}
-<h2>Signature</h2><pre>${escapeHtml(bundle.signature)}</pre>`,
+${
+  bundle.signature
+    ? `<h2>Signature</h2><pre>${escapeHtml(bundle.signature)}</pre>`
+    : '<p>The bundle this page came with is signed: its <code>signature</code> member covers this page too (check it with <code>consent-sync verify-receipt</code>).</p>'
+}`,
     origin,
   )
 }

@@ -1,7 +1,7 @@
 import type { AuditEntry, Language, NoticeVersion } from '@consent-sync/consent-core'
 import type { Config } from '../config'
 import type { CatalogStore } from '../store/catalog-store'
-import { buildReceipt, type ConsentReceipt } from './receipt'
+import { buildReceipt, type ConsentReceipt, type ReceiptCheckpoint } from './receipt'
 import { signReceipt } from './signing'
 import {
   demoSigningKey,
@@ -27,6 +27,8 @@ export interface ReceiptIssuer {
   issue(entry: AuditEntry, language?: Language): Promise<IssuedReceipt>
   /** The published notice version a decision was made under (cached: versions are immutable). */
   noticeVersion(purposeId: string, version: string): Promise<NoticeVersion | undefined>
+  /** Finds the checkpoint that includes an entry (set once the server's checkpoints run). */
+  locateCheckpoint: ((entry: AuditEntry) => Promise<ReceiptCheckpoint | null>) | null
 }
 
 /** Why the server cannot issue receipts in this configuration (production without a key). */
@@ -64,13 +66,17 @@ export async function openReceiptIssuer(
     }
     return found
   }
-  return {
+  const issuer: ReceiptIssuer = {
     key,
     noticeVersion,
+    locateCheckpoint: null,
     async issue(entry, language = 'en') {
       const version = await noticeVersion(entry.purposeId, entry.noticeVersion)
       const receipt = buildReceipt({ entry, version, config: r, language })
+      const checkpoint = await issuer.locateCheckpoint?.(entry)
+      if (checkpoint) receipt.checkpoint = checkpoint
       return { receipt, jws: await signReceipt(receipt, key) }
     },
   }
+  return issuer
 }

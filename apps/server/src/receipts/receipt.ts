@@ -78,6 +78,20 @@ export interface ConsentReceipt {
   withdrawal: { method: string; url: string }
   /** Where this receipt sits in the customer's hash chain (DESIGN.md §7). */
   audit: { seq: number; hash: string; prevHash: string; updateHash: string }
+  /**
+   * The newest signed checkpoint whose log holds this customer's chain at or past this entry
+   * (docs/checkpoints.md), once there is one: where to get the inclusion proof.
+   */
+  checkpoint?: ReceiptCheckpoint
+}
+
+export interface ReceiptCheckpoint {
+  origin: string
+  size: number
+  /** Base64 root hash, as in the signed note. */
+  root: string
+  /** `GET` it (with a token) for the inclusion proof of the customer's head at that size. */
+  inclusionProof: string
 }
 
 const CHANNEL_WORDS: Record<string, string> = {
