@@ -127,8 +127,8 @@ describe('consent receipts', () => {
     const css = await s.get('/api/evidence.css')
     expect(css.headers.get('content-type')).toContain('text/css')
 
-    // Staff name the customer; an unknown decision is a 404.
-    expect((await s.get(`/api/receipts/${call.id}`, agent)).status).toBe(400)
+    // Staff may name the customer, or not; an unknown decision is a 404.
+    expect((await s.get(`/api/receipts/${call.id}`, agent)).status).toBe(200)
     expect((await s.get('/api/receipts/no-such-decision?customerId=C-0001', agent)).status).toBe(404)
   })
 
@@ -144,6 +144,19 @@ describe('consent receipts', () => {
     expect(
       (await s.get('/api/customers/C-0001/receipts', s.token({ id: 'svc', role: 'service' }))).status,
     ).toBe(403)
+  })
+})
+
+describe('a receipt found by its decision id alone', () => {
+  it('is served to staff without naming the customer, and to the customer it belongs to only', async () => {
+    const s = await testServer()
+    const { own } = await decided(s)
+    const byAgent = await s.get(`/api/receipts/${own.id}?format=json`, s.token(CSR_1))
+    expect(byAgent.status).toBe(200)
+    expect(((await byAgent.json()) as { receipt: ConsentReceipt }).receipt.piiPrincipalId).toBe('C-0001')
+    expect((await s.get(`/api/receipts/${own.id}`, s.token(CUSTOMER_1))).status).toBe(200)
+    expect((await s.get(`/api/receipts/${own.id}`, s.token(CUSTOMER_2))).status).toBe(404)
+    expect((await s.get('/api/receipts/no-such-decision', s.token(CSR_1))).status).toBe(404)
   })
 })
 

@@ -10,7 +10,7 @@ import { customerIdSchema } from './customers'
 import { problemResponses, sendProblem } from './errors'
 
 export interface ReceiptRoutesDeps {
-  store: Pick<AuditLog, 'auditChain'> & Pick<Directory, 'getCustomer'>
+  store: Pick<AuditLog, 'auditChain' | 'decisionEntries'> & Pick<Directory, 'getCustomer'>
   issuer: ReceiptIssuer
   keys: KeyRegistry
   publicUrl: string | undefined
@@ -97,7 +97,7 @@ export function registerReceiptRoutes(app: FastifyInstance, deps: ReceiptRoutesD
         summary:
           'One receipt: the compact JWS (EdDSA, kid in the header); ?format=json the decoded receipt, ?format=html a printable page',
         description:
-          "A customer's own receipts are found from the token; staff name the customer with `customerId` (decision ids are looked up in that customer's chain).",
+          "A customer's own receipts are found from the token. Staff may name the customer with `customerId`; without it the decision id is looked up across customers (400 if two customers' records hold the same id).",
         security: bearerSecurity,
         params: {
           type: 'object',
@@ -122,11 +122,25 @@ export function registerReceiptRoutes(app: FastifyInstance, deps: ReceiptRoutesD
       const { format, lang } = request.query
       const customerId =
         request.query.customerId ?? (request.user.role === 'customer' ? request.user.customerId : undefined)
-      if (!customerId) return sendProblem(reply, 400, 'customerId names whose receipt this is', 'customerId')
-      if (refuseOtherCustomer(request, reply, customerId)) return reply
-      const entry = (await deps.store.auditChain(customerId)).find((e) => e.decisionId === decisionId)
+      if (customerId !== undefined && refuseOtherCustomer(request, reply, customerId)) return reply
+      const found = (await deps.store.decisionEntries(decisionId, 10)).filter(
+        (e) => customerId === undefined || e.customerId === customerId,
+      )
+      if (new Set(found.map((e) => e.customerId)).size > 1) {
+        return sendProblem(
+          reply,
+          400,
+          `several customers' records hold decision ${decisionId}; name one`,
+          'customerId',
+        )
+      }
+      const entry = found[0]
       if (!entry)
-        return sendProblem(reply, 404, `no accepted decision ${decisionId} of customer ${customerId}`)
+        return sendProblem(
+          reply,
+          404,
+          `no accepted decision ${decisionId}${customerId === undefined ? '' : ` of customer ${customerId}`}`,
+        )
       const { receipt, jws } = await deps.issuer.issue(entry, lang)
       const name = `receipt-${decisionId}.${format === 'jws' ? 'jws' : format}`
       if (request.query.download) reply.header('content-disposition', `attachment; filename="${name}"`)

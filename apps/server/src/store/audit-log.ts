@@ -34,6 +34,11 @@ export interface AuditLog {
   chainHead(customerId: string): Promise<ChainHead>
   /** The customer's whole chain in seq order. */
   auditChain(customerId: string): Promise<AuditEntry[]>
+  /**
+   * The entries of one decision id, whoever's chain holds them (ids are chosen by devices, so two
+   * customers' documents may share one), at most `limit`, by customer and seq. Index-backed.
+   */
+  decisionEntries(decisionId: string, limit: number): Promise<AuditEntry[]>
   queryAudit(filter: AuditFilter): Promise<AuditPage>
   /** Every matching entry, newest first, read in pages so memory stays flat. */
   streamAudit(filter: Omit<AuditFilter, 'cursor' | 'limit'>): AsyncIterable<AuditEntry>

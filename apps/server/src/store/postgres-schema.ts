@@ -195,6 +195,8 @@ ${APPEND_BATCH_FUNCTION_V5}`,
   { version: 6, sql: POSTGRES_WEBHOOK_TABLES },
   // Version 7: the checkpoint log and its signed checkpoints (docs/checkpoints.md).
   { version: 7, sql: postgresCheckpointTables() },
+  // A receipt found by its decision id alone (GET /api/receipts/:decisionId).
+  { version: 8, sql: 'CREATE INDEX audit_by_decision ON audit (decision_id);' },
 ]
 
 /** A schema name usable unquoted-equivalent: letters, digits and _, so it needs no escaping anywhere. */

@@ -131,6 +131,13 @@ function postgresAuditLog({ query }: Pool, t: SchemaTables): AuditLog {
       )
       return found.map(rows.toEntry)
     },
+    async decisionEntries(decisionId, limit) {
+      const found = await query<rows.AuditRow>(
+        `SELECT ${rows.AUDIT_COLUMNS} FROM ${t.audit} WHERE decision_id = $1 ORDER BY customer_id, seq LIMIT $2`,
+        [decisionId, limit],
+      )
+      return found.map(rows.toEntry)
+    },
     queryAudit,
     streamAudit: (filter) => streamPages(queryAudit, filter),
   }

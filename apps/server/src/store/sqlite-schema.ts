@@ -5,7 +5,7 @@ import { SQLITE_BACKFILL, SQLITE_DOWNSTREAM_TABLES } from './downstream-schema'
 import { SQLITE_WEBHOOK_TABLES } from './webhook-schema'
 
 /** Bumped with every schema change; `migrate` refuses a file written by a newer version. */
-export const SCHEMA_VERSION = 7
+export const SCHEMA_VERSION = 8
 
 /**
  * The purpose catalog (consent-core SPEC 1.6) and the admin audit log. A purpose's and a version's
@@ -118,6 +118,7 @@ CREATE INDEX IF NOT EXISTS audit_by_customer ON audit (customer_id, id);
 CREATE INDEX IF NOT EXISTS audit_by_purpose ON audit (purpose_id, id);
 CREATE INDEX IF NOT EXISTS audit_by_actor ON audit (actor_id, id);
 CREATE INDEX IF NOT EXISTS audit_by_received ON audit (received_at);
+CREATE INDEX IF NOT EXISTS audit_by_decision ON audit (decision_id);
 CREATE TABLE IF NOT EXISTS customers (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -227,6 +228,7 @@ export function migrateSqlite(db: Database.Database, path: string): void {
     // Version 5: the current-state table and the outbox (downstream-schema.ts), filled from the audit log.
     if (version >= 1 && version < 5) db.exec(SQLITE_BACKFILL)
     // Version 7: the checkpoint log (checkpoint-schema.ts), created empty by SCHEMA above.
+    // Version 8: audit_by_decision (a receipt found by its decision id), made by SCHEMA above.
     db.pragma(`user_version = ${SCHEMA_VERSION}`)
   })()
 }

@@ -50,6 +50,9 @@ function prepareStatements(db: Database.Database) {
     chain: db.prepare<[string], rows.AuditRow>(
       `SELECT ${rows.AUDIT_COLUMNS} FROM audit WHERE customer_id = ? ORDER BY seq`,
     ),
+    decision: db.prepare<[string, number], rows.AuditRow>(
+      `SELECT ${rows.AUDIT_COLUMNS} FROM audit WHERE decision_id = ? ORDER BY customer_id, seq LIMIT ?`,
+    ),
   }
 }
 
@@ -143,6 +146,7 @@ function sqliteAuditLog(db: Database.Database, stmts: () => Statements): AuditLo
   return {
     chainHead: async (customerId) => rows.chainHeadOf(stmts().document.get(customerId)),
     auditChain: async (customerId) => stmts().chain.all(customerId).map(rows.toEntry),
+    decisionEntries: async (decisionId, limit) => stmts().decision.all(decisionId, limit).map(rows.toEntry),
     queryAudit,
     streamAudit: (filter) => streamPages(queryAudit, filter),
   }

@@ -75,6 +75,13 @@ export function runAuditLogTests(makeStore: MakeStore<AuditLogSubject>): void {
       expect((await store.auditChain('C-0001'))[0]!.evidence).toBeNull()
     })
 
+    it('finds the entries of a decision id, whoever holds it', async () => {
+      const store = await setup()
+      const { entries } = await seed(store)
+      for (const e of entries) expect(await store.decisionEntries(e.decisionId, 10)).toEqual([e])
+      expect(await store.decisionEntries('no-such-decision', 10)).toEqual([])
+    })
+
     it("keeps an entry's notice hash exactly: there when it was chained with one, absent when not", async () => {
       const store = await setup()
       const step = timeline()
