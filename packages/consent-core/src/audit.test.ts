@@ -146,6 +146,12 @@ describe('hash chain', () => {
     )
   })
 
+  it('canonicalJson keeps a "__proto__" key as a key, flat or nested', () => {
+    const flat = JSON.parse('{"b":1,"__proto__":"x"}') as object
+    expect(canonicalJson(flat)).toBe('{"__proto__":"x","b":1}')
+    expect(canonicalJson([flat, { a: flat }])).toBe('[{"__proto__":"x","b":1},{"a":{"__proto__":"x","b":1}}]')
+  })
+
   it('canonicalJson does not depend on key order, at any depth (SPEC 5.1)', () => {
     const a = { b: 1, a: { y: [1, { q: 1, p: 2 }], x: null }, c: 'é' }
     const b = { c: 'é', a: { x: null, y: [1, { p: 2, q: 1 }] }, b: 1 }

@@ -44,7 +44,8 @@ export function canonicalJson(value: unknown, omit?: string): string {
  * or a key looks like an integer (JSON.stringify would put those first, whatever the order).
  */
 function flatCopy(record: Record<string, unknown>, keys: readonly string[], omit?: string): object | null {
-  const copy: Record<string, unknown> = {}
+  // No prototype: a `__proto__` key (JSON.parse makes it an own property) is copied as a key.
+  const copy: Record<string, unknown> = Object.create(null)
   for (const k of keys) {
     const v = record[k]
     if (v === undefined || k === omit) continue
