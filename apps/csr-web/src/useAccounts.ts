@@ -1,7 +1,8 @@
 import type { Account, AccountRefusal, NewAccountBody } from '@consent-sync/ui'
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useMemo } from 'react'
 import type { ApiFailure } from './apiRequest'
 import { useSession } from './SessionContext'
+import { useAdminList } from './useAdminList'
 
 export interface AccountsView {
   /** By username. */
@@ -37,33 +38,15 @@ export function refusalText(message: string, reason: ApiFailure): string {
  * admin log reloads).
  */
 export function useAccounts(onChanged: () => void): AccountsView {
-  const { getJson, request } = useSession()
-  const [list, setList] = useState<{ accounts: Account[]; loading: boolean; error: string | null }>({
-    accounts: [],
-    loading: true,
-    error: null,
-  })
-  const [reloads, setReloads] = useState(0)
-  // Only the newest request may write; an older one that answers late is dropped.
-  const generation = useRef(0)
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reloads is the trigger
-  useEffect(() => {
-    const mine = ++generation.current
-    setList((v) => ({ ...v, loading: true }))
-    getJson<{ users: Account[] }>('/api/admin/users').then((res) => {
-      if (mine !== generation.current) return
-      setList(
-        res.ok
-          ? {
-              accounts: [...res.value.users].sort((a, b) => a.username.localeCompare(b.username)),
-              loading: false,
-              error: null,
-            }
-          : { accounts: [], loading: false, error: refusalText(res.message, res.reason) },
-      )
-    })
-  }, [getJson, reloads])
+  const { request } = useSession()
+  const {
+    items: accounts,
+    loading,
+    error,
+    reload,
+  } = useAdminList('/api/admin/users', (b: { users: Account[] }) =>
+    [...b.users].sort((a, c) => a.username.localeCompare(c.username)),
+  )
 
   const send = useCallback(
     async (path: string, body: unknown): Promise<AccountRefusal | null> => {
@@ -72,21 +55,23 @@ export function useAccounts(onChanged: () => void): AccountsView {
         ...(body === undefined ? {} : { headers: JSON_HEADERS, body: JSON.stringify(body) }),
       })
       if (!res.ok) return { message: refusalText(res.message, res.reason), field: res.field }
-      setReloads((n) => n + 1)
+      reload()
       onChanged()
       return null
     },
-    [request, onChanged],
+    [request, onChanged, reload],
   )
 
   return useMemo(
     () => ({
-      ...list,
+      accounts,
+      loading,
+      error,
       create: (body) => send('/api/admin/users', body),
       setDisabled: (username, disabled) =>
         send(`${userPath(username)}/${disabled ? 'disable' : 'enable'}`, undefined),
       setPassword: (username, password) => send(`${userPath(username)}/password`, { password }),
     }),
-    [list, send],
+    [accounts, loading, error, send],
   )
 }

@@ -10,6 +10,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ApiFailure } from './apiRequest'
 import { useSession } from './SessionContext'
 import { refusalText } from './useAccounts'
+import { useAdminList } from './useAdminList'
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
 const hookPath = (id: string) => `/api/admin/webhooks/${encodeURIComponent(id)}`
@@ -44,32 +45,15 @@ const refused = (message: string, reason: ApiFailure, field?: string) => ({
  * reloads and `onChanged` is told (the admin log reloads).
  */
 export function useWebhooks(onChanged: () => void): WebhooksView {
-  const { getJson, request } = useSession()
-  const [list, setList] = useState<{ endpoints: WebhookEndpoint[]; loading: boolean; error: string | null }>({
-    endpoints: [],
-    loading: true,
-    error: null,
-  })
-  const [reloads, setReloads] = useState(0)
-  const generation = useRef(0)
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reloads is the trigger
-  useEffect(() => {
-    const mine = ++generation.current
-    setList((v) => ({ ...v, loading: true }))
-    getJson<{ endpoints: WebhookEndpoint[] }>('/api/admin/webhooks').then((res) => {
-      if (mine !== generation.current) return
-      setList(
-        res.ok
-          ? {
-              endpoints: [...res.value.endpoints].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
-              loading: false,
-              error: null,
-            }
-          : { endpoints: [], loading: false, error: refusalText(res.message, res.reason) },
-      )
-    })
-  }, [getJson, reloads])
+  const { request } = useSession()
+  const {
+    items: endpoints,
+    loading,
+    error,
+    reload,
+  } = useAdminList('/api/admin/webhooks', (b: { endpoints: WebhookEndpoint[] }) =>
+    [...b.endpoints].sort((a, c) => c.createdAt.localeCompare(a.createdAt)),
+  )
 
   const send = useCallback(
     async <T>(path: string, method: string, body?: unknown) => {
@@ -79,11 +63,11 @@ export function useWebhooks(onChanged: () => void): WebhooksView {
       })
       if (!res.ok) return refused(res.message, res.reason, res.field)
       const value = (res.value.status === 204 ? null : await res.value.json()) as T
-      setReloads((n) => n + 1)
+      reload()
       onChanged()
       return { ok: true as const, value }
     },
-    [request, onChanged],
+    [request, onChanged, reload],
   )
 
   return useMemo<WebhooksView>(() => {
@@ -95,7 +79,9 @@ export function useWebhooks(onChanged: () => void): WebhooksView {
     const counted = (r: Awaited<ReturnType<typeof send<{ count: number }>>>) =>
       r.ok ? { count: r.value.count } : r
     return {
-      ...list,
+      endpoints,
+      loading,
+      error,
       create: async (body) => withSecret(await send<Secret>('/api/admin/webhooks', 'POST', body)),
       setEnabled: async (id, enabled) => refusalOnly(await send(hookPath(id), 'PATCH', { enabled })),
       rotate: async (id) => withSecret(await send<Secret>(`${hookPath(id)}/rotate-secret`, 'POST')),
@@ -110,7 +96,7 @@ export function useWebhooks(onChanged: () => void): WebhooksView {
       replaySince: async (id, since) =>
         counted(await send<{ count: number }>(`${hookPath(id)}/replay`, 'POST', { since })),
     }
-  }, [list, send])
+  }, [endpoints, loading, error, send])
 }
 
 /**
