@@ -9,9 +9,21 @@ import {
   toConsentState,
   toOutboxEvent,
 } from './downstream-rows'
-import type { DerivedWrites, DownstreamStore, EffectiveChange, OutboxEvent } from './outbox'
+import type { ConsentStateRow, DerivedWrites, DownstreamStore, EffectiveChange, OutboxEvent } from './outbox'
 
 type NewEvent = Omit<OutboxEvent, 'seq'>
+
+/** A row a check reads, as an array in its SELECT's order. */
+type CheckedDbRow = [
+  customerId: string,
+  state: ConsentStateRow['state'],
+  conflicted: number,
+  noticeVersion: string,
+  decidedAt: string,
+  effectiveState: ConsentStateRow['effectiveState'],
+  expiresAt: string | null,
+  changeSeq: number,
+]
 
 /** A write of the outbox or the current-state table that no update carries, as the writer thread takes it. */
 export type DownstreamOp =
@@ -111,14 +123,16 @@ export function sqliteDownstream(
     ),
     head: db.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM outbox'),
     // CROSS JOIN keeps the ids outside: one primary-key lookup each (in key order: successive
-    // lookups share pages), not a scan of the purpose.
-    states: db.prepare<[string, string], ConsentStateDbRow>(
-      `SELECT ${CONSENT_STATE_COLUMNS.split(', ')
-        .map((c) => `s.${c}`)
-        .join(', ')}
-       FROM json_each(?) AS j CROSS JOIN consent_states AS s
-       WHERE s.purpose_id = ? AND s.customer_id = j.value`,
-    ),
+    // lookups share pages), not a scan of the purpose. Rows as arrays and without the purpose
+    // (the caller's): a check reads 10 000 of them, and an object per row cost a third of it.
+    states: db
+      .prepare<[string, string], CheckedDbRow>(
+        `SELECT s.customer_id, s.state, s.conflicted, s.notice_version, s.decided_at,
+           s.effective_state, s.expires_at, s.change_seq
+         FROM json_each(?) AS j CROSS JOIN consent_states AS s
+         WHERE s.purpose_id = ? AND s.customer_id = j.value`,
+      )
+      .raw(),
     page: db.prepare<[string, string, number], ConsentStateDbRow>(
       `SELECT ${CONSENT_STATE_COLUMNS} FROM consent_states
        WHERE purpose_id = ? AND customer_id > ? ORDER BY customer_id LIMIT ?`,
@@ -153,9 +167,31 @@ export function sqliteDownstream(
     consentStates: async (purposeId, customerIds) =>
       customerIds.length === 0
         ? []
-        : q()
-            .states.all(JSON.stringify([...new Set(customerIds)].sort()), purposeId)
-            .map(toConsentState),
+        : (q().states.all(JSON.stringify([...new Set(customerIds)].sort()), purposeId) as unknown[]).map(
+            (r) => {
+              const [
+                customerId,
+                state,
+                conflicted,
+                noticeVersion,
+                decidedAt,
+                effectiveState,
+                expiresAt,
+                changeSeq,
+              ] = r as CheckedDbRow
+              return {
+                customerId,
+                purposeId,
+                state,
+                conflicted: conflicted === 1,
+                noticeVersion,
+                decidedAt,
+                effectiveState,
+                expiresAt,
+                changeSeq,
+              }
+            },
+          ),
     async *streamConsentStates(purposeId, options = {}) {
       const size = pageSizeOf(options.pageSize)
       const since = options.sinceChange
