@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg'
 import { nameWords } from '../directory/search-keys'
+import { POSTGRES_ANALYTICS_TABLES } from './analytics-schema'
 import { postgresCheckpointTables } from './checkpoint-schema'
 import { POSTGRES_BACKFILL, POSTGRES_DOWNSTREAM_TABLES } from './downstream-schema'
 import { APPEND_BATCH_FUNCTION } from './postgres-append'
@@ -197,6 +198,8 @@ ${APPEND_BATCH_FUNCTION_V5}`,
   { version: 7, sql: postgresCheckpointTables() },
   // A receipt found by its decision id alone (GET /api/receipts/:decisionId).
   { version: 8, sql: 'CREATE INDEX audit_by_decision ON audit (decision_id);' },
+  // The analytics roll-up (analytics-schema.ts); what has no events counted once.
+  { version: 9, sql: POSTGRES_ANALYTICS_TABLES },
 ]
 
 /** A schema name usable unquoted-equivalent: letters, digits and _, so it needs no escaping anywhere. */

@@ -2,6 +2,7 @@ import { checkRequest } from './append-rules'
 import type { AuditLog } from './audit-log'
 import { auditPage, auditPageQuery, streamPages } from './audit-query'
 import type { DocumentLog } from './document-log'
+import { postgresAnalytics } from './postgres-analytics'
 import { appendAll } from './postgres-append'
 import { postgresCatalog } from './postgres-catalog'
 import { postgresDirectory } from './postgres-directory'
@@ -196,5 +197,6 @@ export function createPostgresStore(opts: PoolOptions & { schema?: string }): St
       },
       schema,
     ),
+    ...postgresAnalytics(pool, schema),
   }
 }

@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3'
 import { nameWords, reversedDigits } from '../directory/search-keys'
+import { SQLITE_ANALYTICS_BASELINE, SQLITE_ANALYTICS_TABLES } from './analytics-schema'
 import { SQLITE_CHECKPOINT_TABLES } from './checkpoint-schema'
 import { SQLITE_BACKFILL, SQLITE_DOWNSTREAM_TABLES } from './downstream-schema'
 import { SQLITE_WEBHOOK_TABLES } from './webhook-schema'
 
 /** Bumped with every schema change; `migrate` refuses a file written by a newer version. */
-export const SCHEMA_VERSION = 8
+export const SCHEMA_VERSION = 9
 
 /**
  * The purpose catalog (consent-core SPEC 1.6) and the admin audit log. A purpose's and a version's
@@ -143,7 +144,8 @@ ${CATALOG_TABLES}
 ${DIRECTORY_INDEXES}
 ${SQLITE_DOWNSTREAM_TABLES}
 ${SQLITE_WEBHOOK_TABLES}
-${SQLITE_CHECKPOINT_TABLES}`
+${SQLITE_CHECKPOINT_TABLES}
+${SQLITE_ANALYTICS_TABLES}`
 
 /**
  * Version 2: `updates` keeps its rows in insertion order (a rowid table; its primary key becomes
@@ -229,6 +231,8 @@ export function migrateSqlite(db: Database.Database, path: string): void {
     if (version >= 1 && version < 5) db.exec(SQLITE_BACKFILL)
     // Version 7: the checkpoint log (checkpoint-schema.ts), created empty by SCHEMA above.
     // Version 8: audit_by_decision (a receipt found by its decision id), made by SCHEMA above.
+    // Version 9: the analytics roll-up (analytics-schema.ts); what has no events counted once.
+    if (version >= 1 && version < 9) db.exec(SQLITE_ANALYTICS_BASELINE)
     db.pragma(`user_version = ${SCHEMA_VERSION}`)
   })()
 }

@@ -16,10 +16,11 @@ export type WriterRequest =
   | { id: number; kind: 'directory'; op: DirectoryOp }
   | { id: number; kind: 'downstream'; op: DownstreamOp }
   | { id: number; kind: 'webhook'; op: WebhookOp }
+  | { id: number; kind: 'analytics'; limit: number }
 
 /**
  * The answer to a request: an append's results, a catalog write's outcome, a directory write's
- * entry or counts, a downstream write's count, null for a snapshot.
+ * entry or counts, a downstream write's or a roll-up's count, null for a snapshot.
  */
 export type WriterReply =
   | { id: number; ok: true; value: AppendResult[] | CatalogWrite | DirectoryReply | number | WebhookReply }
@@ -67,6 +68,10 @@ export class SqliteWriter {
 
   async downstream(op: DownstreamOp): Promise<number> {
     return this.post<number>((id) => ({ id, kind: 'downstream', op }))
+  }
+
+  async analytics(limit: number): Promise<number> {
+    return this.post<number>((id) => ({ id, kind: 'analytics', limit }))
   }
 
   async webhook(op: WebhookOp): Promise<WebhookReply> {

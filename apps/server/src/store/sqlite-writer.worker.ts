@@ -4,6 +4,7 @@
  * event loop goes on reading, judging and broadcasting meanwhile.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+import { sqliteAnalyticsWrites } from './sqlite-analytics'
 import { receiveBatch } from './sqlite-batch'
 import { sqliteCatalogWrites } from './sqlite-catalog'
 import { sqliteDirectoryWrites } from './sqlite-directory'
@@ -19,6 +20,7 @@ const catalog = sqliteCatalogWrites(db)
 const directory = sqliteDirectoryWrites(db)
 const downstream = sqliteDownstreamWrites(db)
 const webhook = sqliteWebhookWrites(db)
+const analytics = sqliteAnalyticsWrites(db)
 
 parentPort?.on('message', (message: WriterRequest | 'close') => {
   if (message === 'close') {
@@ -34,6 +36,8 @@ parentPort?.on('message', (message: WriterRequest | 'close') => {
       reply = { id: message.id, ok: true, value: catalog(message.op) }
     } else if (message.kind === 'downstream') {
       reply = { id: message.id, ok: true, value: downstream.op(message.op) }
+    } else if (message.kind === 'analytics') {
+      reply = { id: message.id, ok: true, value: analytics(message.limit) }
     } else if (message.kind === 'webhook') {
       reply = { id: message.id, ok: true, value: webhook(message.op) }
     } else if (message.kind === 'directory') {

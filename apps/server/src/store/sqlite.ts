@@ -4,6 +4,7 @@ import { auditPage, auditPageQuery, streamPages } from './audit-query'
 import type { CatalogWrite } from './catalog-store'
 import type { AppendRequest, AppendResult, DocumentLog } from './document-log'
 import * as rows from './rows'
+import { sqliteAnalytics, sqliteAnalyticsWrites } from './sqlite-analytics'
 import {
   type CatalogOp,
   catalogWriteMethods,
@@ -72,6 +73,7 @@ interface Writes {
   directory(op: DirectoryOp): Promise<DirectoryReply>
   downstream(op: DownstreamOp): Promise<number>
   webhook(op: WebhookOp): Promise<WebhookReply>
+  analytics(limit: number): Promise<number>
   close(): Promise<void>
 }
 
@@ -81,6 +83,7 @@ function inlineWrites(db: Database.Database): Writes {
   let directory: ((op: DirectoryOp) => DirectoryReply) | null = null
   let downstream: ((op: DownstreamOp) => number) | null = null
   let webhook: ((op: WebhookOp) => WebhookReply) | null = null
+  let analytics: ((limit: number) => number) | null = null
   // Prepared on first use: the tables exist only once `migrate` has run.
   const w = () => {
     writes ??= sqliteWrites(db)
@@ -106,6 +109,10 @@ function inlineWrites(db: Database.Database): Writes {
     webhook: async (op) => {
       webhook ??= sqliteWebhookWrites(db)
       return webhook(op)
+    },
+    analytics: async (limit) => {
+      analytics ??= sqliteAnalyticsWrites(db)
+      return analytics(limit)
     },
     close: async () => {},
   }
@@ -213,5 +220,6 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
     ...sqliteDownstream(db, (op) => writes.downstream(op)),
     ...sqliteWebhookReads(db),
     ...webhookWriteMethods((op) => writes.webhook(op)),
+    ...sqliteAnalytics(db, (limit) => writes.analytics(limit)),
   }
 }

@@ -1,3 +1,4 @@
+import type { AnalyticsStore } from './analytics-store'
 import type { AuditLog } from './audit-log'
 import type { CatalogStore } from './catalog-store'
 import type { Directory } from './directory'
@@ -47,4 +48,5 @@ export interface Store
     Directory,
     CatalogStore,
     DownstreamStore,
-    WebhookStore {}
+    WebhookStore,
+    AnalyticsStore {}

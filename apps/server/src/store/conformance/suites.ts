@@ -1,5 +1,6 @@
 import { describe } from 'vitest'
 import type { Store } from '../store'
+import { runAnalyticsTests } from './analytics'
 import { runAuditLogTests } from './audit-log'
 import { runCatalogTests } from './catalog'
 import { runDirectoryTests } from './directory'
@@ -24,5 +25,6 @@ export function runStoreTests(name: string, makeStore: MakeStore<Store>): void {
     runCatalogTests(makeStore)
     runDownstreamTests(makeStore)
     runWebhookTests(makeStore)
+    runAnalyticsTests(makeStore)
   })
 }
