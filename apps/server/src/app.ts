@@ -12,6 +12,8 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify'
 import { followAccountChanges } from './accounts/account-changes'
+import { registerAnalyticsGauges } from './analytics/metrics'
+import { createRollUpRunner } from './analytics/roll-up-runner'
 import { AccountGate } from './auth/account-gate'
 import { createProviderVerifier } from './auth/oidc'
 import { registerAuthRoutes } from './auth/routes'
@@ -28,6 +30,7 @@ import { registerAdminCatalogRoutes } from './http/admin-catalog'
 import { registerAdminCustomerRoutes } from './http/admin-customers'
 import { registerAdminUserRoutes } from './http/admin-users'
 import { registerAdminWebhookRoutes } from './http/admin-webhooks'
+import { registerAnalyticsRoutes } from './http/analytics'
 import { registerAuditRoutes } from './http/audit'
 import { registerConsentCheckRoutes } from './http/consent-check'
 import { registerCustomerRoutes } from './http/customers'
@@ -222,6 +225,15 @@ export async function createServer(
   })
   const stopSweeper = startSweeper({ store, catalog, now: ctx.now }, config.sweepIntervalMs, app.log)
   app.addHook('preClose', async () => stopSweeper())
+  const analytics = createRollUpRunner(store, app.log)
+  // A store that has never been rolled up (an upgrade, an import) starts catching up now, not on
+  // the first panel someone opens; requests meanwhile wait for it.
+  analytics.catchUp().catch((err: Error) => app.log.warn({ err }, 'analytics roll-up failed'))
+  app.addHook('preClose', () => analytics.stop())
+  registerAnalyticsGauges(metrics.registry, async () => {
+    await analytics.catchUp()
+    return { reads: store, catalog: catalog.current(), minGroup: config.analyticsMinGroup }
+  })
   app.addHook('onClose', async () => {
     unfollow()
     ctx.accounts.stop()
@@ -260,6 +272,13 @@ export async function createServer(
   registerAdminWebhookRoutes(app, ctx)
   registerCustomerRoutes(app, ctx)
   registerConsentCheckRoutes(app, ctx)
+  registerAnalyticsRoutes(app, {
+    store,
+    runner: analytics,
+    catalog,
+    minGroup: config.analyticsMinGroup,
+    now: ctx.now,
+  })
   registerAuditRoutes(app, ctx)
   const publicUrl = config.receipts.publicUrl
   registerReceiptRoutes(app, { store, issuer, keys, publicUrl })

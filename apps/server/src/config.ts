@@ -36,6 +36,11 @@ export interface Config {
   catchUpIntervalMs: number
   /** Milliseconds between sweeps for expired and voided consents (`SWEEP_INTERVAL_SECONDS`); 0: none. */
   sweepIntervalMs: number
+  /**
+   * Analytics groups smaller than this many customers are shown without their number
+   * (`ANALYTICS_MIN_GROUP`, k-anonymity): a count of 1 to k − 1 would single someone out.
+   */
+  analyticsMinGroup: number
   /** SQLite `synchronous` pragma: FULL fsyncs every commit; NORMAL survives a process crash but not power loss. */
   sqliteSynchronous: 'FULL' | 'NORMAL'
   /** Where SQLite commits run: a writer thread (default), or inline on the event loop. */
@@ -236,6 +241,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     redisChannel: env.REDIS_CHANNEL || 'consent-sync:fanout',
     catchUpIntervalMs: int(env, 'CATCH_UP_INTERVAL_MS', 2000, 0, 3_600_000),
     sweepIntervalMs: int(env, 'SWEEP_INTERVAL_SECONDS', 60, 0, 86_400) * 1000,
+    analyticsMinGroup: int(env, 'ANALYTICS_MIN_GROUP', 5, 1, 1_000_000),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
     sqliteWriter: oneOf(env, 'SQLITE_WRITER', ['thread', 'inline'] as const, 'thread'),
     jwtSecret,
