@@ -263,7 +263,7 @@ export async function lifecycleFigures(deps: FigureDeps, range: DayRange) {
   }
   for (const e of ended) {
     const r = row(e.purposeId)
-    if (e.reason === 'expired') r.expired += e.ended
+    if (e.reason === 'expiry') r.expired += e.ended
     else if (e.reason === 'retired') r.retired += e.ended
     else r.voided += e.ended
   }

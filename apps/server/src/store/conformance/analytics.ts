@@ -1,13 +1,15 @@
 import { DEFAULT_CATALOG, type DecisionState } from '@consent-sync/consent-core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { channelFigures, purposeFigures, timeseriesFigures } from '../../analytics/figures'
+import { channelFigures, lifecycleFigures, purposeFigures, timeseriesFigures } from '../../analytics/figures'
 import { dayOf, MAX_LAG_DAYS } from '../../analytics/rollup'
 import { deriveDownstream } from '../../downstream/derive'
+import { sweepOnce } from '../../downstream/sweeper'
 import type { AnalyticsStore } from '../analytics-store'
 import type { AppendRequest, DocumentLog } from '../document-log'
 import type { DownstreamStore, OutboxEvent } from '../outbox'
 import type { StoreLifecycle } from '../store'
+import { withLifetime } from './downstream'
 import { fixtures, type MakeStore } from './fixture'
 import { consentHistory, type Step } from './history'
 
@@ -208,7 +210,7 @@ export function runAnalyticsTests(makeStore: MakeStore<AnalyticsSubject>): void 
             expect(await subject.analyticsMark()).toBe(await subject.outboxHead())
           },
         ),
-        { numRuns: 12 },
+        { numRuns: 8 },
       )
     }, 120_000)
 
@@ -234,6 +236,39 @@ export function runAnalyticsTests(makeStore: MakeStore<AnalyticsSubject>): void 
       const totals = await a.decisionTotals(range, null)
       expect(totals.reduce((n, t) => n + t.decisions, 0)).toBe(steps.length)
       expect(await a.customersUpTo(null)).toBe(7)
+    })
+
+    it('counts a grant the sweeper ends by expiry on the day it ends, and takes it off the granted', async () => {
+      const subject = await setup()
+      const catalog = withLifetime(2)
+      const h = consentHistory('C-0001')
+      const request = h.record(
+        [
+          {
+            purposeId: 'marketing-sms',
+            state: 'granted',
+            by: 'customer',
+            receivedAt: new Date(START).toISOString(),
+          },
+        ],
+        catalog,
+      )
+      const derived = deriveDownstream(request.entries, catalog)
+      await subject.append([derived ? { ...request, derived } : request])
+      const swept = await sweepOnce({
+        store: subject,
+        catalog: { current: () => catalog },
+        now: () => START + 3 * DAY_MS,
+      })
+      expect(swept).toBe(1)
+      await rollUpAll(subject, 10)
+      const deps = { reads: subject, catalog, minGroup: 1 }
+      const range = { from: day(START), to: day(START + 5 * DAY_MS) }
+      expect(await lifecycleFigures(deps, range)).toEqual([
+        { purposeId: 'marketing-sms', expired: 1, voided: 0, retired: 0, renewals: 0, suppressed: false },
+      ])
+      const series = await timeseriesFigures(deps, 'marketing-sms', range, 'day')
+      expect(series.map((p) => p.granted)).toEqual([1, 1, 1, 0, 0, 0])
     })
 
     it('opens a conflict once, closes it when a later decision is not conflicted, and lists the open ones', async () => {

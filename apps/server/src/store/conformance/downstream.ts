@@ -10,7 +10,7 @@ import { consentHistory, rechained, timeline } from './history'
 export type DownstreamSubject = StoreLifecycle & DocumentLog & DownstreamStore
 
 /** `catalog` with a lifetime on marketing-sms's one version: grants under it expire. */
-function withLifetime(days: number, catalog: PurposeCatalog = DEFAULT_CATALOG): PurposeCatalog {
+export function withLifetime(days: number, catalog: PurposeCatalog = DEFAULT_CATALOG): PurposeCatalog {
   return {
     ...catalog,
     purposes: catalog.purposes.map((p) =>
