@@ -73,6 +73,15 @@ function expectBackfilled(
   ])
 }
 
+/** The analytics of the upgraded store count the customers and grants that have no events. */
+async function expectAnalyticsBaseline(store: Store) {
+  expect(await store.rollUpAnalytics(100)).toBe(0)
+  expect(await store.customersUpTo(null)).toBe(2)
+  expect(await store.grantedUpTo(null)).toEqual([{ purposeId: 'marketing-sms', granted: 2 }])
+  // Counted on the day of the decision, not before it.
+  expect(await store.customersUpTo('2026-11-01')).toBe(0)
+}
+
 async function readRows(store: Store) {
   const sms = await store.consentStates('marketing-sms', ['C-0001', 'C-0002'])
   sms.sort((x, y) => x.customerId.localeCompare(y.customerId))
@@ -90,6 +99,10 @@ describe('upgrading a store to the current-state table and the outbox', () => {
     // Back to version 4 as it was written: no downstream tables.
     const raw = new Database(fixture.path)
     raw.exec('DROP TABLE consent_states; DROP TABLE outbox;')
+    for (const { name } of raw
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'analytics_%'")
+      .all() as { name: string }[])
+      raw.exec(`DROP TABLE ${name}`)
     raw.pragma('user_version = 4')
     raw.close()
 
@@ -97,6 +110,7 @@ describe('upgrading a store to the current-state table and the outbox', () => {
     await again.migrate()
     expectBackfilled(await readRows(again), requests)
     expect(await again.outboxHead()).toBe(0)
+    await expectAnalyticsBaseline(again)
     const check = new Database(fixture.path, { readonly: true })
     try {
       expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
@@ -129,6 +143,7 @@ describe('upgrading a store to the current-state table and the outbox', () => {
       await store.migrate()
       expectBackfilled(await readRows(store), requests)
       expect(await store.outboxHead()).toBe(0)
+      await expectAnalyticsBaseline(store)
       const { rows } = await sql(`SELECT max(version)::int AS v FROM "${fixture.schema}".schema_migrations`)
       expect(rows[0].v).toBe(Math.max(...MIGRATIONS.map((m) => m.version)))
     },
