@@ -85,6 +85,71 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/admin/checkpoints': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/admin/customers': {
     parameters: {
       query?: never
@@ -1123,6 +1188,1517 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/admin/webhooks': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Every webhook endpoint (never a secret) */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              endpoints: {
+                createdAt: string
+                /** @enum {string} */
+                disabledReason?: 'admin' | 'gone'
+                enabled: boolean
+                events: string[]
+                id: string
+                previousSecretUntil?: string
+                purposeIds?: string[]
+                updatedAt: string
+                url: string
+              }[]
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    /**
+     * Register a webhook endpoint; its whsec_ secret is shown in this answer only
+     * @description Events from now on are sent to it, signed as Standard Webhooks. The URL may not point at a loopback, private or link-local address (unless WEBHOOK_ALLOWED_HOSTS names it), and must be https in production.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            enabled?: boolean
+            events: ('decision.accepted' | 'consent.changed' | 'catalog.published')[]
+            purposeIds?: string[]
+            url: string
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              endpoint: {
+                createdAt: string
+                /** @enum {string} */
+                disabledReason?: 'admin' | 'gone'
+                enabled: boolean
+                events: string[]
+                id: string
+                previousSecretUntil?: string
+                purposeIds?: string[]
+                updatedAt: string
+                url: string
+              }
+              id: string
+              secret: string
+            }
+          }
+        }
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/admin/webhooks/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One webhook endpoint: whether it is enabled, and why not (admin, or gone: it answered 410) */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              endpoint: {
+                createdAt: string
+                /** @enum {string} */
+                disabledReason?: 'admin' | 'gone'
+                enabled: boolean
+                events: string[]
+                id: string
+                previousSecretUntil?: string
+                purposeIds?: string[]
+                updatedAt: string
+                url: string
+              }
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    /** Remove an endpoint and its deliveries (the admin log keeps the record) */
+    delete: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown
+          }
+          content?: never
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    options?: never
+    head?: never
+    /** Change an endpoint: its URL, events, purpose filter (null: none), or enable or disable it */
+    patch: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            enabled?: boolean
+            events?: ('decision.accepted' | 'consent.changed' | 'catalog.published')[]
+            purposeIds?: string[] | null
+            url?: string
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              endpoint: {
+                createdAt: string
+                /** @enum {string} */
+                disabledReason?: 'admin' | 'gone'
+                enabled: boolean
+                events: string[]
+                id: string
+                previousSecretUntil?: string
+                purposeIds?: string[]
+                updatedAt: string
+                url: string
+              }
+            }
+          }
+        }
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    trace?: never
+  }
+  '/api/admin/webhooks/{id}/deliveries': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** An endpoint's deliveries, newest event first: pending, delivered, or dead (after the last retry) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number
+          status?: 'pending' | 'delivered' | 'dead'
+        }
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              deliveries: {
+                attempts: number
+                createdAt: string
+                deliveredAt?: string
+                eventId: string
+                lastAttemptAt?: string
+                lastError?: string
+                lastStatus?: number
+                nextAttemptAt?: string
+                /** @enum {string} */
+                status: 'pending' | 'delivered' | 'dead'
+                type: string
+              }[]
+            }
+          }
+        }
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/admin/webhooks/{id}/deliveries/{eventId}/replay': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Send a delivered or dead event again, with the same webhook-id and a fresh retry schedule */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          eventId: string
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              count: number
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/admin/webhooks/{id}/replay': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Send again every delivered or dead event of the endpoint since a time (RFC 3339), in order
+     * @description `from` is accepted as another name for `since`.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            from?: string
+            since?: string
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              count: number
+            }
+          }
+        }
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/admin/webhooks/{id}/rotate-secret': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * A new secret, shown in this answer only; the former one signs beside it for the overlap
+     * @description The overlap is WEBHOOK_ROTATION_OVERLAP_SECONDS (default 24 h).
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              endpoint: {
+                createdAt: string
+                /** @enum {string} */
+                disabledReason?: 'admin' | 'gone'
+                enabled: boolean
+                events: string[]
+                id: string
+                previousSecretUntil?: string
+                purposeIds?: string[]
+                updatedAt: string
+                url: string
+              }
+              id: string
+              secret: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/analytics/agents': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Per agent: decisions recorded in a range and how many carry evidence */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day (YYYY-MM-DD or an RFC 3339 time; UTC); default 29 days before `to` */
+          from?: string
+          /** @description Last day, included; default today (UTC) */
+          to?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @description The outbox seq the figures include */
+              asOf: number
+              /** Format: date */
+              from: string
+              /** Format: date-time */
+              generatedAt: string
+              rows: {
+                actorId: string
+                decisions: number
+                evidenceShare: number | null
+                withEvidence: number
+              }[]
+              /** Format: date */
+              to: string
+            }
+          }
+        }
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/analytics/channels': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Grants, withdrawals and renewals in a range by channel and by who decided (the customer or an agent) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day (YYYY-MM-DD or an RFC 3339 time; UTC); default 29 days before `to` */
+          from?: string
+          purposeId?: string
+          /** @description Last day, included; default today (UTC) */
+          to?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @description The outbox seq the figures include */
+              asOf: number
+              /** Format: date */
+              from: string
+              /** Format: date-time */
+              generatedAt: string
+              /** @description Groups smaller than this are shown as null (ANALYTICS_MIN_GROUP) */
+              minGroup: number
+              purposeId: string | null
+              rows: {
+                channel: string
+                /** @enum {string} */
+                decider: 'customer' | 'agent'
+                grants: number | null
+                renewals: number | null
+                suppressed: boolean
+                withdrawals: number | null
+              }[]
+              /** Format: date */
+              to: string
+            }
+          }
+        }
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/analytics/conflicts': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Open conflicts by purpose, how long those closed in a range stayed open, and (admin, auditor) the oldest open ones */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day (YYYY-MM-DD or an RFC 3339 time; UTC); default 29 days before `to` */
+          from?: string
+          /** @description Last day, included; default today (UTC) */
+          to?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @description The outbox seq the figures include */
+              asOf: number
+              byPurpose: {
+                open: number | null
+                purposeId: string
+                suppressed: boolean
+              }[]
+              closed: {
+                count: number
+                /** Format: date */
+                from: string
+                medianHours: number | null
+                p90Hours: number | null
+                /** Format: date */
+                to: string
+              }
+              /** Format: date-time */
+              generatedAt: string
+              /** @description The oldest open conflicts (admin and auditor only) */
+              list?: {
+                customerId: string
+                openedAt: string
+                openHours: number
+                purposeId: string
+              }[]
+              /** @description Groups smaller than this are shown as null (ANALYTICS_MIN_GROUP) */
+              minGroup: number
+              open: number
+            }
+          }
+        }
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/analytics/lifecycle': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Grants ended in a range by expiry, by a required re-consent or by retirement, and renewals, per purpose */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day (YYYY-MM-DD or an RFC 3339 time; UTC); default 29 days before `to` */
+          from?: string
+          /** @description Last day, included; default today (UTC) */
+          to?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @description The outbox seq the figures include */
+              asOf: number
+              /** Format: date */
+              from: string
+              /** Format: date-time */
+              generatedAt: string
+              /** @description Groups smaller than this are shown as null (ANALYTICS_MIN_GROUP) */
+              minGroup: number
+              rows: {
+                expired: number | null
+                purposeId: string
+                renewals: number | null
+                retired: number | null
+                suppressed: boolean
+                voided: number | null
+              }[]
+              /** Format: date */
+              to: string
+            }
+          }
+        }
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/analytics/purposes': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Per purpose: customers on record, those effectively granted, and the share, now or at the end of a day */
+    get: {
+      parameters: {
+        query?: {
+          /** @description A day (YYYY-MM-DD or an RFC 3339 time); figures at its end (UTC) */
+          at?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @description The outbox seq the figures include */
+              asOf: number
+              at: string | null
+              /** Format: date-time */
+              generatedAt: string
+              /** @description Groups smaller than this are shown as null (ANALYTICS_MIN_GROUP) */
+              minGroup: number
+              purposes: {
+                customers: number | null
+                /** @enum {string} */
+                defaultState: 'granted' | 'withdrawn'
+                granted: number | null
+                grantedShare: number | null
+                purposeId: string
+                /** @enum {string} */
+                status: 'active' | 'retired'
+                suppressed: boolean
+                title: {
+                  en: string
+                  si: string
+                  ta: string
+                }
+              }[]
+            }
+          }
+        }
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/analytics/timeseries': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One purpose's granted share at the end of each day or week (Monday to Sunday), with the grants and withdrawals in it */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day (YYYY-MM-DD or an RFC 3339 time; UTC); default 29 days before `to` */
+          from?: string
+          interval?: 'day' | 'week'
+          purposeId?: string
+          /** @description Last day, included; default today (UTC) */
+          to?: string
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @description The outbox seq the figures include */
+              asOf: number
+              /** Format: date */
+              from: string
+              /** Format: date-time */
+              generatedAt: string
+              /** @enum {string} */
+              interval: 'day' | 'week'
+              /** @description Groups smaller than this are shown as null (ANALYTICS_MIN_GROUP) */
+              minGroup: number
+              points: {
+                customers: number | null
+                /** Format: date */
+                end: string
+                granted: number | null
+                grantedShare: number | null
+                grants: number | null
+                /** Format: date */
+                start: string
+                suppressed: boolean
+                withdrawals: number | null
+              }[]
+              purposeId: string
+              /** Format: date */
+              to: string
+            }
+          }
+        }
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/analytics/withdrawals': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Withdrawals of a grant in a range, and of them those within N days of the grant */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day (YYYY-MM-DD or an RFC 3339 time; UTC); default 29 days before `to` */
+          from?: string
+          purposeId?: string
+          /** @description Last day, included; default today (UTC) */
+          to?: string
+          withinDays?: number
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              /** @description The outbox seq the figures include */
+              asOf: number
+              byPurpose: {
+                purposeId: string
+                share: number | null
+                suppressed: boolean
+                withdrawals: number | null
+                withinDaysOfGrant: number | null
+              }[]
+              /** Format: date */
+              from: string
+              /** Format: date-time */
+              generatedAt: string
+              /** @description Groups smaller than this are shown as null (ANALYTICS_MIN_GROUP) */
+              minGroup: number
+              purposeId: string | null
+              share: number | null
+              suppressed: boolean
+              /** Format: date */
+              to: string
+              withdrawals: number | null
+              withinDays: number
+              withinDaysOfGrant: number | null
+            }
+          }
+        }
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/audit': {
     parameters: {
       query?: never
@@ -1582,6 +3158,435 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/checkpoints/{size}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path: {
+          size: number
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content?: never
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/checkpoints/consistency': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get: {
+      parameters: {
+        query: {
+          from: number
+          to: number
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/checkpoints/key': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content?: never
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/checkpoints/latest': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content?: never
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/checkpoints/leaves': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get: {
+      parameters: {
+        query?: {
+          from?: number
+          to?: number
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/checkpoints/proof': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get: {
+      parameters: {
+        query: {
+          customerId: string
+          size?: number
+        }
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/consents/check': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * The effective state of one purpose for up to 10 000 customers, in the order asked
+     * @description `state` is the folded state, `unknown` for a customer who never decided (the catalog default gives `effectiveState`). `effectiveState` is what to act on: withdrawn when the grant expired, a material version requires re-consent, or the purpose is retired. `asOf` is a change marker usable as `since` of `GET /api/purposes/{id}/allowed`.
+     */
+    post: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody: {
+        content: {
+          'application/json': {
+            customerIds: string[]
+            purposeId: string
+          }
+        }
+      }
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              asOf: number
+              purposeId: string
+              results: {
+                conflicted: boolean
+                customerId: string
+                /** @enum {string} */
+                effectiveState: 'granted' | 'withdrawn'
+                expiresAt?: string
+                noticeVersion?: string
+                /** @enum {string} */
+                state: 'granted' | 'withdrawn' | 'unknown'
+              }[]
+            }
+          }
+        }
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        413: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/customers': {
     parameters: {
       query?: never
@@ -1610,6 +3615,8 @@ export interface paths {
           content: {
             'application/json': {
               customers: {
+                accountNumber?: string
+                email?: string
                 id: string
                 name: string
                 phone: string
@@ -1692,6 +3699,8 @@ export interface paths {
           }
           content: {
             'application/json': {
+              accountNumber?: string
+              email?: string
               id: string
               name: string
               phone: string
@@ -1767,10 +3776,15 @@ export interface paths {
       path?: never
       cookie?: never
     }
-    /** The folded consent state of every purpose: ask this before sending a marketing message */
+    /**
+     * The folded consent state of every purpose: ask this before sending a marketing message
+     * @description With `at` (RFC 3339, server time, not in the future): the state at that instant, rebuilt from the updates the server had received by then, under the catalog as it was then, with the audit entries that led to it.
+     */
     get: {
       parameters: {
-        query?: never
+        query?: {
+          at?: string
+        }
         header?: never
         path: {
           id: string
@@ -1786,7 +3800,12 @@ export interface paths {
           }
           content: {
             'application/json': {
+              at?: string
+              catalogVersion?: string
               customerId: string
+              decisions?: {
+                [key: string]: unknown
+              }[]
               purposes: {
                 channel: string | null
                 conflicted: boolean
@@ -1812,6 +3831,172 @@ export interface paths {
             }
           }
         }
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/customers/{id}/export': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Everything held about the customer, as one signed JSON bundle (?format=html: a readable page) */
+    get: {
+      parameters: {
+        query?: {
+          format?: 'json' | 'html'
+        }
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/customers/{id}/receipts': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** A receipt for each of the customer's accepted decisions, oldest first */
+    get: {
+      parameters: {
+        query?: {
+          lang?: 'en' | 'si' | 'ta'
+        }
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
         /** @description Default Response */
         400: {
           headers: {
@@ -1935,6 +4120,40 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/keys': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The public keys (JWKS) that check receipts and other signed evidence */
+    get: {
+      parameters: {
+        query?: never
+        header?: never
+        path?: never
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown
+          }
+          content?: never
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/purposes': {
     parameters: {
       query?: never
@@ -1992,6 +4211,93 @@ export interface paths {
                 }[]
               }[]
               version: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/purposes/{id}/allowed': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Every customer the purpose allows contacting now, streamed; with `since`, every change after a mark
+     * @description JSON Lines: a first line `{purposeId, asOf, since}`, then `{customerId, effectiveState, state, conflicted, noticeVersion, decidedAt, expiresAt, changeSeq}` per customer in id order. CSV: those columns and `asOf`, with a header row. The mark is also in the `consent-sync-as-of` header; pass it as `since` next time to get every customer whose state changed after it, withdrawn ones included. Customers who never decided are not listed.
+     */
+    get: {
+      parameters: {
+        query?: {
+          format?: 'jsonl' | 'csv'
+          since?: number
+        }
+        header?: never
+        path: {
+          id: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
             }
           }
         }
@@ -2173,6 +4479,95 @@ export interface paths {
       responses: {
         /** @description Default Response */
         503: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+      }
+    }
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/receipts/{decisionId}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * One receipt: the compact JWS (EdDSA, kid in the header); ?format=json the decoded receipt, ?format=html a printable page
+     * @description A customer's own receipts are found from the token. Staff may name the customer with `customerId`; without it the decision id is looked up across customers (400 if two customers' records hold the same id).
+     */
+    get: {
+      parameters: {
+        query?: {
+          customerId?: string
+          download?: boolean
+          format?: 'jws' | 'json' | 'html'
+          lang?: 'en' | 'si' | 'ta'
+        }
+        header?: never
+        path: {
+          decisionId: string
+        }
+        cookie?: never
+      }
+      requestBody?: never
+      responses: {
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown
+          }
+          content: {
+            'application/json': {
+              error: string
+              field?: string
+              message: string
+            }
+          }
+        }
+        /** @description Default Response */
+        404: {
           headers: {
             [name: string]: unknown
           }
