@@ -16,9 +16,9 @@ interface Props {
 
 /** The admin area's pages each role may open; an agent has none. */
 const ADMIN_PAGES: Readonly<Record<string, readonly AdminPage[]>> = {
-  admin: ['catalog', 'accounts', 'webhooks'],
-  // The webhook routes let an auditor read endpoints and deliveries (never change them).
-  auditor: ['log', 'webhooks'],
+  admin: ['catalog', 'accounts', 'webhooks', 'analytics'],
+  // The webhook routes let an auditor read endpoints and deliveries (never change them); analytics only reads.
+  auditor: ['log', 'webhooks', 'analytics'],
 }
 
 const PAGE_LINKS: Readonly<Record<AdminPage, { label: string; testId: string }>> = {
@@ -26,13 +26,14 @@ const PAGE_LINKS: Readonly<Record<AdminPage, { label: string; testId: string }>>
   accounts: { label: 'Accounts', testId: 'accounts-open' },
   webhooks: { label: 'Webhooks', testId: 'webhooks-open' },
   log: { label: "Administrators' log", testId: 'admin-log-open' },
+  analytics: { label: 'Analytics', testId: 'analytics-open' },
 }
 
 /**
  * The signed-in agent's page: search and the open customer in the main column, the live feed beside
  * it. An administrator also has the purpose catalog (`#/admin`) and the accounts
  * (`#/admin/accounts`) and the webhooks (`#/admin/webhooks`); an auditor reads the administrators'
- * log (`#/admin/log`) and the webhooks.
+ * log (`#/admin/log`) and the webhooks. Both have the analytics (`#/admin/analytics`).
  */
 export function Dashboard({ refreshCatalog, ...catalogView }: Props) {
   const { catalog } = catalogView
@@ -106,6 +107,7 @@ export function Dashboard({ refreshCatalog, ...catalogView }: Props) {
               page={adminPage}
               catalog={catalog}
               refreshCatalog={refreshCatalog}
+              feedKey={feed.items[0]?.key}
               onClose={() => openAdmin(null)}
             />
           ) : (

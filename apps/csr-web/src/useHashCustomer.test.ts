@@ -7,6 +7,7 @@ describe('adminPageOf', () => {
     expect(adminPageOf('#/admin/accounts')).toBe('accounts')
     expect(adminPageOf('#/admin/webhooks')).toBe('webhooks')
     expect(adminPageOf('#/admin/log')).toBe('log')
+    expect(adminPageOf('#/admin/analytics')).toBe('analytics')
   })
 
   it('is the customers screen for anything else, a sign-in token included', () => {

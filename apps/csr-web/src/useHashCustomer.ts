@@ -24,14 +24,15 @@ export function useHashCustomer(): [string | null, (customerId: string | null) =
   return [customerId, open]
 }
 
-/** The admin area's pages: the purpose catalog, the accounts, the webhooks, the administrators' log alone. */
-export type AdminPage = 'catalog' | 'accounts' | 'webhooks' | 'log'
+/** The admin area's pages: the purpose catalog, the accounts, the webhooks, the administrators' log alone, analytics. */
+export type AdminPage = 'catalog' | 'accounts' | 'webhooks' | 'log' | 'analytics'
 
 const ADMIN_PAGES: Readonly<Record<string, AdminPage>> = {
   [ADMIN]: 'catalog',
   [`${ADMIN}/accounts`]: 'accounts',
   [`${ADMIN}/webhooks`]: 'webhooks',
   [`${ADMIN}/log`]: 'log',
+  [`${ADMIN}/analytics`]: 'analytics',
 }
 
 /** The admin page a URL hash names, or null (the customers' screen). */
@@ -42,7 +43,8 @@ export function adminPageOf(hash: string): AdminPage | null {
 const adminPageOfHash = () => adminPageOf(location.hash)
 
 /**
- * The admin area's open page (`#/admin`, `#/admin/accounts`, `#/admin/webhooks`, `#/admin/log`), or null for the
+ * The admin area's open page (`#/admin`, `#/admin/accounts`, `#/admin/webhooks`, `#/admin/log`,
+ * `#/admin/analytics`), or null for the
  * customers' screen. A page handed a sign-in token (`#access_token=…`) has lost it before this reads.
  */
 export function useHashAdmin(): [AdminPage | null, (page: AdminPage | null) => void] {
