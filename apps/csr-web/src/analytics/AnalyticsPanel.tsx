@@ -1,4 +1,4 @@
-import { type ReactNode, useMemo, useRef, useState } from 'react'
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react'
 import type { ApiRefusal } from '../apiRequest'
 import { saveFile } from '../saveFile'
 import type { PanelId } from './analyticsQuery'
@@ -26,6 +26,8 @@ interface Props<T> {
   /** More of the answer beneath the chart (the open conflicts' list). */
   extra?(answer: T): ReactNode
   wide?: boolean
+  /** Told of each answer the panel shows (another panel's default may follow from it). */
+  onAnswer?(answer: T): void
 }
 
 const WHAT_TO_DO: Readonly<Record<ApiRefusal['reason'], AnalyticsTextKey>> = {
@@ -46,12 +48,29 @@ type PanelState = 'idle' | 'loading' | 'error' | 'empty' | 'ready'
  * screen, and catches up when scrolled to.
  */
 export function AnalyticsPanel<T extends { asOf: number; generatedAt: string }>(props: Props<T>) {
-  const { id, title, t, path, liveTick, build, emptyText, idleText, controls, csvScope, extra, wide } = props
+  const {
+    id,
+    title,
+    t,
+    path,
+    liveTick,
+    build,
+    emptyText,
+    idleText,
+    controls,
+    csvScope,
+    extra,
+    wide,
+    onAnswer,
+  } = props
   const ref = useRef<HTMLElement>(null)
   const visible = useInView(ref)
   const { answer, loading, error, stale, retry } = usePanelAnswer<T>(path, liveTick, visible)
   const [asTable, setAsTable] = useState(false)
   const view = useMemo(() => (answer ? build(answer) : null), [answer, build])
+  useEffect(() => {
+    if (answer) onAnswer?.(answer)
+  }, [answer, onAnswer])
   const titleId = `analytics-${id}-title`
 
   const state: PanelState =

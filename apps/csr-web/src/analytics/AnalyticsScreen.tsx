@@ -1,6 +1,6 @@
 import type { Language, PurposeCatalog } from '@consent-sync/consent-core'
 import { LanguageSwitch, purposeTitle } from '@consent-sync/ui'
-import { useMemo, useState } from 'react'
+import { useCallback, useMemo, useState } from 'react'
 import { AnalyticsPanel } from './AnalyticsPanel'
 import { type AnalyticsFilters, panelPath } from './analyticsQuery'
 import { translator } from './analyticsText'
@@ -45,6 +45,13 @@ export function AnalyticsScreen({ catalog, feedKey }: Props) {
   const t = useMemo(() => translator(lang), [lang])
   const [range, setRange] = useState<DateRange>(() => defaultRange())
   const [picked, setPicked] = useState('')
+  // Until someone picks one, the series shows the purpose most customers granted (not an empty one).
+  const [busiest, setBusiest] = useState('')
+  const followPurposes = useCallback((a: PurposesAnswer) => {
+    const top = [...a.purposes].sort((x, y) => (y.granted ?? 0) - (x.granted ?? 0))[0]
+    // Chosen once: the chart does not jump to another purpose as the live figures move.
+    if (top && (top.granted ?? 0) > 0) setBusiest((was) => was || top.purposeId)
+  }, [])
   const [interval, setTimeInterval] = useState<AnalyticsFilters['interval']>('day')
   const [channelsPurpose, setChannelsPurpose] = useState('')
   const [withdrawalsPurpose, setWithdrawalsPurpose] = useState('')
@@ -54,7 +61,7 @@ export function AnalyticsScreen({ catalog, feedKey }: Props) {
   const purposes = catalog.purposes
   const filters: AnalyticsFilters = {
     range,
-    timeseriesPurpose: picked || purposes[0]?.id || '',
+    timeseriesPurpose: picked || busiest || purposes[0]?.id || '',
     interval,
     channelsPurpose,
     withdrawalsPurpose,
@@ -100,6 +107,7 @@ export function AnalyticsScreen({ catalog, feedKey }: Props) {
           title={t('purposesTitle')}
           path={panelPath('purposes', filters)}
           build={build.purposes}
+          onAnswer={followPurposes}
           emptyText={t('purposesEmpty')}
           csvScope={[]}
         />
