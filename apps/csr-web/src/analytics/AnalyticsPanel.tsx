@@ -77,6 +77,7 @@ export function AnalyticsPanel<T extends { asOf: number; generatedAt: string }>(
     path === null ? 'idle' : error ? 'error' : !view ? 'loading' : view.empty ? 'empty' : 'ready'
   const suppressed = view?.table.rows.some((r) => Object.values(r.cells).some((c) => c.suppressed)) ?? false
   const minGroup = (answer as { minGroup?: number } | null)?.minGroup
+  const pending = (answer as { pending?: number } | null)?.pending ?? 0
 
   const download = () => {
     if (!view) return
@@ -166,6 +167,11 @@ export function AnalyticsPanel<T extends { asOf: number; generatedAt: string }>(
             <p className="cs-muted csr-analytics-note">{t('privacyNote', { n: minGroup })}</p>
           ) : null}
           {answer && extra ? extra(answer) : null}
+          {pending > 0 ? (
+            <p className="cs-muted csr-analytics-note" role="status" data-testid={`analytics-pending-${id}`}>
+              {t('pending', { n: pending })}
+            </p>
+          ) : null}
           <p className="cs-muted csr-analytics-as-of">
             {t('asOf', {
               seq: answer?.asOf ?? '',

@@ -8,6 +8,7 @@ const en = {
   privacyNote:
     'To protect privacy, a group of fewer than {n} customers is shown as “fewer than {n}”, never as a number.',
   asOf: 'Figures include every change up to number {seq}, made at {time} UTC.',
+  pending: 'Still counting {n} earlier changes: these figures are partial and move as the count finishes.',
   rangeLegend: 'Date range of the figures',
   from: 'From (UTC day)',
   to: 'To (UTC day)',
@@ -107,6 +108,7 @@ const si: Record<AnalyticsTextKey, string> = {
     'පිළිගත් සෑම තීරණයකින්ම ලබාගත් සංඛ්‍යා, තීරණ ලැබෙන විට යාවත්කාලීන වේ. දින යනු UTC දින දර්ශන දින වන අතර, ආරම්භක හා අවසාන දින දෙකම ඇතුළත් වේ.',
   privacyNote: 'පෞද්ගලිකත්වය ආරක්ෂා කිරීම සඳහා, පාරිභෝගිකයින් {n}කට අඩු කණ්ඩායමක් සංඛ්‍යාවක් ලෙස නොව “{n}කට අඩු” ලෙස පෙන්වයි.',
   asOf: 'මෙම සංඛ්‍යාවලට {time} UTC වන විට සිදු කළ, අංක {seq} දක්වා සියලු වෙනස්කම් ඇතුළත් වේ.',
+  pending: 'පෙර වෙනස්කම් {n} ක් තවමත් ගණන් කෙරේ: මෙම සංඛ්‍යා අසම්පූර්ණ වන අතර ගණනය අවසන් වන විට වෙනස් වේ.',
   rangeLegend: 'සංඛ්‍යාවල දින පරාසය',
   from: 'සිට (UTC දිනය)',
   to: 'දක්වා (UTC දිනය)',
@@ -203,6 +205,7 @@ const ta: Record<AnalyticsTextKey, string> = {
   privacyNote:
     'தனியுரிமையைப் பாதுகாக்க, {n}க்கும் குறைவான வாடிக்கையாளர்கள் கொண்ட குழு எண்ணாக அல்லாமல் “{n}க்கும் குறைவு” என்று காட்டப்படும்.',
   asOf: 'இந்த எண்ணிக்கைகளில் {time} UTC அன்று செய்யப்பட்ட, எண் {seq} வரையிலான எல்லா மாற்றங்களும் அடங்கும்.',
+  pending: 'முந்தைய {n} மாற்றங்கள் இன்னும் எண்ணப்படுகின்றன: இந்த எண்ணிக்கைகள் முழுமையற்றவை, எண்ணுதல் முடியும்போது மாறும்.',
   rangeLegend: 'எண்ணிக்கைகளின் தேதி வரம்பு',
   from: 'இருந்து (UTC நாள்)',
   to: 'வரை (UTC நாள்)',

@@ -9,6 +9,8 @@ export type Figure = number | null
 /** What every answer carries: the outbox seq its figures include, when it was made, the k-anonymity floor. */
 export interface AnswerStamp {
   asOf: number
+  /** Changes stored but not counted yet (a long catch-up going on); 0 or absent otherwise. */
+  pending?: number
   generatedAt: string
   minGroup: number
 }

@@ -9,6 +9,11 @@ const PROGRESS_MS = 10_000
 export interface RollUpRunner {
   /** Rolls up everything accepted so far; calls meanwhile share the run that is going. */
   catchUp(): Promise<void>
+  /**
+   * As `catchUp`, but waits at most `ms`: a long catch-up (a first start on a large store) goes on
+   * while a panel answers from what is counted so far, saying how much is not.
+   */
+  catchUpWithin(ms: number): Promise<void>
   /** Ends a run at its current batch (a shutdown does not wait for a long catch-up); later calls do nothing. */
   stop(): Promise<void>
 }
@@ -71,6 +76,13 @@ export function createRollUpRunner(
   }
   return {
     catchUp,
+    catchUpWithin(ms) {
+      let timer: NodeJS.Timeout | undefined
+      const waited = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms)
+      })
+      return Promise.race([catchUp(), waited]).finally(() => clearTimeout(timer))
+    },
     async stop() {
       stopped = true
       await current?.catch(() => {})

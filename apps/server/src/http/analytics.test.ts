@@ -223,6 +223,8 @@ describe('analytics API', () => {
     const after = await json<Purposes>(await s.get('/api/analytics/purposes', admin))
     expect(sms(after)).toMatchObject({ customers: 1, granted: 1, grantedShare: 1 })
     expect(after.asOf).toBeGreaterThan(0)
+    // Nothing stored is left uncounted.
+    expect((after as Purposes & { pending: number }).pending).toBe(0)
     const metrics = await (await s.get('/metrics')).text()
     expect(metrics).toContain('consent_sync_consent_customers 1')
     expect(metrics).toContain('consent_sync_consent_granted{purpose="marketing-sms"} 1')

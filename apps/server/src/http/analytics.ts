@@ -19,7 +19,7 @@ import { textSchema } from './purposes'
 import { parseRfc3339 } from './rfc3339'
 
 export interface AnalyticsDeps {
-  store: AnalyticsReads
+  store: AnalyticsReads & { outboxHead(): Promise<number> }
   runner: RollUpRunner
   catalog: { current(): PurposeCatalog }
   minGroup: number
@@ -28,6 +28,9 @@ export interface AnalyticsDeps {
 
 /** The longest range a panel sums: ten years of days. */
 export const MAX_RANGE_DAYS = 3660
+
+/** How long a request waits for the roll-up before it answers from what is counted so far. */
+export const ANSWER_WAIT_MS = 2000
 
 /** Open conflicts a drill-down lists at most. */
 export const CONFLICT_LIST_LIMIT = 200
@@ -81,6 +84,11 @@ const nullableShare = { type: ['number', 'null'], minimum: 0, maximum: 1 } as co
 const day = { type: 'string', format: 'date' } as const
 const head = {
   asOf: { type: 'integer', description: 'The outbox seq the figures include' },
+  pending: {
+    type: 'integer',
+    description:
+      'Events stored but not counted yet: 0, unless a long catch-up (a first start on a large store) is going on',
+  },
   generatedAt: { type: 'string', format: 'date-time' },
   minGroup: {
     type: 'integer',
@@ -220,6 +228,7 @@ const schemas = {
     from: day,
     to: day,
     asOf: head.asOf,
+    pending: head.pending,
     generatedAt: head.generatedAt,
     rows: {
       type: 'array',
@@ -243,13 +252,14 @@ type RangeQuery = { from?: string; to?: string }
 export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsDeps): void {
   const figures = async (): Promise<{
     f: FigureDeps
-    head: { asOf: number; generatedAt: string; minGroup: number }
+    head: { asOf: number; pending: number; generatedAt: string; minGroup: number }
   }> => {
-    await deps.runner.catchUp()
+    await deps.runner.catchUpWithin(ANSWER_WAIT_MS)
     const asOf = await deps.store.analyticsMark()
+    const pending = Math.max(0, (await deps.store.outboxHead()) - asOf)
     return {
       f: { reads: deps.store, catalog: deps.catalog.current(), minGroup: deps.minGroup },
-      head: { asOf, generatedAt: new Date(deps.now()).toISOString(), minGroup: deps.minGroup },
+      head: { asOf, pending, generatedAt: new Date(deps.now()).toISOString(), minGroup: deps.minGroup },
     }
   }
   const known = (purposeId: string) => deps.catalog.current().purposes.some((p) => p.id === purposeId)
@@ -413,7 +423,8 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsDep
       const range = rangeOf(request.query, deps.now(), reply)
       if (!range) return reply
       const { f, head } = await figures()
-      return { ...range, asOf: head.asOf, generatedAt: head.generatedAt, rows: await agentFigures(f, range) }
+      const { asOf, pending, generatedAt } = head
+      return { ...range, asOf, pending, generatedAt, rows: await agentFigures(f, range) }
     },
   )
 }
