@@ -1,7 +1,10 @@
 import type { AnalyticsStore } from '../store/analytics-store'
 
-/** Outbox rows one roll-up transaction takes. */
-export const ROLLUP_BATCH = 5000
+/**
+ * Outbox rows one roll-up transaction takes: small enough that the appends queued behind it on
+ * SQLite's writer wait tens of milliseconds at most, even during a long catch-up.
+ */
+export const ROLLUP_BATCH = 2000
 
 /** How often a long catch-up (a first start on a large store) says how far it is. */
 const PROGRESS_MS = 10_000
