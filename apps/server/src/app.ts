@@ -13,7 +13,7 @@ import Fastify, {
 } from 'fastify'
 import { followAccountChanges } from './accounts/account-changes'
 import { registerAnalyticsGauges } from './analytics/metrics'
-import { createRollUpRunner } from './analytics/roll-up-runner'
+import { ANSWER_WAIT_MS, createRollUpRunner } from './analytics/roll-up-runner'
 import { AccountGate } from './auth/account-gate'
 import { createProviderVerifier } from './auth/oidc'
 import { registerAuthRoutes } from './auth/routes'
@@ -227,12 +227,12 @@ export async function createServer(
   app.addHook('preClose', async () => stopSweeper())
   const analytics = createRollUpRunner(store, app.log)
   // A store that has never been rolled up (an upgrade, an import) starts catching up now, not on
-  // the first panel someone opens; requests meanwhile wait for it.
+  // the first panel someone opens; panels and scrapes meanwhile answer from what is counted.
   analytics.catchUp().catch((err: Error) => app.log.warn({ err }, 'analytics roll-up failed'))
   app.addHook('preClose', () => analytics.stop())
   registerAnalyticsGauges(metrics.registry, async () => {
     // A scrape has a deadline of its own: during a long catch-up, the figures counted so far.
-    await analytics.catchUpWithin(2000)
+    await analytics.catchUpWithin(ANSWER_WAIT_MS)
     return { reads: store, catalog: catalog.current(), minGroup: config.analyticsMinGroup }
   })
   app.addHook('onClose', async () => {

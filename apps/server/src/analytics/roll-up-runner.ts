@@ -6,6 +6,9 @@ import type { AnalyticsStore } from '../store/analytics-store'
  */
 export const ROLLUP_BATCH = 2000
 
+/** How long a panel or a scrape waits for the roll-up before it answers from what is counted so far. */
+export const ANSWER_WAIT_MS = 2000
+
 /** How often a long catch-up (a first start on a large store) says how far it is. */
 const PROGRESS_MS = 10_000
 

@@ -11,7 +11,7 @@ import {
   timeseriesFigures,
   withdrawalFigures,
 } from '../analytics/figures'
-import type { RollUpRunner } from '../analytics/roll-up-runner'
+import { ANSWER_WAIT_MS, type RollUpRunner } from '../analytics/roll-up-runner'
 import { bearerSecurity, requireRole } from '../auth/guards'
 import type { AnalyticsReads, DayRange } from '../store/analytics-store'
 import { problemResponses, sendProblem } from './errors'
@@ -28,9 +28,6 @@ export interface AnalyticsDeps {
 
 /** The longest range a panel sums: ten years of days. */
 export const MAX_RANGE_DAYS = 3660
-
-/** How long a request waits for the roll-up before it answers from what is counted so far. */
-export const ANSWER_WAIT_MS = 2000
 
 /** Open conflicts a drill-down lists at most. */
 export const CONFLICT_LIST_LIMIT = 200
