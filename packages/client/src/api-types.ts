@@ -2013,6 +2013,8 @@ export interface paths {
               from: string
               /** Format: date-time */
               generatedAt: string
+              /** @description Events stored but not counted yet: 0, unless a long catch-up (a first start on a large store) is going on */
+              pending: number
               rows: {
                 actorId: string
                 decisions: number
@@ -2111,6 +2113,8 @@ export interface paths {
               generatedAt: string
               /** @description Groups smaller than this are shown as null (ANALYTICS_MIN_GROUP) */
               minGroup: number
+              /** @description Events stored but not counted yet: 0, unless a long catch-up (a first start on a large store) is going on */
+              pending: number
               purposeId: string | null
               rows: {
                 channel: string
@@ -2232,6 +2236,8 @@ export interface paths {
               /** @description Groups smaller than this are shown as null (ANALYTICS_MIN_GROUP) */
               minGroup: number
               open: number
+              /** @description Events stored but not counted yet: 0, unless a long catch-up (a first start on a large store) is going on */
+              pending?: number
             }
           }
         }
@@ -2321,6 +2327,8 @@ export interface paths {
               generatedAt: string
               /** @description Groups smaller than this are shown as null (ANALYTICS_MIN_GROUP) */
               minGroup: number
+              /** @description Events stored but not counted yet: 0, unless a long catch-up (a first start on a large store) is going on */
+              pending: number
               rows: {
                 expired: number | null
                 purposeId: string
@@ -2417,6 +2425,8 @@ export interface paths {
               generatedAt: string
               /** @description Groups smaller than this are shown as null (ANALYTICS_MIN_GROUP) */
               minGroup: number
+              /** @description Events stored but not counted yet: 0, unless a long catch-up (a first start on a large store) is going on */
+              pending: number
               purposes: {
                 customers: number | null
                 /** @enum {string} */
@@ -2526,6 +2536,8 @@ export interface paths {
               interval: 'day' | 'week'
               /** @description Groups smaller than this are shown as null (ANALYTICS_MIN_GROUP) */
               minGroup: number
+              /** @description Events stored but not counted yet: 0, unless a long catch-up (a first start on a large store) is going on */
+              pending: number
               points: {
                 customers: number | null
                 /** Format: date */
@@ -2639,6 +2651,8 @@ export interface paths {
               generatedAt: string
               /** @description Groups smaller than this are shown as null (ANALYTICS_MIN_GROUP) */
               minGroup: number
+              /** @description Events stored but not counted yet: 0, unless a long catch-up (a first start on a large store) is going on */
+              pending: number
               purposeId: string | null
               share: number | null
               suppressed: boolean
