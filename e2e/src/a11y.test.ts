@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import path from 'node:path'
 import { DEFAULT_CATALOG } from '@consent-sync/consent-core'
-import type { AxeResults, ImpactValue } from 'axe-core'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { seriousViolations } from './axe'
 import {
   byTestId,
   CSR_VIEWPORT,
@@ -19,21 +18,8 @@ import { dashboardsPerTest, requireChromium } from './setup'
 
 const hasChromium = requireChromium('the accessibility tests')
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core')
 const DEMO_BUILT = existsSync(path.resolve(import.meta.dirname, '../../apps/demo/dist/index.html'))
-const FAILING: readonly ImpactValue[] = ['serious', 'critical']
 const VIEWPORTS = { phone: CUSTOMER_VIEWPORT, desktop: CSR_VIEWPORT } as const
-
-/** Runs axe-core in the page; answers its serious and critical violations, one line each. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_PATH })
-  const results = await page.evaluate(() =>
-    (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run(),
-  )
-  return results.violations
-    .filter((v) => v.impact && FAILING.includes(v.impact))
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 /** axe counts a missing <main> as moderate only; each page must have exactly one. */
 function mainLandmarks(page: Page): Promise<number> {

@@ -1,27 +1,15 @@
-import { createRequire } from 'node:module'
 import { startIdentityProvider } from '@consent-sync/server/testing'
-import type { AxeResults } from 'axe-core'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { seriousViolations } from './axe'
 import { byTestId, CSR_VIEWPORT, loginAgent, openCustomer, screenshot, waitForAttribute } from './browser'
 import { dashboardsPerTest, requireChromium } from './setup'
 
 const hasChromium = requireChromium('the accounts tests')
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core')
 const GOOD_PASSWORD = 'tea plantation sunrise'
 /** The server closes a disabled account's connections at once; a loaded machine may take a moment. */
 const SIGNED_OUT_WITHIN = 5_000
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_PATH })
-  const results = await page.evaluate(() =>
-    (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run(),
-  )
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 /** Signs a built-in account in at /csr/ with its own password, waiting for the search box. */
 async function signInAt(page: Page, base: string, username: string, password: string): Promise<void> {

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import type { AxeResults } from 'axe-core'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { seriousViolations } from './axe'
 import {
   byTestId,
   CSR_VIEWPORT,
@@ -18,7 +17,6 @@ import { dashboardsPerTest, requireChromium } from './setup'
 
 const hasChromium = requireChromium('the analytics tests')
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core')
 const SMS = 'marketing-sms'
 const AUDITOR_PASSWORD = 'tea plantation sunrise'
 const PANELS = [
@@ -32,16 +30,6 @@ const PANELS = [
 ] as const
 /** The issue's promise: a decision moves the figures without a reload within this. */
 const LIVE_WITHIN_MS = 2000
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_PATH })
-  const results = await page.evaluate(() =>
-    (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run(),
-  )
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 /** Signs an administrator in at /csr/ and opens Analytics; waits until no panel is still loading. */
 async function openAnalytics(page: Page, base: string, username = 'admin1'): Promise<void> {

@@ -1,25 +1,11 @@
-import { createRequire } from 'node:module'
 import { decide } from '@consent-sync/consent-core'
 import { stockClient, until } from '@consent-sync/server/testing'
-import type { AxeResults } from 'axe-core'
-import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { seriousViolations } from './axe'
 import { byTestId, CSR_VIEWPORT, loginAgent, openCustomer } from './browser'
 import { dashboardsPerTest, requireChromium } from './setup'
 
 const hasChromium = requireChromium('the "as of" audit view test')
-
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core')
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_PATH })
-  const results = await page.evaluate(() =>
-    (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run(),
-  )
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-}
 
 /** Colombo keeps UTC+05:30 all year: the page's local time is this far ahead of UTC. */
 const COLOMBO_MS = 5.5 * 3_600_000

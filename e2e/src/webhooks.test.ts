@@ -1,17 +1,15 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
-import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { until } from '@consent-sync/server/testing'
-import type { AxeResults } from 'axe-core'
 import type { Page } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
+import { seriousViolations } from './axe'
 import { byTestId, CSR_VIEWPORT, loginAgent, loginCustomer, screenshot } from './browser'
 import { dashboardsPerTest, requireChromium } from './setup'
 
 const hasChromium = requireChromium('the webhooks tests')
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core')
 const SMS = 'marketing-sms'
 const AUDITOR_PASSWORD = 'tea plantation sunrise'
 /** Loopback targets allowed, three quick attempts (0 s, 1 s, 1 s), a short poll: a dead letter in seconds. */
@@ -72,16 +70,6 @@ function signedBy(secret: string, hook: Received): boolean {
     const got = Buffer.from(mac ?? '', 'base64')
     return version === 'v1' && got.length === expected.length && timingSafeEqual(got, expected)
   })
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_PATH })
-  const results = await page.evaluate(() =>
-    (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run(),
-  )
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
 }
 
 function toast(page: Page, text: string | RegExp) {
