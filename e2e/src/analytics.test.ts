@@ -198,6 +198,12 @@ describe.skipIf(!hasChromium)('the analytics screen in Chromium', () => {
 
     // Weekly: the timeseries asks again by week, fewer points than days over the same 30 days.
     await byTestId(page, 'analytics-toggle-timeseries').click()
+    // Back from the table, the chart draws its marks on the next render: count them once drawn.
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-testid="analytics-timeseries"] [data-testid="chart-mark"]').length >
+        0,
+    )
     const daily = (await chartMarks(page, 'timeseries')).length
     await byTestId(page, 'analytics-interval-week').check()
     await page.waitForFunction((days) => {
