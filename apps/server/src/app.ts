@@ -38,6 +38,7 @@ import { registerErrorHandlers } from './http/errors'
 import { registerExportRoutes } from './http/export'
 import { registerFeedRoutes } from './http/feed'
 import { registerHealthRoutes } from './http/health'
+import { lazySchemaCompilers } from './http/lazy-schemas'
 import { registerPages } from './http/pages'
 import { registerPurposeRoutes } from './http/purposes'
 import { registerReceiptRoutes } from './http/receipts'
@@ -143,9 +144,16 @@ async function checkProduction(config: Config, store: Directory): Promise<void> 
 export async function createServer(
   config: Config,
   opts: CreateServerOptions = {},
-): Promise<{ app: FastifyInstance; ctx: ServerContext }> {
+): Promise<{
+  app: FastifyInstance
+  ctx: ServerContext
+  /** Compiles the route schemas not yet compiled (they compile on first use); how many there were. */
+  compileSchemas: () => number
+}> {
+  const schemas = lazySchemaCompilers()
   const app = Fastify({
     logger: loggerOptions(config, opts.logger),
+    schemaController: { compilersFactory: schemas.compilersFactory },
     // Bodies are small JSON; the sync endpoint has its own limit (maxMessageBytes).
     bodyLimit: 64 * 1024,
   })
@@ -292,5 +300,5 @@ export async function createServer(
   await registerPages(app, ctx)
   registerSync(app, { rooms, store, config, metrics, verifyToken: verify })
 
-  return { app, ctx }
+  return { app, ctx, compileSchemas: schemas.compileAll }
 }

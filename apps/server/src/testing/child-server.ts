@@ -26,7 +26,8 @@ export interface Exit {
 }
 
 /**
- * `consent-sync <args>` as a child process, the one way the tests start one. Its environment is
+ * `consent-sync <args>` as a child process, the one way the tests start one: the TypeScript
+ * sources, or `built` (a `cli.mjs` of `build.mjs`, relative to apps/server). Its environment is
  * only what the CLI needs: no NODE_ENV=production or other settings leaking in from the runner.
  */
 function spawnCli(
@@ -34,8 +35,10 @@ function spawnCli(
   databasePath: string,
   env: Record<string, string>,
   input?: string,
+  built?: string,
 ): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const entry = built ? [built] : ['--import', 'tsx', 'src/cli.ts']
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: SERVER_DIR,
     env: {
       PATH: process.env.PATH,
@@ -81,11 +84,21 @@ export function runCli(
 
 /**
  * `consent-sync serve` as a real child process on a free loopback port (demo data seeded by the
- * CLI itself), ready once GET /readyz answers 200.
+ * CLI itself), ready once GET /readyz answers 200; `built`: a built `cli.mjs` instead of the sources.
  */
-export async function startChildServer(databasePath: string, env: Record<string, string> = {}) {
-  const port = await freePort()
-  const child = spawnCli(['serve'], databasePath, { PORT: String(port), HOST: '127.0.0.1', ...env })
+export async function startChildServer(
+  databasePath: string,
+  env: Record<string, string> = {},
+  { built, port: fixedPort }: { built?: string; port?: number } = {},
+) {
+  const port = fixedPort ?? (await freePort())
+  const child = spawnCli(
+    ['serve'],
+    databasePath,
+    { PORT: String(port), HOST: '127.0.0.1', ...env },
+    undefined,
+    built,
+  )
   let output = ''
   child.stdout?.on('data', (b: Buffer) => {
     output += b.toString()

@@ -80,7 +80,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
   const store = options.wrapStore
     ? options.wrapStore(createSqliteStore({ path: config.databasePath }))
     : undefined
-  const { app, ctx } = await createServer(config, {
+  const { app, ctx, compileSchemas } = await createServer(config, {
     logger: options.logger ?? false,
     ...(store ? { store } : {}),
     ...(options.fanout ? { fanout: options.fanout } : {}),
@@ -100,6 +100,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
   return {
     app,
     ctx,
+    compileSchemas,
     config,
     dir,
     port,
