@@ -77,8 +77,10 @@ export class RoomPresence {
   ) {
     this.awareness = new awarenessProtocol.Awareness(doc)
     this.awareness.setLocalState(null)
-    this.awareness.on('update', (change: AwarenessChange, origin: unknown) => this.broadcast(change, origin))
+    this.awareness.on('update', this.onUpdate)
   }
+
+  private readonly onUpdate = (change: AwarenessChange, origin: unknown) => this.broadcast(change, origin)
 
   /**
    * Tells a new connection who is here. A client that comes back with the same id still holds
@@ -177,7 +179,10 @@ export class RoomPresence {
     return known !== undefined && entry.clock <= known ? known + 1 : entry.clock
   }
 
+  /** Stops the presence of a room being released: nothing more is relayed (its connections are closing). */
   destroy(): void {
+    // Detached first: y-protocols' destroy clears the server's own state, an update to relay to nobody.
+    this.awareness.off('update', this.onUpdate)
     this.awareness.destroy()
   }
 
