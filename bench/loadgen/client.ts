@@ -55,6 +55,8 @@ export class BenchClient {
   private attempt = 0
   private decisions = 0
   private retry: NodeJS.Timeout | undefined
+  /** connect() calls waiting for the next sync step 2. */
+  private readonly waiting = new Set<(err?: Error) => void>()
   /** Hocuspocus: every frame carries the document name. */
   private readonly framing: FrameOptions
 
@@ -62,19 +64,24 @@ export class BenchClient {
     this.framing = opts.dialect === 'hocuspocus' ? { documentName: opts.docName } : {}
   }
 
-  /** Opens the socket; resolves once the server's sync step 2 arrived. */
+  /**
+   * Opens the socket; resolves once the server's sync step 2 arrived, as it arrives (a poll would
+   * round every connect time up to its interval).
+   */
   connect(timeoutMs = 30_000): Promise<void> {
-    const before = this.syncs
     this.open()
     return new Promise((resolve, reject) => {
-      const deadline = Date.now() + timeoutMs
-      const check = () => {
-        if (this.syncs > before) return resolve()
-        if (this.stopped) return reject(new Error('client closed before sync'))
-        if (Date.now() > deadline) return reject(new Error(`no sync within ${timeoutMs} ms (${this.closes})`))
-        setTimeout(check, 5)
+      const timer = setTimeout(
+        () => done(new Error(`no sync within ${timeoutMs} ms (${this.closes})`)),
+        timeoutMs,
+      )
+      const done = (err?: Error) => {
+        clearTimeout(timer)
+        this.waiting.delete(done)
+        if (err) reject(err)
+        else resolve()
       }
-      check()
+      this.waiting.add(done)
     })
   }
 
@@ -104,6 +111,7 @@ export class BenchClient {
   close(): void {
     this.stopped = true
     clearTimeout(this.retry)
+    for (const done of [...this.waiting]) done(new Error('client closed before sync'))
     this.ws?.terminate()
     this.doc.destroy()
   }
@@ -140,6 +148,7 @@ export class BenchClient {
         this.synced = true
         this.attempt = 0
         this.syncs++
+        for (const done of [...this.waiting]) done()
         this.opts.onSynced?.()
         return
       case 'sync-update':
