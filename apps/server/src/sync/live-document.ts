@@ -12,7 +12,7 @@ const NEAR_LIMIT = 0.9
  * the audit chain. The pipeline's steps move `seq` and `head` (sync/pipeline/apply.ts).
  */
 export class LiveDocument {
-  readonly doc = new Y.Doc()
+  readonly doc: Y.Doc
   readonly validator: ShadowValidator
   /** Seq of the last stored update applied to `doc`. */
   seq: number
@@ -33,6 +33,9 @@ export class LiveDocument {
     private readonly deps: Pick<RoomDeps, 'documents' | 'metrics' | 'log' | 'config'>,
     private readonly maxDocumentBytes: number,
   ) {
+    // Named after the customer: a guid of its own would cost a random UUID (31 reads of the
+    // system's random source in lib0) on every load, and nothing reads it.
+    this.doc = new Y.Doc({ guid: customerId })
     this.doc.transact(() => {
       if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot)
       for (const u of stored.tail) Y.applyUpdate(this.doc, u.update)

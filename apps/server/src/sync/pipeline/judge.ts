@@ -50,6 +50,9 @@ export interface JudgeInput {
  */
 export function judge({ incoming, live, head, customerId, catalog, limits, resyncs }: JudgeInput): Judgement {
   const { peer, update, receivedAt } = incoming
+  // What every client with nothing new answers to the server's step 1 on each connect: no struct,
+  // no deletion. The same verdict the rules give it, without copying the document to judge it on.
+  if (isEmptyUpdate(update)) return { kind: 'unchanged' }
   const verdict = acceptUpdate({
     validator: live.judging(),
     head,
@@ -69,6 +72,11 @@ export function judge({ incoming, live, head, customerId, catalog, limits, resyn
       ? { code: CloseCode.Malformed, reason: `malformed message: ${detail}` }
       : { code: CloseCode.Rejected, reason: closeReason(`${reason}: ${detail}`) }
   return { kind: 'refused', reason, detail, close }
+}
+
+/** The one encoding (v1) of an update with nothing in it: zero structs' clients, an empty delete set. */
+export function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength === 2 && update[0] === 0 && update[1] === 0
 }
 
 /** Per connection: how often it was asked for each set of missing changes (keyed by `waitingFor`). */
