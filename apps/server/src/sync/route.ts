@@ -37,8 +37,8 @@ export function registerSync(
   // ws itself closes frames over maxPayload with 1009, which stock clients retry forever; its cap
   // sits well above ours so that oversize messages are closed with 4413 (permanent).
   const maxPayload = Math.max(config.limits.maxMessageBytes * 8, 8 * 1024 * 1024)
-  const stop = acceptSyncUpgrades(app.server, { maxPayload, log: app.log }, (socket, request) =>
-    Session.open(socket, request, app.log, deps),
+  const stop = acceptSyncUpgrades(app.server, { maxPayload, log: app.log }, (socket, tcp, request) =>
+    Session.open(socket, tcp, request, app.log, deps),
   )
   app.addHook('onClose', async () => stop())
 }

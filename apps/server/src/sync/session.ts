@@ -8,7 +8,7 @@ import type { AdmissionRequest, Admissions, UserAllowance } from './admission'
 import { decode } from './pipeline/decode'
 import type { Room } from './room'
 import type { RoomRegistry } from './room-registry'
-import { SocketPeer, SyncSocket } from './socket'
+import { type Corkable, SocketPeer, SyncSocket } from './socket'
 import { TokenBucket } from './token-bucket'
 
 export interface SessionDeps {
@@ -44,11 +44,12 @@ export class Session {
 
   static open(
     socket: WebSocket,
+    tcp: Corkable,
     request: AdmissionRequest,
     log: FastifyBaseLogger,
     deps: SessionDeps,
   ): Session {
-    const session = new Session(socket, request, log, deps)
+    const session = new Session(socket, tcp, request, log, deps)
     socket.on('message', (raw: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) =>
       session.receive(toBytes(raw), isBinary),
     )
@@ -62,12 +63,13 @@ export class Session {
 
   private constructor(
     private readonly socket: WebSocket,
+    tcp: Corkable,
     private request: AdmissionRequest | null,
     private readonly log: FastifyBaseLogger,
     private readonly deps: SessionDeps,
   ) {
     const { limits } = deps.config
-    this.conn = new SyncSocket(socket, limits.maxUnsentBytes, deps.metrics, log)
+    this.conn = new SyncSocket(socket, tcp, limits.maxUnsentBytes, deps.metrics, log)
     this.bucket = new TokenBucket(limits.messagesPerSecond, limits.messagesPerSecond * 2)
   }
 

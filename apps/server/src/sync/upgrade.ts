@@ -17,7 +17,7 @@ export function acceptSyncUpgrades(
     on(event: 'upgrade', listener: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): unknown
   },
   options: { maxPayload: number; log: FastifyBaseLogger },
-  open: (socket: import('ws').WebSocket, request: AdmissionRequest) => void,
+  open: (socket: import('ws').WebSocket, tcp: Duplex, request: AdmissionRequest) => void,
 ): () => void {
   const wss = new WebSocketServer({
     noServer: true,
@@ -51,7 +51,7 @@ export function acceptSyncUpgrades(
       origin: req.headers.origin,
       host: req.headers.host,
     }
-    wss.handleUpgrade(req, socket, head, (ws) => open(ws, request))
+    wss.handleUpgrade(req, socket, head, (ws) => open(ws, socket, request))
   }
   server.on('upgrade', onUpgrade)
   return () => wss.close()
