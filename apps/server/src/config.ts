@@ -43,8 +43,11 @@ export interface Config {
   analyticsMinGroup: number
   /** SQLite `synchronous` pragma: FULL fsyncs every commit; NORMAL survives a process crash but not power loss. */
   sqliteSynchronous: 'FULL' | 'NORMAL'
-  /** Where SQLite commits run: a writer thread (default), or inline on the event loop. */
-  sqliteWriter: 'thread' | 'inline'
+  /**
+   * Where SQLite commits run: `adaptive` (default: small appends on the event loop while the
+   * writer thread is idle, the rest in the thread), `thread`, or `inline` on the event loop.
+   */
+  sqliteWriter: 'adaptive' | 'thread' | 'inline'
   jwtSecret: string
   /** Lifetime of issued tokens, in seconds. */
   tokenTtlSeconds: number
@@ -243,7 +246,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     sweepIntervalMs: int(env, 'SWEEP_INTERVAL_SECONDS', 60, 0, 86_400) * 1000,
     analyticsMinGroup: int(env, 'ANALYTICS_MIN_GROUP', 5, 1, 1_000_000),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
-    sqliteWriter: oneOf(env, 'SQLITE_WRITER', ['thread', 'inline'] as const, 'thread'),
+    sqliteWriter: oneOf(env, 'SQLITE_WRITER', ['adaptive', 'thread', 'inline'] as const, 'adaptive'),
     jwtSecret,
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 10, 7 * 24 * 3600),
     oidc: oidc(env, production),

@@ -78,6 +78,11 @@ export class SqliteWriter {
     return this.post<WebhookReply>((id) => ({ id, kind: 'webhook', op }))
   }
 
+  /** Whether a write is in flight in the thread (its connection may hold the write lock). */
+  get busy(): boolean {
+    return this.waiting.size > 0
+  }
+
   async close(): Promise<void> {
     const worker = this.worker
     if (!worker) return

@@ -4,6 +4,8 @@ import { describe, expect, it, onTestFinished } from 'vitest'
 import { verifyAdminChain } from '../audit/admin-chain'
 import { sqliteStores } from '../testing/stores'
 import { runCatalogTests } from './conformance/catalog'
+import { runDocumentLogTests } from './conformance/document-log'
+import { runDownstreamTests } from './conformance/downstream'
 import { consentHistory, timeline } from './conformance/history'
 import { runStoreTests } from './conformance/suites'
 import { createSqliteStore } from './sqlite'
@@ -28,6 +30,92 @@ describe('sqlite store, writing on the event loop (SQLITE_WRITER=inline)', () =>
         await fixture.cleanup()
       },
     }
+  })
+})
+
+describe('sqlite store, every write in the writer thread (SQLITE_WRITER=thread)', () => {
+  // The default (adaptive) commits the conformance suites' small appends on the event loop.
+  const inThread = async () => {
+    const fixture = await sqliteStores()
+    const opened: Store[] = []
+    return {
+      open: () => {
+        const store = createSqliteStore({ path: fixture.path, writer: 'thread' })
+        opened.push(store)
+        return store
+      },
+      cleanup: async () => {
+        for (const s of opened) await s.close()
+        await fixture.cleanup()
+      },
+    }
+  }
+  runDocumentLogTests(inThread)
+  runDownstreamTests(inThread)
+})
+
+describe('sqlite store, adaptive writes', () => {
+  it('leaves an append to the writer thread while another connection holds the lock, and the event loop runs on', async () => {
+    const fixture = await sqliteStores()
+    onTestFinished(fixture.cleanup)
+    const store = fixture.open()
+    await store.migrate()
+    // An import or a CLI command on the same file, in the middle of its transaction.
+    const other = new Database(fixture.path)
+    onTestFinished(() => {
+      other.close()
+    })
+    other.exec('BEGIN IMMEDIATE')
+    const request = consentHistory('C-0001').record([
+      {
+        purposeId: 'marketing-sms',
+        state: 'granted',
+        by: 'customer',
+        receivedAt: '2026-11-02T08:00:00.000Z',
+      },
+    ])
+    let ticks = 0
+    const ticker = setInterval(() => ticks++, 10)
+    onTestFinished(() => clearInterval(ticker))
+    const appended = store.append([request])
+    let settled = false
+    void appended.finally(() => {
+      settled = true
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    // Waiting for the lock happened off the event loop: timers fired, the append still waits.
+    expect(settled).toBe(false)
+    expect(ticks).toBeGreaterThan(10)
+    other.exec('COMMIT')
+    expect(await appended).toEqual([{ customerId: 'C-0001', seq: 1 }])
+    expect((await store.updatesSince('C-0001', 0)).map((u) => u.seq)).toEqual([1])
+  })
+
+  it('commits small appends, large batches and every other write in order, as one log', async () => {
+    const fixture = await sqliteStores()
+    onTestFinished(fixture.cleanup)
+    const store = fixture.open()
+    await store.migrate()
+    const history = consentHistory('C-0002')
+    const one = () =>
+      history.record([
+        {
+          purposeId: 'marketing-sms',
+          state: 'granted',
+          by: 'customer',
+          receivedAt: '2026-11-02T08:00:00.000Z',
+        },
+      ])
+    // A batch of one, then a batch of twenty (past the inline limit) and one more, issued together.
+    const first = store.append([one()])
+    const many = store.append(Array.from({ length: 20 }, one))
+    const last = store.append([one()])
+    expect((await first).map((r) => r.seq)).toEqual([1])
+    expect((await many).map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2))
+    expect((await last).map((r) => r.seq)).toEqual([22])
+    const entries = await store.auditChain('C-0002')
+    expect(entries).toHaveLength(22)
+    expect(verifyChain(entries).ok).toBe(true)
   })
 })
 

@@ -118,6 +118,61 @@ function inlineWrites(db: Database.Database): Writes {
   }
 }
 
+/** Appends of at most this many updates may commit on the event loop (`adaptive`). */
+const INLINE_APPEND_MAX = 8
+
+/** SQLite's answer when another connection holds the lock a write needs. */
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === 'SQLITE_LOCKED')
+}
+
+/**
+ * `adaptive`: each append commits where it waits least. A small one, while the writer thread has
+ * nothing in flight, on the event loop: its fsync there (~0.3–0.5 ms) costs less than the hand-off
+ * to a thread and back when both cores are busy (bench/RESULTS.md: p99 at 500 updates/s about half).
+ * A large batch in the thread, so the event loop reads and judges meanwhile. Never both at once, so
+ * the two connections never wait for each other's lock; and the event loop's connection never waits
+ * at all (busy_timeout 0): when another connection holds the lock (an import, a CLI command on the
+ * same file), the batch goes to the thread, which waits. Every other write goes to the thread.
+ */
+function adaptiveWrites(file: Required<SqliteFileOptions>, thread: SqliteWriter): Writes {
+  let conn: Database.Database | null = null
+  let writes: SqliteWrites | null = null
+  // Opened on first use: the tables exist only once `migrate` has run.
+  const inline = () => {
+    if (!writes) {
+      conn = openSqlite(file)
+      conn.pragma('busy_timeout = 0')
+      writes = sqliteWrites(conn)
+    }
+    return writes
+  }
+  return {
+    append: async (requests) => {
+      if (requests.length <= INLINE_APPEND_MAX && !thread.busy) {
+        try {
+          return inline().append(requests)
+        } catch (err) {
+          // Rolled back whole (IMMEDIATE took no lock): the thread waits for it instead.
+          if (!isBusy(err)) throw err
+        }
+      }
+      return thread.append(requests)
+    },
+    saveSnapshot: (customerId, snapshot, uptoSeq) => thread.saveSnapshot(customerId, snapshot, uptoSeq),
+    catalog: (op) => thread.catalog(op),
+    directory: (op) => thread.directory(op),
+    downstream: (op) => thread.downstream(op),
+    webhook: (op) => thread.webhook(op),
+    analytics: (limit) => thread.analytics(limit),
+    close: async () => {
+      await thread.close()
+      conn?.close()
+    },
+  }
+}
+
 function sqliteDocumentLog(db: Database.Database, stmts: () => Statements, writes: Writes): DocumentLog {
   // One read transaction, so the snapshot and its tail come from the same state of the file.
   const loadTx = db.transaction((customerId: string) => {
@@ -164,11 +219,15 @@ function sqliteAuditLog(db: Database.Database, stmts: () => Statements): AuditLo
 
 export interface SqliteStoreOptions extends SqliteFileOptions {
   /**
-   * Where commits run: `thread` (default) a writer thread with its own connection, so a commit's
-   * fsync never stalls the event loop; `inline` on the event loop (an in-memory database always).
+   * Where commits run: `adaptive` (default) small appends on the event loop while the writer
+   * thread is idle and everything else in the thread (`adaptiveWrites`); `thread` all in a writer
+   * thread with its own connection, so no commit's fsync stalls the event loop; `inline` all on
+   * the event loop (an in-memory database always).
    */
-  writer?: 'thread' | 'inline'
+  writer?: SqliteWriterMode
 }
+
+export type SqliteWriterMode = 'adaptive' | 'thread' | 'inline'
 
 /** The embedded store: one SQLite file in WAL mode (DESIGN.md §8), every part in one object. */
 export function createSqliteStore(opts: SqliteStoreOptions): Store {
@@ -177,10 +236,14 @@ export function createSqliteStore(opts: SqliteStoreOptions): Store {
   // 10 000 lookups over a million rows took ~30 % less (bench/RESULTS.md "Downstream reads").
   // Address space only; the OS page cache holds the pages either way.
   if (opts.path !== ':memory:') db.pragma(`mmap_size = ${READ_MMAP_BYTES}`)
-  const inThread = opts.writer !== 'inline' && opts.path !== ':memory:'
-  const writes: Writes = inThread
-    ? new SqliteWriter({ path: opts.path, synchronous: opts.synchronous ?? 'FULL' })
-    : inlineWrites(db)
+  const mode = opts.path === ':memory:' ? 'inline' : (opts.writer ?? 'adaptive')
+  const file = { path: opts.path, synchronous: opts.synchronous ?? 'FULL' } as const
+  const writes: Writes =
+    mode === 'inline'
+      ? inlineWrites(db)
+      : mode === 'thread'
+        ? new SqliteWriter(file)
+        : adaptiveWrites(file, new SqliteWriter(file))
 
   // Prepared on first use: the tables exist only once `migrate` has run.
   let prepared: Statements | null = null
