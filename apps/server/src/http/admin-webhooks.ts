@@ -148,7 +148,11 @@ export function registerAdminWebhookRoutes(app: FastifyInstance, ctx: ServerCont
       },
       preHandler: admin,
     },
-    async (request, reply) => answer(reply, await createEndpoint(deps, request.body, actorOf(request)), 201),
+    async (request, reply) => {
+      const outcome = await createEndpoint(deps, request.body, actorOf(request))
+      if (outcome.ok) service.endpointsChanged()
+      return answer(reply, outcome, 201)
+    },
   )
 
   app.get(
@@ -211,8 +215,11 @@ export function registerAdminWebhookRoutes(app: FastifyInstance, ctx: ServerCont
       },
       preHandler: admin,
     },
-    async (request, reply) =>
-      answer(reply, await updateEndpoint(deps, request.params.id, request.body, actorOf(request))),
+    async (request, reply) => {
+      const outcome = await updateEndpoint(deps, request.params.id, request.body, actorOf(request))
+      if (outcome.ok) service.endpointsChanged()
+      return answer(reply, outcome)
+    },
   )
 
   app.post<{ Params: { id: string } }>(
@@ -305,7 +312,7 @@ export function registerAdminWebhookRoutes(app: FastifyInstance, ctx: ServerCont
       const done = await replayDeliveries(deps, id, { eventId }, actorOf(request))
       if (!done.ok) return sendProblem(reply, done.problem.status, done.problem.message)
       if (done.count === 0) return sendProblem(reply, 404, `no delivered or dead delivery of ${eventId}`)
-      service.kick()
+      service.endpointsChanged()
       return reply.code(202).send({ count: done.count })
     },
   )
@@ -336,7 +343,7 @@ export function registerAdminWebhookRoutes(app: FastifyInstance, ctx: ServerCont
       if (!instant.ok) return sendProblem(reply, 400, `${field} ${instant.detail}`, field)
       const done = await replayDeliveries(deps, request.params.id, { since: instant.value }, actorOf(request))
       if (!done.ok) return sendProblem(reply, done.problem.status, done.problem.message)
-      service.kick()
+      service.endpointsChanged()
       return reply.code(202).send({ count: done.count })
     },
   )

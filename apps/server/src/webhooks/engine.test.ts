@@ -125,6 +125,36 @@ const verified = (secret: string, hook: { id: string; timestamp: string; signatu
   ).ok
 
 describe('webhook delivery', () => {
+  it('looks for endpoints once a poll while none is registered, not once a decision; one registered here at once', async () => {
+    // A poll far longer than the test: every look below is a kick's.
+    const t = await setup({ WEBHOOK_POLL_INTERVAL_MS: '30000' })
+    let looks = 0
+    const list = t.store.listWebhookEndpoints
+    t.store.listWebhookEndpoints = () => {
+      looks++
+      return list()
+    }
+    const engine = t.start()
+    await until(() => looks === 1, 5000, 'the first pass')
+    for (let i = 0; i < 50; i++) {
+      t.outbox.add(decision(`C-${i}`))
+      engine.kick()
+      await new Promise((r) => setImmediate(r))
+    }
+    await new Promise((r) => setTimeout(r, 100))
+    expect(looks).toBe(1)
+    const r = await t.receiver(() => 204)
+    await t.register(r)
+    engine.endpointsChanged()
+    const event = t.outbox.add(decision('C-after'))
+    engine.kick()
+    await until(
+      () => r.received.some((h) => h.id === event.id),
+      5000,
+      'the event after the endpoint was registered',
+    )
+  })
+
   it('retries a receiver that fails twice: three attempts, one webhook-id, every signature good', async () => {
     const t = await setup()
     const r = await t.receiver((_, n) => (n <= 2 ? 500 : 204))

@@ -23,6 +23,8 @@ export interface WebhookService {
   start(): void
   /** Looks for new events now (a decision was just stored). */
   kick(): void
+  /** Looks now, with the endpoints as they are (one was registered or changed here). */
+  endpointsChanged(): void
   stop(): Promise<void>
 }
 
@@ -61,6 +63,7 @@ export function createWebhookService(opts: WebhookServiceOptions): WebhookServic
       })
     },
     kick: () => engine?.kick(),
+    endpointsChanged: () => engine?.endpointsChanged(),
     async stop() {
       await engine?.stop()
       engine = null
