@@ -116,12 +116,19 @@ export class Admissions {
     }
     if (slot.connections >= limits.maxConnectionsPerUser) return null
     slot.connections++
-    const held = slot
-    return {
-      take: () => held.bucket.take(),
-      release: () => {
-        held.connections--
-      },
-    }
+    return new SlotAllowance(slot)
+  }
+}
+
+/** One connection's share of its user's slot: methods on a class, no closures per connection. */
+class SlotAllowance implements UserAllowance {
+  constructor(private readonly slot: { connections: number; bucket: TokenBucket }) {}
+
+  take(): boolean {
+    return this.slot.bucket.take()
+  }
+
+  release(): void {
+    this.slot.connections--
   }
 }

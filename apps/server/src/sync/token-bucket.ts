@@ -2,6 +2,9 @@
  * A token bucket checked synchronously on every incoming message. Written here rather than
  * taken from a library: the HTTP rate limiters key on requests and the generic ones are async.
  */
+/** Shared by every bucket: a default arrow would be a closure per bucket, one per connection. */
+const monotonic = () => performance.now()
+
 export class TokenBucket {
   private tokens: number
   private last: number
@@ -9,7 +12,7 @@ export class TokenBucket {
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonic,
   ) {
     this.tokens = burst
     this.last = now()
