@@ -130,7 +130,7 @@ function isBusy(err: unknown): boolean {
 /**
  * `adaptive`: each append commits where it waits least. A small one, while the writer thread has
  * nothing in flight, on the event loop: its fsync there (~0.3–0.5 ms) costs less than the hand-off
- * to a thread and back when both cores are busy (bench/RESULTS.md: p99 at 500 updates/s about half).
+ * to a thread and back when both cores are busy (bench/RESULTS.md: p99 at 500 updates/s a third lower).
  * A large batch in the thread, so the event loop reads and judges meanwhile. Never both at once, so
  * the two connections never wait for each other's lock; and the event loop's connection never waits
  * at all (busy_timeout 0): when another connection holds the lock (an import, a CLI command on the
