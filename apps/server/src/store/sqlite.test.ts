@@ -10,48 +10,18 @@ import { consentHistory, timeline } from './conformance/history'
 import { runStoreTests } from './conformance/suites'
 import { createSqliteStore } from './sqlite'
 import { SCHEMA_VERSION } from './sqlite-schema'
-import type { Store } from './store'
 
 runStoreTests('sqlite', sqliteStores)
 
 describe('sqlite store, writing on the event loop (SQLITE_WRITER=inline)', () => {
   // The writes are the same functions as in the writer thread; this runs the catalog's through the other door.
-  runCatalogTests(async () => {
-    const fixture = await sqliteStores()
-    const opened: Store[] = []
-    return {
-      open: () => {
-        const store = createSqliteStore({ path: fixture.path, writer: 'inline' })
-        opened.push(store)
-        return store
-      },
-      cleanup: async () => {
-        for (const s of opened) await s.close()
-        await fixture.cleanup()
-      },
-    }
-  })
+  runCatalogTests(() => sqliteStores({ writer: 'inline' }))
 })
 
 describe('sqlite store, every write in the writer thread (SQLITE_WRITER=thread)', () => {
   // The default (adaptive) commits the conformance suites' small appends on the event loop.
-  const inThread = async () => {
-    const fixture = await sqliteStores()
-    const opened: Store[] = []
-    return {
-      open: () => {
-        const store = createSqliteStore({ path: fixture.path, writer: 'thread' })
-        opened.push(store)
-        return store
-      },
-      cleanup: async () => {
-        for (const s of opened) await s.close()
-        await fixture.cleanup()
-      },
-    }
-  }
-  runDocumentLogTests(inThread)
-  runDownstreamTests(inThread)
+  runDocumentLogTests(() => sqliteStores({ writer: 'thread' }))
+  runDownstreamTests(() => sqliteStores({ writer: 'thread' }))
 })
 
 describe('sqlite store, adaptive writes', () => {

@@ -3,19 +3,24 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { StoreFixture } from '../store/conformance/fixture'
 import { createPostgresStore } from '../store/postgres'
-import { createSqliteStore } from '../store/sqlite'
+import { createSqliteStore, type SqliteStoreOptions } from '../store/sqlite'
 import type { Store } from '../store/store'
 import { dropSchema, freshSchema, POSTGRES_URL } from './services'
 
-/** Stores on one fresh SQLite file in a temp dir; `cleanup` closes them and removes the dir. */
-export async function sqliteStores(): Promise<StoreFixture<Store> & { path: string }> {
+/**
+ * Stores on one fresh SQLite file in a temp dir, committing where `writer` says (default: the
+ * server's default); `cleanup` closes them and removes the dir.
+ */
+export async function sqliteStores(
+  options: Pick<SqliteStoreOptions, 'writer'> = {},
+): Promise<StoreFixture<Store> & { path: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'consent-store-'))
   const file = path.join(dir, 'consent.db')
   const opened: Store[] = []
   return {
     path: file,
     open: () => {
-      const store = createSqliteStore({ path: file })
+      const store = createSqliteStore({ path: file, ...options })
       opened.push(store)
       return store
     },
