@@ -79,41 +79,42 @@ function resultOf(
 }
 
 /**
- * The check's response as JSON text, written here rather than by the response serializer: 10 000
+ * The check's response as UTF-8 JSON, written here rather than by the response serializer: 10 000
  * results of a handful of shapes. A row's verdict depends on its state, version and conflict
  * (and its receive time only when its version has a lifetime, which the reading's `expiresAt`
- * shows), so each shape is read out and serialised once.
+ * shows), so each shape is read out and serialised once. The ids were checked against
+ * `customerIdSchema`'s pattern, which admits nothing JSON escapes: each is quoted as it is.
  */
-function checkResponseText(
+function checkResponseBody(
   purposeId: string,
   asOf: number,
   customerIds: readonly string[],
-  rows: ReadonlyMap<string, ConsentStateRow>,
+  rows: readonly ConsentStateRow[],
   purpose: Purpose,
   catalog: PurposeCatalog,
   now: number,
-): string {
+): Buffer {
   const tail = (result: CheckResult) => JSON.stringify({ ...result, customerId: undefined }).slice(1)
   const unknownTail = tail(resultOf('', undefined, purpose, catalog, now))
   const shapes = new Map<string, string | null>()
-  const parts: string[] = []
-  for (const id of customerIds) {
-    const row = rows.get(id)
-    let rest = unknownTail
-    if (row) {
-      const key = `${row.state}\u0000${row.effectiveState}\u0000${row.conflicted}\u0000${row.noticeVersion}`
-      const shape = shapes.get(key)
-      if (typeof shape === 'string') rest = shape
-      else {
-        const result = resultOf(id, row, purpose, catalog, now)
-        rest = tail(result)
-        // With an expiry the verdict is the row's own.
-        if (shape === undefined) shapes.set(key, result.expiresAt === undefined ? rest : null)
-      }
+  const tails = new Map<string, string>()
+  for (const row of rows) {
+    const key = `${row.state}\u0000${row.effectiveState}\u0000${row.conflicted}\u0000${row.noticeVersion}`
+    let rest = shapes.get(key)
+    // Not seen yet (undefined), or a shape whose verdict is the row's own (null: it expires).
+    if (typeof rest !== 'string') {
+      const result = resultOf(row.customerId, row, purpose, catalog, now)
+      rest = tail(result)
+      if (!shapes.has(key)) shapes.set(key, result.expiresAt === undefined ? rest : null)
     }
-    parts.push(`{"customerId":${JSON.stringify(id)},${rest}`)
+    tails.set(row.customerId, rest)
   }
-  return `{"purposeId":${JSON.stringify(purposeId)},"asOf":${asOf},"results":[${parts.join(',')}]}`
+  let text = `{"purposeId":${JSON.stringify(purposeId)},"asOf":${asOf},"results":[`
+  for (let i = 0; i < customerIds.length; i++) {
+    const id = customerIds[i]!
+    text += `${i === 0 ? '' : ','}{"customerId":"${id}",${tails.get(id) ?? unknownTail}`
+  }
+  return Buffer.from(`${text}]}`, 'utf8')
 }
 
 const LIST_FORMATS = ['jsonl', 'csv'] as const
@@ -210,12 +211,10 @@ export function registerConsentCheckRoutes(app: FastifyInstance, ctx: ConsentChe
       if (!purpose) return sendProblem(reply, 400, `no purpose ${purposeId}`, 'purposeId')
       // The mark first: every row read is at least as new as it.
       const asOf = await ctx.store.consentStateMark()
-      const rows = new Map(
-        (await ctx.store.consentStates(purposeId, customerIds)).map((r) => [r.customerId, r]),
-      )
-      const text = checkResponseText(purposeId, asOf, customerIds, rows, purpose, catalog, ctx.now())
+      const rows = await ctx.store.consentStates(purposeId, customerIds)
+      const body = checkResponseBody(purposeId, asOf, customerIds, rows, purpose, catalog, ctx.now())
       // Already JSON: sent as it is, past the serializer.
-      return reply.type('application/json; charset=utf-8').send(text)
+      return reply.type('application/json; charset=utf-8').send(body)
     },
   )
 

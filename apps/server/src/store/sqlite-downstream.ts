@@ -13,17 +13,22 @@ import type { ConsentStateRow, DerivedWrites, DownstreamStore, EffectiveChange, 
 
 type NewEvent = Omit<OutboxEvent, 'seq'>
 
-/** A row a check reads, as an array in its SELECT's order. */
+/**
+ * A row a check reads, as an array in its SELECT's order: the customer as its index in the sorted
+ * ids asked about and the states as 1 (granted) or 0, so no string is made for either.
+ */
 type CheckedDbRow = [
-  customerId: string,
-  state: ConsentStateRow['state'],
-  conflicted: number,
+  index: number,
+  granted: 0 | 1,
+  conflicted: 0 | 1,
   noticeVersion: string,
   decidedAt: string,
-  effectiveState: ConsentStateRow['effectiveState'],
+  effectivelyGranted: 0 | 1,
   expiresAt: string | null,
   changeSeq: number,
 ]
+
+const stateOf = (granted: 0 | 1): ConsentStateRow['state'] => (granted === 1 ? 'granted' : 'withdrawn')
 
 /** A write of the outbox or the current-state table that no update carries, as the writer thread takes it. */
 export type DownstreamOp =
@@ -123,12 +128,12 @@ export function sqliteDownstream(
     ),
     head: db.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM outbox'),
     // CROSS JOIN keeps the ids outside: one primary-key lookup each (in key order: successive
-    // lookups share pages), not a scan of the purpose. Rows as arrays and without the purpose
-    // (the caller's): a check reads 10 000 of them, and an object per row cost a third of it.
+    // lookups share pages), not a scan of the purpose. Rows as arrays, without the purpose and the
+    // id (the caller's strings): a check reads 10 000 of them, and an object per row cost a third.
     states: db
       .prepare<[string, string], CheckedDbRow>(
-        `SELECT s.customer_id, s.state, s.conflicted, s.notice_version, s.decided_at,
-           s.effective_state, s.expires_at, s.change_seq
+        `SELECT j.key, s.state = 'granted', s.conflicted, s.notice_version, s.decided_at,
+           s.effective_state = 'granted', s.expires_at, s.change_seq
          FROM json_each(?) AS j CROSS JOIN consent_states AS s
          WHERE s.purpose_id = ? AND s.customer_id = j.value`,
       )
@@ -164,34 +169,25 @@ export function sqliteDownstream(
     readOutbox: async (afterSeq, limit) => q().outbox.all(afterSeq, limit).map(toOutboxEvent),
     outboxHead: async () => (q().head.get() as { seq: number }).seq,
     appendEvents: (events) => write({ kind: 'append-events', events: [...events] }),
-    consentStates: async (purposeId, customerIds) =>
-      customerIds.length === 0
-        ? []
-        : (q().states.all(JSON.stringify([...new Set(customerIds)].sort()), purposeId) as unknown[]).map(
-            (r) => {
-              const [
-                customerId,
-                state,
-                conflicted,
-                noticeVersion,
-                decidedAt,
-                effectiveState,
-                expiresAt,
-                changeSeq,
-              ] = r as CheckedDbRow
-              return {
-                customerId,
-                purposeId,
-                state,
-                conflicted: conflicted === 1,
-                noticeVersion,
-                decidedAt,
-                effectiveState,
-                expiresAt,
-                changeSeq,
-              }
-            },
-          ),
+    async consentStates(purposeId, customerIds) {
+      if (customerIds.length === 0) return []
+      const ids = [...new Set(customerIds)].sort()
+      return (q().states.all(JSON.stringify(ids), purposeId) as unknown[]).map((r) => {
+        const [index, granted, conflicted, noticeVersion, decidedAt, effective, expiresAt, changeSeq] =
+          r as CheckedDbRow
+        return {
+          customerId: ids[index]!,
+          purposeId,
+          state: stateOf(granted),
+          conflicted: conflicted === 1,
+          noticeVersion,
+          decidedAt,
+          effectiveState: stateOf(effective),
+          expiresAt,
+          changeSeq,
+        }
+      })
+    },
     async *streamConsentStates(purposeId, options = {}) {
       const size = pageSizeOf(options.pageSize)
       const since = options.sinceChange
