@@ -89,13 +89,6 @@ async function serverUnderTest() {
 }
 const server = await serverUnderTest()
 const token = server.token
-// The server's resident memory, sampled while the lists stream.
-let sampling = Promise.resolve()
-const sampler = setInterval(() => {
-  sampling = sampling.then(async () => {
-    peakRss = Math.max(peakRss, await server.rss())
-  })
-}, 20)
 const random = seeded(5)
 /**
  * One check, timed twice: to the answer's last byte (what the server costs: the body is written
@@ -129,6 +122,13 @@ log(`check of ${IDS_PER_CHECK} ids, to the last byte: ${JSON.stringify(checks)}`
 log(`check of ${IDS_PER_CHECK} ids, with the client's JSON work: ${JSON.stringify(checksWithClient)}`)
 
 const rssBeforeLists = await server.rss()
+// The server's resident memory, sampled while the lists stream (not during the timed checks).
+let sampling = Promise.resolve()
+const sampler = setInterval(() => {
+  sampling = sampling.then(async () => {
+    peakRss = Math.max(peakRss, await server.rss())
+  })
+}, 20)
 const lists: Record<string, { seconds: string; lines: number; mb: string; peakRss: string }> = {}
 for (const format of ['csv', 'jsonl'] as const) {
   await sampling
